@@ -1,0 +1,139 @@
+//! Account events, as a list (`GET /v1/events`) and as Server-Sent Events
+//! (`GET /v1/events/stream`).
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use chrono::{DateTime, Utc};
+
+use crate::{BlocklistEntry, LoginAttempt, Session, TrustedDevice, Withdrawal};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Someone signed in; `session` is the new session.
+    SessionCreated,
+    /// A session was signed out; `session` is the ended one, `actor_session_id` who ended it.
+    SessionRevoked,
+    /// A session reached its idle lifetime; `session` is the ended one.
+    SessionExpired,
+    /// The password changed; `session` is the session that changed it.
+    PasswordChanged,
+    /// The 2FA secret and backup codes were replaced; `session` is the session that did it.
+    TwoFactorReset,
+    /// A withdrawal was requested; `withdrawal` says what, `session` from where.
+    WithdrawalCreated,
+    /// The IP blocklist changed; `blocklist_entry` is the entry added or removed.
+    BlocklistChanged,
+    /// A device became trusted; `trusted_device` is the device, `session` its session.
+    TrustedDeviceAdded,
+    /// A sign-in failed; `attempt` says from where.
+    LoginFailed,
+    /// Too many failed sign-ins locked the account; `attempt` is the last one.
+    AccountLocked,
+    /// A kind this version of the contract does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl EventKind {
+    /// The wire name, also the SSE `event:` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::SessionCreated => "session_created",
+            EventKind::SessionRevoked => "session_revoked",
+            EventKind::SessionExpired => "session_expired",
+            EventKind::PasswordChanged => "password_changed",
+            EventKind::TwoFactorReset => "two_factor_reset",
+            EventKind::WithdrawalCreated => "withdrawal_created",
+            EventKind::BlocklistChanged => "blocklist_changed",
+            EventKind::TrustedDeviceAdded => "trusted_device_added",
+            EventKind::LoginFailed => "login_failed",
+            EventKind::AccountLocked => "account_locked",
+            EventKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// Whether a blocklist entry came or went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BlocklistAction {
+    /// The entry was added.
+    Added,
+    /// The entry was removed.
+    Removed,
+}
+
+/// One account event. Fields that do not apply to its `kind` are `null`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Event {
+    /// Cursor: strictly increasing per account. Resume after it with `?after=` or
+    /// `Last-Event-ID`.
+    pub id: u64,
+    /// What happened.
+    pub kind: EventKind,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// The session it concerns, as it was then (device, IP, location).
+    pub session: Option<Session>,
+    /// The session that caused it, when that is another one (who revoked whom).
+    pub actor_session_id: Option<String>,
+    /// For `login_failed` and `account_locked`: the attempt.
+    pub attempt: Option<LoginAttempt>,
+    /// For `withdrawal_created`.
+    pub withdrawal: Option<Withdrawal>,
+    /// For `blocklist_changed`: the entry.
+    pub blocklist_entry: Option<BlocklistEntry>,
+    /// For `blocklist_changed`: added or removed.
+    pub blocklist_action: Option<BlocklistAction>,
+    /// For `trusted_device_added`.
+    pub trusted_device: Option<TrustedDevice>,
+    /// For `password_changed`: how many other sessions it ended.
+    pub revoked_sessions: Option<u32>,
+    /// For `account_locked`: when sign-ins are allowed again.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl Event {
+    /// An event of `kind` at `occurred_at` with every optional field empty.
+    pub fn new(id: u64, kind: EventKind, occurred_at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            kind,
+            occurred_at,
+            session: None,
+            actor_session_id: None,
+            attempt: None,
+            withdrawal: None,
+            blocklist_entry: None,
+            blocklist_action: None,
+            trusted_device: None,
+            revoked_sessions: None,
+            locked_until: None,
+        }
+    }
+}
+
+/// `GET /v1/events` query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Only events with an id greater than this cursor (default 0: from the oldest kept).
+    pub after: Option<u64>,
+    /// How many events at most (1–500, default 50).
+    pub limit: Option<u32>,
+}
+
+/// `GET /v1/events` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventList {
+    /// Events after the cursor, oldest first.
+    pub events: Vec<Event>,
+    /// Pass as `after` to continue: the last event's id, or the given cursor when empty.
+    pub cursor: u64,
+    /// Whether more events follow `cursor` right now.
+    pub has_more: bool,
+}
