@@ -1,0 +1,765 @@
+//! `keepwatch`: the companion core from a terminal. Sign in, list and end sessions, review
+//! history offline, and watch the account in the foreground with desktop notifications.
+
+mod output;
+mod prompt;
+mod time;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use keepwatch_api::{
+    ChangePasswordRequest, NewBlocklistEntry, SessionLength, TwoFactorResetRequest,
+};
+use keepwatch_core::{
+    AlertState, DesktopNotifier, Error as CoreError, ExportFormat, HistoryQuery, Keepwatch,
+    LoginParams, Notifier, SyncEngine, SyncMode, SyncOptions, SyncUpdate,
+};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "keepwatch",
+    version,
+    about = "Watch an account's sessions and raise alerts"
+)]
+struct Cli {
+    /// Folder for configuration and history (default: the platform's folders).
+    #[arg(long, global = true, env = "KEEPWATCH_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// The account to use when several exist: EMAIL@SERVER (or EMAIL when unique).
+    #[arg(long, global = true, value_name = "EMAIL@SERVER")]
+    account: Option<String>,
+    /// More log output on stderr (-v: info, -vv: debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Sign in to an account and start keeping its history.
+    Login(LoginArgs),
+    /// Sign out and forget the stored token.
+    Logout {
+        /// Keep the account's history on disk.
+        #[arg(long, conflicts_with = "forget_history")]
+        keep_history: bool,
+        /// Delete the account's history.
+        #[arg(long)]
+        forget_history: bool,
+    },
+    /// List the accounts added.
+    Accounts {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the account's state.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List active sessions (offline: from history).
+    Sessions {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign a session out.
+    Revoke {
+        /// The session id (see `sessions`).
+        #[arg(required_unless_present = "all_others", conflicts_with = "all_others")]
+        id: Option<String>,
+        /// Sign out every session but Keepwatch's own.
+        #[arg(long)]
+        all_others: bool,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// "This was me": trust a session, so it and its device and country stop alerting.
+    Trust {
+        /// The session id.
+        id: String,
+    },
+    /// List alerts (offline: from history).
+    Alerts {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only alerts in this state.
+        #[arg(long, value_enum)]
+        state: Option<StateArg>,
+    },
+    /// Every session ever seen (offline: from history).
+    History(HistoryArgs),
+    /// Export history.
+    Export {
+        /// File format.
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Follow the account in the foreground: one line per alert, desktop notifications.
+    Watch {
+        /// Do not show desktop notifications.
+        #[arg(long)]
+        no_notify: bool,
+        /// Seconds between polls when the event stream is unavailable.
+        #[arg(long, value_name = "SECS")]
+        poll_interval: Option<u64>,
+        /// Print alerts as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the account's password (every other session ends).
+    Password {
+        /// Read the current and the new password from standard input, one per line.
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// Replace the 2FA secret and backup codes; they are written to a file, not printed.
+    #[command(name = "2fa-reset")]
+    TwoFactorReset {
+        /// File to write the new secret, otpauth URI and backup codes to (created, mode 0600).
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// The account's IP blocklist.
+    Blocklist {
+        #[command(subcommand)]
+        action: BlocklistCommand,
+    },
+    /// How long idle sessions live.
+    SessionLength {
+        #[command(subcommand)]
+        action: SessionLengthCommand,
+    },
+    /// Recent withdrawals.
+    Withdrawals {
+        /// How many.
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign-in attempts, successful and failed.
+    LoginHistory {
+        /// How many.
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+struct LoginArgs {
+    /// The account server's URL (https://, or http:// to this machine).
+    #[arg(long)]
+    server: String,
+    /// The account's email.
+    #[arg(long)]
+    email: String,
+    /// Read the password from standard input instead of prompting.
+    #[arg(long)]
+    password_stdin: bool,
+    /// A TOTP code (else prompted when the server asks).
+    #[arg(long, value_name = "CODE")]
+    totp: Option<String>,
+    /// A backup code instead of a TOTP code.
+    #[arg(long, value_name = "CODE")]
+    backup_code: Option<String>,
+    /// Trust the sessions that exist now: they and their devices and countries do not alert.
+    #[arg(long)]
+    trust_existing: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct HistoryArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Seen since: RFC 3339, YYYY-MM-DD (local), or a duration ago (30m, 24h, 7d).
+    #[arg(long)]
+    since: Option<String>,
+    /// Seen before: same forms as --since.
+    #[arg(long)]
+    until: Option<String>,
+    /// Country code or name.
+    #[arg(long)]
+    country: Option<String>,
+    /// Part of the device label.
+    #[arg(long)]
+    device: Option<String>,
+    /// Free text: device, IP, ISP, city, country.
+    #[arg(long)]
+    text: Option<String>,
+    /// At most this many.
+    #[arg(long)]
+    limit: Option<u32>,
+}
+
+#[derive(Subcommand, Debug)]
+enum BlocklistCommand {
+    /// List entries.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Block an address or CIDR range.
+    Add {
+        /// IPv4/IPv6 address or range.
+        address: String,
+        /// Why.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Unblock by entry id.
+    Remove {
+        /// Entry id (see `blocklist list`).
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SessionLengthCommand {
+    /// Show the idle lifetimes.
+    Get {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change them.
+    Set {
+        /// Idle days of web and desktop sessions (1–30).
+        #[arg(long)]
+        web_days: u32,
+        /// Idle days of mobile app sessions (1–90).
+        #[arg(long)]
+        mobile_days: u32,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    Csv,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum StateArg {
+    New,
+    Acknowledged,
+    Confirmed,
+    Acted,
+}
+
+impl From<StateArg> for AlertState {
+    fn from(s: StateArg) -> Self {
+        match s {
+            StateArg::New => AlertState::New,
+            StateArg::Acknowledged => AlertState::Acknowledged,
+            StateArg::Confirmed => AlertState::Confirmed,
+            StateArg::Acted => AlertState::Acted,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = match cli.verbose {
+        0 => "warn",
+        1 => "info,keepwatch_core=info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEEPWATCH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("keepwatch: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("keepwatch: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line, without repeating a cause already in the message.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut out = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !out.contains(&c) {
+            out.push_str(": ");
+            out.push_str(&c);
+        }
+    }
+    out.replace('\n', " ")
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let kw = Keepwatch::open(cli.data_dir.clone())?;
+    let selector = cli.account.as_deref();
+    match cli.command {
+        Command::Login(args) => login(&kw, args).await,
+        Command::Logout {
+            keep_history,
+            forget_history,
+        } => {
+            let account = kw.account(selector)?;
+            let keep = if keep_history {
+                true
+            } else if forget_history {
+                false
+            } else {
+                prompt::confirm(
+                    &format!("Keep the history of {} on this machine?", account.id()),
+                    true,
+                )?
+            };
+            let id = account.id().to_owned();
+            kw.logout(account, keep).await?;
+            println!(
+                "Signed out of {id}; {}.",
+                if keep {
+                    "history kept"
+                } else {
+                    "history deleted"
+                }
+            );
+            Ok(())
+        }
+        Command::Accounts { json } => {
+            let accounts = kw.accounts();
+            if json {
+                output::json(&accounts)
+            } else {
+                output::accounts(&accounts);
+                Ok(())
+            }
+        }
+        Command::Status { json } => {
+            let status = kw.account(selector)?.status().await?;
+            if json {
+                output::json(&status)
+            } else {
+                output::status(&status);
+                Ok(())
+            }
+        }
+        Command::Sessions { json } => {
+            let view = kw.account(selector)?.sessions().await?;
+            if json {
+                output::json(&view)
+            } else {
+                output::freshness(&view.freshness);
+                output::sessions(&view.sessions, false);
+                Ok(())
+            }
+        }
+        Command::Revoke {
+            id,
+            all_others,
+            yes,
+        } => {
+            let account = kw.account(selector)?;
+            if all_others {
+                if !yes
+                    && !prompt::confirm(
+                        "Sign out every other session of this account (your other devices too)?",
+                        false,
+                    )?
+                {
+                    bail!("cancelled");
+                }
+                let n = account.revoke_others().await?;
+                println!("Signed out {n} other session(s).");
+            } else if let Some(id) = id {
+                account.revoke(&id).await?;
+                println!("Signed out session {id}.");
+            }
+            Ok(())
+        }
+        Command::Trust { id } => {
+            kw.account(selector)?.trust(&id).await?;
+            println!("Trusted session {id}: its device and country are now familiar.");
+            Ok(())
+        }
+        Command::Alerts { json, state } => {
+            let view = kw
+                .account(selector)?
+                .alerts(HistoryQuery {
+                    alert_state: state.map(Into::into),
+                    ..Default::default()
+                })
+                .await?;
+            if json {
+                output::json(&view)
+            } else {
+                output::freshness(&view.freshness);
+                output::alerts(&view.alerts);
+                Ok(())
+            }
+        }
+        Command::History(args) => {
+            let now = chrono::Utc::now();
+            let query = HistoryQuery {
+                since: args
+                    .since
+                    .as_deref()
+                    .map(|s| time::parse_when(s, now))
+                    .transpose()?,
+                until: args
+                    .until
+                    .as_deref()
+                    .map(|s| time::parse_when(s, now))
+                    .transpose()?,
+                country: args.country,
+                device: args.device,
+                text: args.text,
+                alert_state: None,
+                limit: args.limit,
+            };
+            let view = kw.account(selector)?.history(query).await?;
+            if args.json {
+                output::json(&view)
+            } else {
+                output::freshness(&view.freshness);
+                output::sessions(&view.sessions, true);
+                Ok(())
+            }
+        }
+        Command::Export { format, output } => {
+            let account = kw.account(selector)?;
+            let format = match format {
+                FormatArg::Csv => ExportFormat::Csv,
+                FormatArg::Json => ExportFormat::Json,
+            };
+            let out: Box<dyn Write + Send> = match &output {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout()),
+            };
+            account.export(format, out).await?;
+            if let Some(path) = output {
+                eprintln!("Exported to {}.", path.display());
+            }
+            Ok(())
+        }
+        Command::Watch {
+            no_notify,
+            poll_interval,
+            json,
+        } => watch(&kw, selector, no_notify, poll_interval, json).await,
+        Command::Password { stdin } => {
+            let account = kw.account(selector)?;
+            let (current, new) = if stdin {
+                let current = prompt::stdin_line()?;
+                let new = prompt::stdin_line()?;
+                (current, new)
+            } else {
+                let current = prompt::password("Current password: ")?;
+                let new = prompt::password("New password: ")?;
+                if prompt::password("New password again: ")? != new {
+                    bail!("the new passwords differ");
+                }
+                (current, new)
+            };
+            let answer = account
+                .change_password(&ChangePasswordRequest {
+                    current_password: current,
+                    new_password: new,
+                })
+                .await?;
+            println!(
+                "Password changed; {} other session(s) signed out.",
+                answer.revoked_sessions
+            );
+            Ok(())
+        }
+        Command::TwoFactorReset {
+            output,
+            password_stdin,
+        } => {
+            let account = kw.account(selector)?;
+            let mut file = prompt::create_private(&output)?;
+            let password = if password_stdin {
+                prompt::stdin_line()?
+            } else {
+                prompt::password("Password: ")?
+            };
+            let answer = account
+                .reset_two_factor(&TwoFactorResetRequest { password })
+                .await;
+            let answer = match answer {
+                Ok(a) => a,
+                Err(e) => {
+                    drop(file);
+                    let _ = std::fs::remove_file(&output);
+                    return Err(e.into());
+                }
+            };
+            writeln!(file, "secret: {}", answer.secret)?;
+            writeln!(file, "otpauth_uri: {}", answer.otpauth_uri)?;
+            writeln!(file, "backup_codes:")?;
+            for code in &answer.backup_codes {
+                writeln!(file, "  - {code}")?;
+            }
+            file.flush()?;
+            println!(
+                "2FA reset. The new secret and {} backup codes are in {} (readable by you only); \
+                 add the secret to your authenticator app, then delete the file.",
+                answer.backup_codes.len(),
+                output.display()
+            );
+            Ok(())
+        }
+        Command::Blocklist { action } => {
+            let account = kw.account(selector)?;
+            match action {
+                BlocklistCommand::List { json } => {
+                    let entries = account.blocklist().await?;
+                    if json {
+                        output::json(&entries)
+                    } else {
+                        output::blocklist(&entries);
+                        Ok(())
+                    }
+                }
+                BlocklistCommand::Add { address, note } => {
+                    let e = account.block(&NewBlocklistEntry { address, note }).await?;
+                    println!("Blocked {} (entry {}).", e.cidr, e.id);
+                    Ok(())
+                }
+                BlocklistCommand::Remove { id } => {
+                    account.unblock(&id).await?;
+                    println!("Removed blocklist entry {id}.");
+                    Ok(())
+                }
+            }
+        }
+        Command::SessionLength { action } => {
+            let account = kw.account(selector)?;
+            match action {
+                SessionLengthCommand::Get { json } => {
+                    let l = account.session_length().await?;
+                    if json {
+                        output::json(&l)
+                    } else {
+                        println!(
+                            "Web and desktop sessions: {} idle day(s); mobile app: {} idle day(s).",
+                            l.web_idle_days, l.mobile_idle_days
+                        );
+                        Ok(())
+                    }
+                }
+                SessionLengthCommand::Set {
+                    web_days,
+                    mobile_days,
+                } => {
+                    let l = account
+                        .set_session_length(&SessionLength {
+                            web_idle_days: web_days,
+                            mobile_idle_days: mobile_days,
+                        })
+                        .await?;
+                    println!(
+                        "Session length set: web {} day(s), mobile {} day(s).",
+                        l.web_idle_days, l.mobile_idle_days
+                    );
+                    Ok(())
+                }
+            }
+        }
+        Command::Withdrawals { limit, json } => {
+            let list = kw.account(selector)?.withdrawals(limit).await?;
+            if json {
+                output::json(&list)
+            } else {
+                output::withdrawals(&list);
+                Ok(())
+            }
+        }
+        Command::LoginHistory { limit, json } => {
+            let list = kw.account(selector)?.login_history(limit).await?;
+            if json {
+                output::json(&list)
+            } else {
+                output::login_history(&list);
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn login(kw: &Keepwatch, args: LoginArgs) -> Result<()> {
+    // Check the URL before asking for a password.
+    keepwatch_core::account_id(&args.server, &args.email)?;
+    let password = if args.password_stdin {
+        prompt::stdin_line()?
+    } else {
+        prompt::password(&format!("Password for {}: ", args.email))?
+    };
+    let mut params = LoginParams {
+        server: args.server,
+        email: args.email,
+        password,
+        totp_code: args.totp,
+        backup_code: args.backup_code,
+        trust_existing: args.trust_existing,
+    };
+    let view = match kw.login(params.clone()).await {
+        Err(CoreError::TotpRequired)
+            if params.totp_code.is_none() && params.backup_code.is_none() =>
+        {
+            params.totp_code = Some(prompt::text("Two-factor code: ")?);
+            kw.login(params).await?
+        }
+        other => other?,
+    };
+    if args.json {
+        return output::json(&view);
+    }
+    println!(
+        "Signed in as {} ({} active session(s), {} alert(s)).",
+        view.account.id, view.sessions, view.alerts
+    );
+    Ok(())
+}
+
+async fn watch(
+    kw: &Keepwatch,
+    selector: Option<&str>,
+    no_notify: bool,
+    poll_interval: Option<u64>,
+    json: bool,
+) -> Result<()> {
+    let account = kw.account(selector)?;
+    let prefs = kw.preferences();
+    let notifier: Option<Arc<dyn Notifier>> = if no_notify || !prefs.notifications {
+        None
+    } else {
+        Some(Arc::new(DesktopNotifier::new()))
+    };
+    let options = SyncOptions {
+        poll_interval: Duration::from_secs(
+            poll_interval.unwrap_or(prefs.poll_interval_secs).max(1),
+        ),
+        ..Default::default()
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let engine = SyncEngine::new(account.clone(), notifier, options);
+    eprintln!("Watching {} (Ctrl-C to stop).", account.id());
+    let mut task = tokio::spawn(engine.run(tx, shutdown_signal()));
+    let mut last_offline: Option<String> = None;
+    let mut last_mode = SyncMode::Polling;
+    loop {
+        tokio::select! {
+            update = rx.recv() => match update {
+                Some(SyncUpdate::Alert { alert, notice }) => {
+                    if json {
+                        println!("{}", serde_json::to_string(&alert)?);
+                    } else {
+                        println!("{}", output::alert_line(&alert, &notice.body));
+                    }
+                    std::io::stdout().flush()?;
+                }
+                Some(SyncUpdate::Offline { reason, last_synced_at }) => {
+                    if last_offline.as_deref() != Some(reason.as_str()) {
+                        eprintln!("offline — {} ({reason})", time::last_synced(last_synced_at));
+                        last_offline = Some(reason);
+                    }
+                }
+                Some(SyncUpdate::Synced { mode, .. }) => {
+                    if last_offline.take().is_some() {
+                        eprintln!("back online");
+                    }
+                    if mode != last_mode {
+                        match mode {
+                            SyncMode::Stream => eprintln!("live: following the account's event stream"),
+                            SyncMode::Polling => {}
+                        }
+                        last_mode = mode;
+                    }
+                }
+                Some(SyncUpdate::ActionDone { session_id, action, error, .. }) => match error {
+                    None => eprintln!("done: {action:?} for session {session_id}"),
+                    Some(e) => eprintln!("failed: {action:?} for session {session_id}: {e}"),
+                },
+                Some(SyncUpdate::SignedOut) => {
+                    eprintln!("signed out; run `keepwatch login` again");
+                }
+                Some(SyncUpdate::Changed) => {}
+                None => break,
+            },
+            joined = &mut task => {
+                return match joined {
+                    Ok(r) => r.map_err(Into::into),
+                    Err(e) => Err(anyhow::anyhow!("watcher failed: {e}")),
+                };
+            }
+        }
+    }
+    match task.await {
+        Ok(r) => r.map_err(Into::into),
+        Err(e) => Err(anyhow::anyhow!("watcher failed: {e}")),
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    eprintln!("stopping");
+}

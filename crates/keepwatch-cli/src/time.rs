@@ -1,0 +1,105 @@
+//! Times for people: local time zone, "5 minutes ago", and parsing `--since`.
+
+use anyhow::{bail, Result};
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+
+/// `2026-11-27 10:41` in the local time zone.
+pub fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `5 minutes ago`.
+pub fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - t).num_seconds();
+    if secs < 0 {
+        return "just now".into();
+    }
+    let (n, unit) = match secs {
+        0..=59 => return "just now".into(),
+        60..=3599 => (secs / 60, "minute"),
+        3600..=86_399 => (secs / 3600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+/// `last synced 5 minutes ago` / `never synced`.
+pub fn last_synced(t: Option<DateTime<Utc>>) -> String {
+    match t {
+        Some(t) => format!("last synced {}", ago(t, Utc::now())),
+        None => "never synced".into(),
+    }
+}
+
+/// RFC 3339, `YYYY-MM-DD` (local midnight), or a duration ago: `30m`, `24h`, `7d`, `2w`.
+pub fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        if let Some(t) = d
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| Local.from_local_datetime(&t).earliest())
+        {
+            return Ok(t.with_timezone(&Utc));
+        }
+    }
+    if let Some(unit) = s.chars().last() {
+        if let Ok(n) = s[..s.len() - unit.len_utf8()].parse::<i64>() {
+            let secs = match unit {
+                's' => Some(n),
+                'm' => n.checked_mul(60),
+                'h' => n.checked_mul(3600),
+                'd' => n.checked_mul(86_400),
+                'w' => n.checked_mul(7 * 86_400),
+                _ => None,
+            };
+            if let Some(d) = secs.and_then(chrono::TimeDelta::try_seconds) {
+                if let Some(t) = now.checked_sub_signed(d) {
+                    return Ok(t);
+                }
+            }
+        }
+    }
+    bail!("cannot read {s:?} as a time: use RFC 3339, YYYY-MM-DD, or 30m / 24h / 7d")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_form_and_refuses_garbage() {
+        let now = Utc::now();
+        assert_eq!(
+            parse_when("7d", now).unwrap(),
+            now - chrono::TimeDelta::days(7)
+        );
+        assert_eq!(
+            parse_when("30m", now).unwrap(),
+            now - chrono::TimeDelta::minutes(30)
+        );
+        assert_eq!(
+            parse_when("2026-01-02T03:04:05Z", now)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-01-02T03:04:05+00:00"
+        );
+        assert!(parse_when("2026-01-02", now).is_ok());
+        assert!(parse_when("soon", now).is_err());
+        assert!(parse_when("99999999999999d", now).is_err());
+        assert!(parse_when("é", now).is_err());
+    }
+
+    #[test]
+    fn ago_reads_naturally() {
+        let now = Utc::now();
+        assert_eq!(
+            ago(now - chrono::TimeDelta::minutes(5), now),
+            "5 minutes ago"
+        );
+        assert_eq!(ago(now - chrono::TimeDelta::hours(1), now), "1 hour ago");
+        assert_eq!(ago(now, now), "just now");
+    }
+}

@@ -1,0 +1,351 @@
+//! The `keepwatch` binary against the reference server: sign-in, sessions, revoking, trust,
+//! offline review, export, logout, and the keyring.
+
+mod support;
+
+use support::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_stores_the_token_in_the_secret_service_and_nowhere_on_disk() {
+    require_secret_service!();
+    let world = World::start().await;
+    let out = ok(&world.login(&["--trust-existing"]).await);
+    assert!(out.contains("Signed in as"), "{out}");
+
+    // The default keyring store is the real one, not the crate's in-memory fallback.
+    assert!(keepwatch_core::secrets::KeyringStore::is_persistent());
+    let entry = keyring::Entry::new("keepwatch", &world.account_id()).unwrap();
+    assert!(
+        entry
+            .get_credential()
+            .downcast_ref::<keyring::secret_service::SsCredential>()
+            .is_some(),
+        "stored through the Secret Service"
+    );
+    let token = entry
+        .get_password()
+        .expect("the refresh token is in the Secret Service");
+    assert!(token.len() >= 16);
+
+    // Not in the config, not in the history database or its WAL, nowhere in the data folder.
+    let files = files_under(&world.data_dir());
+    assert!(files.iter().any(|f| f.ends_with("config.json")));
+    assert!(files
+        .iter()
+        .any(|f| f.extension().is_some_and(|e| e == "sqlite3")));
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            !bytes.windows(token.len()).any(|w| w == token.as_bytes()),
+            "the refresh token leaked into {}",
+            file.display()
+        );
+    }
+
+    // A second command refreshes the access token: the keyring then holds a new refresh token.
+    ok(&world.run(&["sessions"], "").await);
+    let rotated = entry.get_password().unwrap();
+    assert_ne!(rotated, token, "rotation stored the new refresh token");
+
+    // Logout forgets it.
+    ok(&world.run(&["logout", "--forget-history"], "").await);
+    assert!(matches!(entry.get_password(), Err(keyring::Error::NoEntry)));
+    assert!(!files_under(&world.data_dir())
+        .iter()
+        .any(|f| f.extension().is_some_and(|e| e == "sqlite3")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_revoke_trust_and_offline_history() {
+    require_secret_service!();
+    let mut world = World::start().await;
+    let browser = world.browser_login(berlin(), CHROME_MAC).await;
+    ok(&world.login(&["--trust-existing"]).await);
+
+    // The table: device, IP + ISP, city + country, times, the current one marked.
+    let table = ok(&world.run(&["sessions"], "").await);
+    assert!(
+        table.contains("DEVICE") && table.contains("LAST ACTIVITY"),
+        "{table}"
+    );
+    assert!(table.contains("●"), "{table}");
+    assert!(table.contains(&berlin().to_string()), "{table}");
+    assert!(table.contains("Berlin, Germany"), "{table}");
+    assert!(table.contains("Chrome"), "{table}");
+
+    // JSON: the documented shape.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["sessions", "--json"], "").await)).unwrap();
+    assert_eq!(json["account"], world.account_id());
+    assert_eq!(json["freshness"]["online"], true);
+    let sessions = json["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    let own = sessions.iter().find(|s| s["current"] == true).unwrap();
+    let own_id = own["id"].as_str().unwrap().to_owned();
+    let theirs = sessions.iter().find(|s| s["current"] == false).unwrap();
+    assert_eq!(theirs["id"], browser.session_id.as_str());
+    assert_eq!(theirs["country_code"], "DE");
+    for key in [
+        "device",
+        "ip",
+        "isp",
+        "city",
+        "country",
+        "first_login",
+        "last_activity",
+    ] {
+        assert!(theirs.get(key).is_some(), "missing {key}");
+    }
+
+    // Keepwatch's own session cannot be revoked this way.
+    let err = fails_cleanly(&world.run(&["revoke", &own_id], "").await);
+    assert!(err.contains("own session"), "{err}");
+    // --all-others asks first; with no terminal and no --yes it refuses.
+    fails_cleanly(&world.run(&["revoke", "--all-others"], "").await);
+    assert_eq!(
+        world.server_session_ids(&browser.access_token).await.len(),
+        2
+    );
+
+    // A foreign sign-in, then "this was me".
+    let intruder = world.browser_login(sao_paulo(), CHROME_WINDOWS).await;
+    let alerts: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
+    let list = alerts["alerts"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{alerts}");
+    assert_eq!(list[0]["kind"], "possible_takeover");
+    assert_eq!(list[0]["severity"], "critical");
+    assert_eq!(list[0]["state"], "new");
+    assert_eq!(list[0]["session_id"], intruder.session_id.as_str());
+    ok(&world.run(&["trust", &intruder.session_id], "").await);
+    let alerts: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
+    assert_eq!(alerts["alerts"][0]["state"], "confirmed");
+
+    // Revoke one by id: it ends on the server.
+    let out = ok(&world.run(&["revoke", &browser.session_id], "").await);
+    assert!(out.contains(&browser.session_id));
+    let resp = world
+        .http
+        .get(format!("{}/v1/sessions", world.base))
+        .bearer_auth(&browser.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        401,
+        "the revoked session's token no longer works"
+    );
+    ok(&world.run(&["revoke", "--all-others", "--yes"], "").await);
+
+    // Offline: history is served and marked stale.
+    world.stop_server().await;
+    let out = world.run(&["sessions"], "").await;
+    let table = ok(&out);
+    assert!(
+        stderr(&out).contains("offline — last synced"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(table.contains("●"));
+    let out = world.run(&["history", "--country", "BR"], "").await;
+    let table = ok(&out);
+    assert!(stderr(&out).contains("offline"));
+    assert!(table.contains("São Paulo, Brazil"), "{table}");
+    assert!(!table.contains("Berlin"), "{table}");
+    let hist: serde_json::Value = serde_json::from_str(&ok(&world
+        .run(
+            &["history", "--json", "--text", "Windows", "--since", "1d"],
+            "",
+        )
+        .await))
+    .unwrap();
+    assert_eq!(hist["freshness"]["online"], false);
+    assert_eq!(hist["sessions"].as_array().unwrap().len(), 1);
+    assert_eq!(hist["sessions"][0]["end_reason"], "signed_out_here");
+
+    // Export.
+    let csv_path = world.dir.path().join("history.csv");
+    ok(&world
+        .run(
+            &[
+                "export",
+                "--format",
+                "csv",
+                "--output",
+                csv_path.to_str().unwrap(),
+            ],
+            "",
+        )
+        .await);
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "session_id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 4);
+    assert!(rows
+        .iter()
+        .any(|r| &r[6] == "Brazil" && &r[5] == "São Paulo"));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["export", "--format", "json"], "").await)).unwrap();
+    assert_eq!(json["format"], "keepwatch-history-v1");
+    assert_eq!(json["sessions"].as_array().unwrap().len(), 4);
+    assert_eq!(json["alerts"].as_array().unwrap().len(), 1);
+    assert!(!json["events"].as_array().unwrap().is_empty());
+    world.forget_keyring();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_one_clear_line_and_a_non_zero_exit() {
+    let world = World::start().await;
+    let err = fails_cleanly(&world.run(&["sessions"], "").await);
+    assert!(err.contains("keepwatch login"), "{err}");
+    let err = fails_cleanly(
+        &world
+            .run(
+                &[
+                    "login",
+                    "--server",
+                    "http://192.0.2.1",
+                    "--email",
+                    "a@b",
+                    "--password-stdin",
+                ],
+                "pw\n",
+            )
+            .await,
+    );
+    assert!(err.contains("https://"), "{err}");
+    let err = fails_cleanly(
+        &world
+            .run(&["history", "--since", "yesterday-ish"], "")
+            .await,
+    );
+    assert!(
+        err.contains("--since") || err.contains("cannot read"),
+        "{err}"
+    );
+    let err = fails_cleanly(
+        &world
+            .run(
+                &[
+                    "login",
+                    "--server",
+                    &world.base,
+                    "--email",
+                    EMAIL,
+                    "--password-stdin",
+                ],
+                "wrong password\n",
+            )
+            .await,
+    );
+    assert!(err.contains("wrong email or password"), "{err}");
+    let err = fails_cleanly(
+        &world
+            .run(&["--account", "nobody@nowhere", "status"], "")
+            .await,
+    );
+    assert!(
+        err.contains("nobody@nowhere") || err.contains("login"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn account_actions_from_the_command_line() {
+    require_secret_service!();
+    let world = World::start().await;
+    ok(&world.login(&[]).await);
+    let out = ok(&world
+        .run(
+            &[
+                "blocklist",
+                "add",
+                &sao_paulo().to_string(),
+                "--note",
+                "intruder",
+            ],
+            "",
+        )
+        .await);
+    assert!(out.contains("Blocked"), "{out}");
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["blocklist", "list", "--json"], "").await)).unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+    ok(&world.run(&["blocklist", "remove", &id], "").await);
+    ok(&world
+        .run(
+            &[
+                "session-length",
+                "set",
+                "--web-days",
+                "7",
+                "--mobile-days",
+                "30",
+            ],
+            "",
+        )
+        .await);
+    let l: serde_json::Value = serde_json::from_str(&ok(&world
+        .run(&["session-length", "get", "--json"], "")
+        .await))
+    .unwrap();
+    assert_eq!(l["web_idle_days"], 7);
+    fails_cleanly(
+        &world
+            .run(
+                &[
+                    "session-length",
+                    "set",
+                    "--web-days",
+                    "0",
+                    "--mobile-days",
+                    "30",
+                ],
+                "",
+            )
+            .await,
+    );
+    ok(&world.run(&["withdrawals"], "").await);
+    let history = ok(&world.run(&["login-history"], "").await);
+    assert!(history.contains("Success"), "{history}");
+    let secret_file = world.dir.path().join("2fa.txt");
+    let out = ok(&world
+        .run(
+            &[
+                "2fa-reset",
+                "--output",
+                secret_file.to_str().unwrap(),
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        )
+        .await);
+    assert!(!out.contains("otpauth://"), "secrets are not printed");
+    let written = std::fs::read_to_string(&secret_file).unwrap();
+    assert!(written.contains("otpauth://"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    ok(&world
+        .run(
+            &["password", "--stdin"],
+            &format!("{PASSWORD}\nan even longer password\n"),
+        )
+        .await);
+    let accounts: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["accounts", "--json"], "").await)).unwrap();
+    assert_eq!(accounts[0]["id"], world.account_id());
+    let status: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["status", "--json"], "").await)).unwrap();
+    assert_eq!(status["freshness"]["online"], true);
+    world.forget_keyring();
+}

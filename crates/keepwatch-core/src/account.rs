@@ -1,0 +1,582 @@
+//! One watched account: its client, its history, and every operation the UI offers on it.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use keepwatch_api::{
+    BlocklistEntry, ChangePasswordRequest, ChangePasswordResponse, Event, EventKind, LoginAttempt,
+    NewBlocklistEntry, Session, SessionLength, SessionList, TwoFactorResetRequest,
+    TwoFactorResetResponse, Withdrawal,
+};
+
+use crate::client::AccountClient;
+use crate::config::{AccountConfig, DataDirs, Preferences};
+use crate::detection;
+use crate::error::{Error, Result};
+use crate::history::{
+    state_keys, AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
+};
+use crate::views::{
+    AccountView, AlertBrief, AlertsView, Freshness, HistoryView, SessionView, SessionsView,
+    StatusView,
+};
+
+/// Largest page asked of `/v1/events` while catching up.
+const EVENTS_PAGE: u32 = 500;
+
+pub(crate) struct AccountInner {
+    pub(crate) config: AccountConfig,
+    pub(crate) dirs: DataDirs,
+    pub(crate) client: AccountClient,
+    pub(crate) history: Arc<History>,
+    pub(crate) prefs: Preferences,
+    /// One sync at a time: two would race on the event cursor.
+    pub(crate) sync_lock: tokio::sync::Mutex<()>,
+}
+
+/// A watched account. Cheap to clone; every method is safe to call concurrently.
+#[derive(Clone)]
+pub struct Account {
+    pub(crate) inner: Arc<AccountInner>,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.inner.config.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one full sync found.
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    /// Alerts raised for the first time.
+    pub new_alerts: Vec<AlertRecord>,
+    /// Events stored for the first time.
+    pub new_events: usize,
+    /// Sessions that ended since the last sync.
+    pub ended_sessions: Vec<String>,
+}
+
+impl Account {
+    pub(crate) fn new(
+        config: AccountConfig,
+        dirs: DataDirs,
+        client: AccountClient,
+        history: History,
+        prefs: Preferences,
+    ) -> Self {
+        Self {
+            inner: Arc::new(AccountInner {
+                config,
+                dirs,
+                client,
+                history: Arc::new(history),
+                prefs,
+                sync_lock: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// `<email>@<server>`.
+    pub fn id(&self) -> &str {
+        &self.inner.config.id
+    }
+
+    /// The account's configuration.
+    pub fn config(&self) -> &AccountConfig {
+        &self.inner.config
+    }
+
+    /// The account's API client.
+    pub fn client(&self) -> &AccountClient {
+        &self.inner.client
+    }
+
+    /// What `accounts` shows about it.
+    pub fn view(&self) -> AccountView {
+        account_view(&self.inner.config, &self.inner.dirs)
+    }
+
+    /// Runs `f` on the history database off the async runtime.
+    pub(crate) async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&History) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let history = Arc::clone(&self.inner.history);
+        tokio::task::spawn_blocking(move || f(&history))
+            .await
+            .map_err(|e| Error::Invalid(format!("history task failed: {e}")))?
+    }
+
+    fn own_session_id(&self) -> Option<&str> {
+        self.inner.config.session_id.as_deref()
+    }
+
+    /// Asks the server for everything new and records it: sessions (ETag), events after the
+    /// cursor, ended sessions; new sessions and events go through the detector.
+    pub async fn sync(&self) -> Result<SyncReport> {
+        let _guard = self.inner.sync_lock.lock().await;
+        let list = self.inner.client.sessions().await?;
+        let mut report = SyncReport::default();
+        let now = Utc::now();
+        let own = self.own_session_id().map(str::to_owned);
+        let etag = self.inner.client.sessions_etag();
+        let list_for_db = list.clone();
+        let new_sessions: Vec<Session> = self
+            .db(move |h| {
+                let mut fresh = Vec::new();
+                for s in &list_for_db.sessions {
+                    let is_own = Some(s.id.as_str()) == own.as_deref()
+                        || s.id == list_for_db.current_session_id;
+                    if h.upsert_session(s, &detection::device_key(s), is_own, now)? {
+                        fresh.push(s.clone());
+                    }
+                    if is_own {
+                        h.set_trust(&s.id, Trust::Own)?;
+                    }
+                }
+                let first = h.state(state_keys::INITIALISED)?.is_none();
+                if first {
+                    if h.state(state_keys::TRUST_EXISTING)?.as_deref() == Some("true") {
+                        h.trust_all_active(Trust::Existing)?;
+                    }
+                    h.set_state(state_keys::INITIALISED, "true")?;
+                }
+                if let Some(etag) = etag {
+                    h.set_state(state_keys::SESSIONS_ETAG, &etag)?;
+                    let body = serde_json::to_string(&list_for_db)
+                        .map_err(|e| Error::Invalid(e.to_string()))?;
+                    h.set_state(state_keys::SESSIONS_BODY, &body)?;
+                }
+                Ok(fresh)
+            })
+            .await?;
+
+        // Events first, so that sessions that ended get their precise reason.
+        let mut cursor = self.db(|h| h.last_event_id()).await?;
+        loop {
+            let page = self.inner.client.events(cursor, Some(EVENTS_PAGE)).await?;
+            for event in &page.events {
+                let (stored, alerts) = self.record_event(event.clone()).await?;
+                report.new_events += usize::from(stored);
+                report.new_alerts.extend(alerts);
+            }
+            if page.cursor <= cursor && page.events.is_empty() {
+                break;
+            }
+            cursor = page.cursor.max(cursor);
+            if !page.has_more {
+                break;
+            }
+        }
+
+        let active: Vec<String> = list.sessions.iter().map(|s| s.id.clone()).collect();
+        let prefs = self.inner.prefs.clone();
+        let (ended, alerts) = self
+            .db(move |h| {
+                let ended = h.end_missing_sessions(&active, now)?;
+                let mut alerts = Vec::new();
+                for s in &new_sessions {
+                    if let Some(a) = raise_session_alert(h, &prefs, s, now)? {
+                        alerts.push(a);
+                    }
+                }
+                h.mark_synced(now)?;
+                Ok((ended, alerts))
+            })
+            .await?;
+        report.ended_sessions = ended;
+        report.new_alerts.extend(alerts);
+        Ok(report)
+    }
+
+    /// Records one event (from the list or the stream) and runs the detector on it. Returns
+    /// whether it was new, and the alerts it raised for the first time.
+    pub(crate) async fn record_event(&self, event: Event) -> Result<(bool, Vec<AlertRecord>)> {
+        let own = self.own_session_id().map(str::to_owned);
+        let prefs = self.inner.prefs.clone();
+        self.db(move |h| {
+            let now = Utc::now();
+            let fresh = h.insert_event(&event)?;
+            let mut alerts = Vec::new();
+            if fresh {
+                match (event.kind, &event.session) {
+                    (EventKind::SessionCreated, Some(s)) => {
+                        let is_own = Some(s.id.as_str()) == own.as_deref();
+                        let known = h.session(&s.id)?.is_some();
+                        if !known {
+                            h.upsert_session(
+                                s,
+                                &detection::device_key(s),
+                                is_own,
+                                event.occurred_at,
+                            )?;
+                        }
+                        // The detector's event verdict below covers the new session, under
+                        // the same `session:<id>` key as a verdict from the list would.
+                    }
+                    (EventKind::SessionRevoked, Some(s)) => {
+                        let here = event.actor_session_id.is_some()
+                            && event.actor_session_id.as_deref() == own.as_deref();
+                        let reason = if here {
+                            EndReason::SignedOutHere
+                        } else {
+                            EndReason::SignedOutElsewhere
+                        };
+                        h.end_session(
+                            &s.id,
+                            reason,
+                            event.occurred_at,
+                            Some((s, &detection::device_key(s))),
+                        )?;
+                    }
+                    (EventKind::SessionExpired, Some(s)) => {
+                        h.end_session(
+                            &s.id,
+                            EndReason::Expired,
+                            event.occurred_at,
+                            Some((s, &detection::device_key(s))),
+                        )?;
+                    }
+                    _ => {}
+                }
+                if let Some(new) = detection::assess_event(h, &prefs, &event, now)? {
+                    if h.insert_alert(&new, now)? {
+                        if let Some(a) = h.alert(&new.key)? {
+                            alerts.push(a);
+                        }
+                    }
+                }
+            }
+            if event.id > h.last_event_id()? {
+                h.set_state(state_keys::LAST_EVENT_ID, &event.id.to_string())?;
+            }
+            Ok((fresh, alerts))
+        })
+        .await
+    }
+
+    async fn freshness_after(&self, result: &Result<SyncReport>) -> Result<Freshness> {
+        let last = self.db(|h| h.last_synced_at()).await?;
+        Ok(match result {
+            Ok(_) => Freshness {
+                online: true,
+                last_synced_at: last,
+                offline_reason: None,
+                signed_out: false,
+            },
+            Err(Error::SignedOut) | Err(Error::NoCredentials(_)) => Freshness {
+                online: false,
+                last_synced_at: last,
+                offline_reason: Some(Error::SignedOut.to_string()),
+                signed_out: true,
+            },
+            Err(e) => Freshness {
+                online: false,
+                last_synced_at: last,
+                offline_reason: Some(e.to_string()),
+                signed_out: false,
+            },
+        })
+    }
+
+    /// Syncs if the server answers; errors other than being offline or signed out are
+    /// returned, those two become a [`Freshness`] that says so.
+    async fn try_sync(&self) -> Result<Freshness> {
+        let result = match self.sync().await {
+            Ok(report) => Ok(report),
+            Err(e) if shows_history_instead(&e) => {
+                tracing::warn!(error = %e, "showing history: the server could not be asked");
+                Err(e)
+            }
+            Err(e) => return Err(e),
+        };
+        self.freshness_after(&result).await
+    }
+
+    /// The active sessions: from the server when it answers, else from history.
+    pub async fn sessions(&self) -> Result<SessionsView> {
+        let freshness = self.try_sync().await?;
+        let own = self.own_session_id().map(str::to_owned);
+        let sessions = self
+            .db(move |h| {
+                let alerts = h.query_alerts(&HistoryQuery::default())?;
+                Ok(h.active_sessions()?
+                    .iter()
+                    .map(|r| session_view(r, own.as_deref(), &alerts))
+                    .collect())
+            })
+            .await?;
+        Ok(SessionsView {
+            account: self.id().to_owned(),
+            freshness,
+            sessions,
+        })
+    }
+
+    /// Alerts matching `query` (synced first when the server answers).
+    pub async fn alerts(&self, query: HistoryQuery) -> Result<AlertsView> {
+        let freshness = self.try_sync().await?;
+        let alerts = self.db(move |h| h.query_alerts(&query)).await?;
+        Ok(AlertsView {
+            account: self.id().to_owned(),
+            freshness,
+            alerts,
+        })
+    }
+
+    /// Sessions ever seen matching `query` (synced first when the server answers).
+    pub async fn history(&self, query: HistoryQuery) -> Result<HistoryView> {
+        let freshness = self.try_sync().await?;
+        let own = self.own_session_id().map(str::to_owned);
+        let sessions = self
+            .db(move |h| {
+                let alerts = h.query_alerts(&HistoryQuery::default())?;
+                Ok(h.query_sessions(&query)?
+                    .iter()
+                    .map(|r| session_view(r, own.as_deref(), &alerts))
+                    .collect())
+            })
+            .await?;
+        Ok(HistoryView {
+            account: self.id().to_owned(),
+            freshness,
+            sessions,
+        })
+    }
+
+    /// Events matching `query`, from history only.
+    pub async fn events(&self, query: HistoryQuery) -> Result<Vec<Event>> {
+        self.db(move |h| h.query_events(&query)).await
+    }
+
+    /// Account state without asking the server.
+    pub async fn status(&self) -> Result<StatusView> {
+        let (active, open, cursor, last) = self
+            .db(|h| {
+                let active = h.active_sessions()?.len();
+                let open = h
+                    .query_alerts(&HistoryQuery::default())?
+                    .iter()
+                    .filter(|a| matches!(a.state, AlertState::New | AlertState::Acknowledged))
+                    .count();
+                Ok((active, open, h.last_event_id()?, h.last_synced_at()?))
+            })
+            .await?;
+        let online = self.inner.client.ensure_signed_in().await;
+        let freshness = Freshness {
+            online: online.is_ok(),
+            last_synced_at: last,
+            offline_reason: online.as_ref().err().map(|e| e.to_string()),
+            signed_out: matches!(online, Err(Error::SignedOut) | Err(Error::NoCredentials(_))),
+        };
+        Ok(StatusView {
+            account: self.view(),
+            freshness,
+            active_sessions: active,
+            open_alerts: open,
+            last_event_id: cursor,
+        })
+    }
+
+    /// Signs session `id` out on the server and records it.
+    pub async fn revoke(&self, id: &str) -> Result<()> {
+        if Some(id) == self.own_session_id() {
+            return Err(Error::CurrentSession);
+        }
+        self.inner.client.revoke_session(id).await?;
+        let id = id.to_owned();
+        self.db(move |h| {
+            let now = Utc::now();
+            h.end_session(&id, EndReason::SignedOutHere, now, None)?;
+            h.resolve_session_alerts(&id, AlertState::Acted, Some("signed_out_session"), now)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Signs every other session out. Returns how many ended.
+    pub async fn revoke_others(&self) -> Result<u32> {
+        let before: Vec<SessionRecord> = self.db(|h| h.active_sessions()).await?;
+        let answer = self.inner.client.revoke_others().await?;
+        let own = self.own_session_id().map(str::to_owned);
+        self.db(move |h| {
+            let now = Utc::now();
+            for s in before.iter().filter(|s| Some(&s.id) != own.as_ref()) {
+                h.end_session(&s.id, EndReason::SignedOutHere, now, None)?;
+                h.resolve_session_alerts(
+                    &s.id,
+                    AlertState::Acted,
+                    Some("signed_out_session"),
+                    now,
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(answer.revoked)
+    }
+
+    /// "This was me": trusts session `id` (into the baseline) and closes its alerts.
+    pub async fn trust(&self, id: &str) -> Result<()> {
+        let known = {
+            let id = id.to_owned();
+            self.db(move |h| Ok(h.session(&id)?.is_some())).await?
+        };
+        if !known {
+            // It may be newer than the last sync.
+            if let Err(e) = self.sync().await {
+                tracing::warn!(error = %e, "could not sync before trusting");
+            }
+        }
+        let id = id.to_owned();
+        self.db(move |h| {
+            let now = Utc::now();
+            if !h.set_trust(&id, Trust::Confirmed)? {
+                return Err(Error::NotFound(format!("no session {id} in history")));
+            }
+            h.resolve_session_alerts(&id, AlertState::Confirmed, Some("this_was_me"), now)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Moves an alert to `state` (e.g. acknowledged).
+    pub async fn set_alert_state(&self, key: &str, state: AlertState) -> Result<()> {
+        let key = key.to_owned();
+        self.db(move |h| {
+            if h.set_alert_state(&key, state, None, Utc::now())? {
+                Ok(())
+            } else {
+                Err(Error::NotFound(format!("no alert {key}")))
+            }
+        })
+        .await
+    }
+
+    /// Writes all history as CSV (sessions) or JSON (sessions, events, alerts) to `out`.
+    pub async fn export(
+        &self,
+        format: crate::export::ExportFormat,
+        out: Box<dyn std::io::Write + Send>,
+    ) -> Result<()> {
+        self.db(move |h| crate::export::export(h, format, out))
+            .await
+    }
+
+    /// Changes the password.
+    pub async fn change_password(
+        &self,
+        request: &ChangePasswordRequest,
+    ) -> Result<ChangePasswordResponse> {
+        self.inner.client.change_password(request).await
+    }
+
+    /// Replaces the TOTP secret and backup codes.
+    pub async fn reset_two_factor(
+        &self,
+        request: &TwoFactorResetRequest,
+    ) -> Result<TwoFactorResetResponse> {
+        self.inner.client.reset_two_factor(request).await
+    }
+
+    /// The IP blocklist.
+    pub async fn blocklist(&self) -> Result<Vec<BlocklistEntry>> {
+        self.inner.client.blocklist().await
+    }
+
+    /// Blocks an address or range.
+    pub async fn block(&self, entry: &NewBlocklistEntry) -> Result<BlocklistEntry> {
+        self.inner.client.add_blocklist_entry(entry).await
+    }
+
+    /// Unblocks.
+    pub async fn unblock(&self, id: &str) -> Result<()> {
+        self.inner.client.remove_blocklist_entry(id).await
+    }
+
+    /// Idle lifetimes.
+    pub async fn session_length(&self) -> Result<SessionLength> {
+        self.inner.client.session_length().await
+    }
+
+    /// Sets idle lifetimes.
+    pub async fn set_session_length(&self, length: &SessionLength) -> Result<SessionLength> {
+        self.inner.client.set_session_length(length).await
+    }
+
+    /// Recent withdrawals.
+    pub async fn withdrawals(&self, limit: Option<u32>) -> Result<Vec<Withdrawal>> {
+        self.inner.client.withdrawals(limit).await
+    }
+
+    /// Sign-in attempts.
+    pub async fn login_history(&self, limit: Option<u32>) -> Result<Vec<LoginAttempt>> {
+        self.inner.client.login_history(limit).await
+    }
+
+    /// The server's current session list (no history).
+    pub async fn server_sessions(&self) -> Result<SessionList> {
+        self.inner.client.sessions().await
+    }
+}
+
+/// Stores the detector's verdict on `s`, returning the alert when it is raised for the first time.
+fn raise_session_alert(
+    h: &History,
+    prefs: &Preferences,
+    s: &Session,
+    now: keepwatch_api::Timestamp,
+) -> Result<Option<AlertRecord>> {
+    let Some(new) = detection::assess_session(h, prefs, s, now)? else {
+        return Ok(None);
+    };
+    if h.insert_alert(&new, now)? {
+        h.alert(&new.key)
+    } else {
+        Ok(None)
+    }
+}
+
+fn session_view(r: &SessionRecord, own: Option<&str>, alerts: &[AlertRecord]) -> SessionView {
+    let open = alerts
+        .iter()
+        .filter(|a| a.alert.session_id.as_deref() == Some(r.id.as_str()))
+        .filter(|a| matches!(a.state, AlertState::New | AlertState::Acknowledged))
+        .max_by_key(|a| a.alert.severity)
+        .map(|a| AlertBrief {
+            key: a.alert.key.clone(),
+            kind: a.alert.kind,
+            severity: a.alert.severity,
+            state: a.state,
+        });
+    SessionView::from_record(r, Some(r.id.as_str()) == own, open)
+}
+
+pub(crate) fn account_view(c: &AccountConfig, dirs: &DataDirs) -> AccountView {
+    AccountView {
+        id: c.id.clone(),
+        server: c.server.clone(),
+        email: c.email.clone(),
+        added_at: c.added_at,
+        session_id: c.session_id.clone(),
+        history_path: dirs.history_file(&c.id).display().to_string(),
+    }
+}
+
+/// Errors after which the cached history is still worth showing, marked as not fresh.
+fn shows_history_instead(e: &Error) -> bool {
+    e.is_offline()
+        || matches!(
+            e,
+            Error::SignedOut
+                | Error::NoCredentials(_)
+                | Error::BadResponse(_)
+                | Error::BodyTooLarge { .. }
+                | Error::RateLimited { .. }
+                | Error::Keyring(_)
+                | Error::KeyringTimeout
+        )
+}

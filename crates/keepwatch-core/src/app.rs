@@ -1,0 +1,246 @@
+//! The facade: accounts on this machine, signing in and out, and opening one account.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use chrono::Utc;
+use keepwatch_api::{ClientKind, LoginRequest};
+use serde::{Deserialize, Serialize};
+
+use crate::account::{account_view, Account};
+use crate::client::{server_authority, validate_server_url, AccountClient, ClientOptions};
+use crate::config::{AccountConfig, Config, DataDirs, Preferences};
+use crate::error::{Error, Result};
+use crate::history::{state_keys, History};
+use crate::secrets::Secrets;
+use crate::views::{AccountView, LoginView};
+
+/// What signing in needs. The password and code are used once and not kept.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginParams {
+    /// The server's base URL (`https://…`, or `http://` to loopback).
+    pub server: String,
+    /// The account's email.
+    pub email: String,
+    /// The password.
+    pub password: String,
+    /// A TOTP code, when the server asks for one.
+    pub totp_code: Option<String>,
+    /// A backup code instead of a TOTP code.
+    pub backup_code: Option<String>,
+    /// Trust the sessions that exist now (they become part of the baseline).
+    pub trust_existing: bool,
+}
+
+impl std::fmt::Debug for LoginParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginParams")
+            .field("server", &self.server)
+            .field("email", &self.email)
+            .field("trust_existing", &self.trust_existing)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Keepwatch on this machine: its configuration, keyring and histories.
+pub struct Keepwatch {
+    dirs: DataDirs,
+    secrets: Secrets,
+    options: ClientOptions,
+    config: Mutex<Config>,
+}
+
+impl std::fmt::Debug for Keepwatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keepwatch")
+            .field("dirs", &self.dirs)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The account id of `email` on `server`: `<email>@<host[:port]>`, also the keyring user.
+pub fn account_id(server: &str, email: &str) -> Result<String> {
+    let url = validate_server_url(server)?;
+    Ok(format!("{}@{}", email.trim(), server_authority(&url)))
+}
+
+impl Keepwatch {
+    /// Opens Keepwatch with data in `data_dir` (see [`DataDirs::resolve`]) and the platform
+    /// keyring.
+    pub fn open(data_dir: Option<PathBuf>) -> Result<Self> {
+        Self::with_parts(
+            DataDirs::resolve(data_dir)?,
+            Secrets::keyring(),
+            ClientOptions::default(),
+        )
+    }
+
+    /// Opens Keepwatch with explicit parts.
+    pub fn with_parts(dirs: DataDirs, secrets: Secrets, options: ClientOptions) -> Result<Self> {
+        let config = Config::load(&dirs.config_file())?;
+        Ok(Self {
+            dirs,
+            secrets,
+            options,
+            config: Mutex::new(config),
+        })
+    }
+
+    fn config(&self) -> std::sync::MutexGuard<'_, Config> {
+        self.config.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where config and history live.
+    pub fn dirs(&self) -> &DataDirs {
+        &self.dirs
+    }
+
+    /// The preferences.
+    pub fn preferences(&self) -> Preferences {
+        self.config().preferences.clone()
+    }
+
+    /// Changes the preferences and saves them.
+    pub fn set_preferences(&self, prefs: Preferences) -> Result<()> {
+        let mut c = self.config();
+        c.preferences = prefs;
+        c.save(&self.dirs.config_file())
+    }
+
+    /// Every account added.
+    pub fn accounts(&self) -> Vec<AccountView> {
+        self.config()
+            .accounts
+            .iter()
+            .map(|a| account_view(a, &self.dirs))
+            .collect()
+    }
+
+    /// Opens the account `selector` picks (see [`Config::select`]).
+    pub fn account(&self, selector: Option<&str>) -> Result<Account> {
+        let (config, prefs) = {
+            let c = self.config();
+            (c.select(selector)?.clone(), c.preferences.clone())
+        };
+        self.open_account(config, prefs)
+    }
+
+    fn open_account(&self, config: AccountConfig, prefs: Preferences) -> Result<Account> {
+        let client = AccountClient::new(
+            &config.server,
+            config.id.clone(),
+            self.secrets.clone(),
+            self.options.clone(),
+        )?;
+        let history = History::open(&self.dirs.history_file(&config.id))?;
+        if let (Some(etag), Some(body)) = (
+            history.state(state_keys::SESSIONS_ETAG)?,
+            history.state(state_keys::SESSIONS_BODY)?,
+        ) {
+            if let Ok(list) = serde_json::from_str(&body) {
+                client.seed_sessions_cache(etag, list);
+            }
+        }
+        Ok(Account::new(
+            config,
+            self.dirs.clone(),
+            client,
+            history,
+            prefs,
+        ))
+    }
+
+    /// Signs in, stores the refresh token in the keyring, adds (or updates) the account, and
+    /// takes a first look at its sessions.
+    pub async fn login(&self, params: LoginParams) -> Result<LoginView> {
+        let id = account_id(&params.server, &params.email)?;
+        let url = validate_server_url(&params.server)?;
+        let server = url.as_str().trim_end_matches('/').to_owned();
+        let client = AccountClient::new(
+            &server,
+            id.clone(),
+            self.secrets.clone(),
+            self.options.clone(),
+        )?;
+        let request = LoginRequest {
+            email: params.email.trim().to_owned(),
+            password: params.password.clone(),
+            totp_code: params.totp_code.clone(),
+            backup_code: params.backup_code.clone(),
+            remember_me: true,
+            client: ClientKind::Desktop,
+            trust_device: false,
+            device_token: None,
+        };
+        let pair = client.login(&request).await?;
+        let account = AccountConfig {
+            id: id.clone(),
+            server,
+            email: params.email.trim().to_owned(),
+            added_at: Utc::now(),
+            session_id: Some(pair.session_id.clone()),
+        };
+        let prefs = {
+            let mut c = self.config();
+            match c.accounts.iter_mut().find(|a| a.id == id) {
+                Some(existing) => {
+                    existing.session_id = account.session_id.clone();
+                    existing.server = account.server.clone();
+                }
+                None => c.accounts.push(account.clone()),
+            }
+            c.save(&self.dirs.config_file())?;
+            c.preferences.clone()
+        };
+        let history = History::open(&self.dirs.history_file(&id))?;
+        if history.state(state_keys::INITIALISED)?.is_none() {
+            history.set_state(
+                state_keys::TRUST_EXISTING,
+                if params.trust_existing {
+                    "true"
+                } else {
+                    "false"
+                },
+            )?;
+        }
+        let config = self.config().select(Some(&id))?.clone();
+        let opened = Account::new(config, self.dirs.clone(), client, history, prefs);
+        let report = opened.sync().await?;
+        let sessions = opened.db(|h| h.active_sessions()).await?.len();
+        Ok(LoginView {
+            account: opened.view(),
+            sessions,
+            alerts: report.new_alerts.len(),
+        })
+    }
+
+    /// Signs out: ends the session on the server (best effort), forgets the refresh token, and
+    /// removes the account; its history is deleted unless `keep_history`.
+    pub async fn logout(&self, account: Account, keep_history: bool) -> Result<()> {
+        match account.client().logout().await {
+            Ok(()) => {}
+            Err(e) => tracing::warn!(error = %e, "the server did not confirm the sign-out"),
+        }
+        self.secrets.delete(account.id()).await?;
+        let id = account.id().to_owned();
+        drop(account);
+        {
+            let mut c = self.config();
+            c.accounts.retain(|a| a.id != id);
+            c.save(&self.dirs.config_file())?;
+        }
+        if !keep_history {
+            let path = self.dirs.history_file(&id);
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.clone().into_os_string();
+                p.push(suffix);
+                match std::fs::remove_file(&p) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io("deleting history", e)),
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,233 @@
+//! The plain configuration file: accounts (server URL, email) and preferences. No secret ever
+//! goes here; the refresh token is in the keyring.
+
+use std::path::{Path, PathBuf};
+
+use keepwatch_api::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Environment variable that moves config and history into one folder.
+pub const DATA_DIR_ENV: &str = "KEEPWATCH_DATA_DIR";
+
+/// Where the configuration file and the history databases live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDirs {
+    /// Folder of `config.json`.
+    pub config_dir: PathBuf,
+    /// Folder of `history/`.
+    pub data_dir: PathBuf,
+}
+
+impl DataDirs {
+    /// `dir` for both, when given; else [`DATA_DIR_ENV`]; else the platform's folders
+    /// (`~/.config/keepwatch` and `~/.local/share/keepwatch` on Linux).
+    pub fn resolve(dir: Option<PathBuf>) -> Result<Self> {
+        let dir = dir.or_else(|| {
+            std::env::var_os(DATA_DIR_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        if let Some(dir) = dir {
+            return Ok(Self::single(dir));
+        }
+        let dirs =
+            directories::ProjectDirs::from("dev", "Keepwatch", "keepwatch").ok_or_else(|| {
+                Error::Config {
+                    path: String::new(),
+                    reason: "no home folder to keep configuration in; set KEEPWATCH_DATA_DIR"
+                        .into(),
+                }
+            })?;
+        Ok(Self {
+            config_dir: dirs.config_dir().to_path_buf(),
+            data_dir: dirs.data_dir().to_path_buf(),
+        })
+    }
+
+    /// One folder for everything.
+    pub fn single(dir: PathBuf) -> Self {
+        Self {
+            config_dir: dir.clone(),
+            data_dir: dir,
+        }
+    }
+
+    /// The configuration file.
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.json")
+    }
+
+    /// The history database of an account.
+    pub fn history_file(&self, account_id: &str) -> PathBuf {
+        let name: String = account_id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.data_dir
+            .join("history")
+            .join(format!("{name}.sqlite3"))
+    }
+}
+
+/// One account Keepwatch watches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountConfig {
+    /// `<email>@<server host[:port]>`; also the keyring user name.
+    pub id: String,
+    /// The server's base URL.
+    pub server: String,
+    /// The account's email.
+    pub email: String,
+    /// When it was added.
+    pub added_at: Timestamp,
+    /// The session Keepwatch itself holds on the server.
+    #[serde(default)]
+    pub session_id: Option<String>,
+}
+
+/// What the user chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    /// Seconds between polls when the event stream is unavailable.
+    pub poll_interval_secs: u64,
+    /// Whether `watch` shows desktop notifications.
+    pub notifications: bool,
+    /// Until when foreign sign-ins are expected (the user is travelling).
+    pub travel_mode_until: Option<Timestamp>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            poll_interval_secs: 30,
+            notifications: true,
+            travel_mode_until: None,
+        }
+    }
+}
+
+/// The configuration file's content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Accounts, in the order they were added.
+    pub accounts: Vec<AccountConfig>,
+    /// Preferences shared by all accounts.
+    pub preferences: Preferences,
+}
+
+impl Config {
+    /// Reads `path`; a missing file is an empty configuration.
+    pub fn load(path: &Path) -> Result<Self> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Config {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
+        }
+    }
+
+    /// Writes `path` atomically (temporary file, then rename).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Config {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json)
+            .map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+    }
+
+    /// The account named by `selector` (`<email>@<server>` or, when unique, `<email>`), or the
+    /// only account when `selector` is `None`.
+    pub fn select(&self, selector: Option<&str>) -> Result<&AccountConfig> {
+        match selector {
+            Some(s) => {
+                if let Some(a) = self.accounts.iter().find(|a| a.id == s) {
+                    return Ok(a);
+                }
+                let by_email: Vec<_> = self.accounts.iter().filter(|a| a.email == s).collect();
+                match by_email.as_slice() {
+                    [one] => Ok(one),
+                    [] => Err(Error::UnknownAccount(s.to_owned())),
+                    _ => Err(Error::AmbiguousAccount(self.ids())),
+                }
+            }
+            None => match self.accounts.as_slice() {
+                [] => Err(Error::NoAccount),
+                [one] => Ok(one),
+                _ => Err(Error::AmbiguousAccount(self.ids())),
+            },
+        }
+    }
+
+    fn ids(&self) -> String {
+        self.accounts
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(id: &str, email: &str) -> AccountConfig {
+        AccountConfig {
+            id: id.into(),
+            server: "https://x".into(),
+            email: email.into(),
+            added_at: chrono::Utc::now(),
+            session_id: None,
+        }
+    }
+
+    #[test]
+    fn selects_by_id_by_unique_email_or_the_only_one() {
+        let mut c = Config::default();
+        assert!(matches!(c.select(None), Err(Error::NoAccount)));
+        c.accounts.push(account("a@x@s1", "a@x"));
+        assert_eq!(c.select(None).unwrap().id, "a@x@s1");
+        c.accounts.push(account("a@x@s2", "a@x"));
+        assert!(matches!(c.select(None), Err(Error::AmbiguousAccount(_))));
+        assert!(matches!(
+            c.select(Some("a@x")),
+            Err(Error::AmbiguousAccount(_))
+        ));
+        assert_eq!(c.select(Some("a@x@s2")).unwrap().id, "a@x@s2");
+        assert!(matches!(
+            c.select(Some("b@x")),
+            Err(Error::UnknownAccount(_))
+        ));
+    }
+
+    #[test]
+    fn round_trips_through_a_file_and_history_names_are_safe() {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = DataDirs::single(dir.path().to_path_buf());
+        let mut c = Config::default();
+        c.accounts.push(account("a@x@127.0.0.1:80", "a@x"));
+        c.save(&dirs.config_file()).unwrap();
+        assert_eq!(Config::load(&dirs.config_file()).unwrap(), c);
+        let h = dirs.history_file("../a@x@[::1]:80");
+        assert_eq!(h.parent().unwrap(), dir.path().join("history"));
+        assert_eq!(h.file_name().unwrap(), ".._a_x____1__80.sqlite3");
+    }
+}

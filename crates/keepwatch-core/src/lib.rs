@@ -1,0 +1,35 @@
+//! Keepwatch's companion core: everything the desktop app shows and does, with no UI.
+//!
+//! It signs in to an account service ([`client`]), keeps the refresh token in the OS keyring
+//! ([`secrets`]), records every session, event and alert in a local SQLite history
+//! ([`history`]), decides what deserves an alert ([`detection`], over `keepwatch-detector`),
+//! follows the server's event stream ([`sync`]) and tells the user ([`notifier`]).
+//!
+//! The [`Keepwatch`] facade and its [`Account`] handles tie these together; their async methods
+//! return the serde types of [`views`], which the `keepwatch` CLI prints and the desktop app
+//! shows.
+
+pub mod account;
+pub mod app;
+pub mod client;
+pub mod config;
+pub mod detection;
+pub mod error;
+pub mod export;
+pub mod history;
+pub mod notifier;
+pub mod retry;
+pub mod secrets;
+pub mod sse;
+pub mod sync;
+pub mod views;
+
+pub use account::{Account, SyncReport};
+pub use app::{account_id, Keepwatch, LoginParams};
+pub use config::{DataDirs, Preferences};
+pub use error::{Error, Result};
+pub use export::ExportFormat;
+pub use history::{AlertRecord, AlertState, EndReason, HistoryQuery, SessionRecord, Trust};
+pub use keepwatch_detector::{Alert, AlertKind, Reason, ResponseStep, Severity};
+pub use notifier::{DesktopNotifier, Notifier};
+pub use sync::{SyncEngine, SyncMode, SyncOptions, SyncUpdate};

@@ -1,0 +1,245 @@
+//! Telling the user: native desktop notifications, with "Sign out session" and "This was me"
+//! buttons where the platform has them.
+//!
+//! A notification carries the device and the place, never a token, a full IP address or
+//! anything else secret.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use crate::error::{Error, Result};
+use crate::history::AlertRecord;
+use keepwatch_api::Session;
+use keepwatch_detector::Severity;
+
+/// Action id of the "Sign out session" button.
+pub const ACTION_SIGN_OUT: &str = "sign_out";
+/// Action id of the "This was me" button.
+pub const ACTION_THIS_WAS_ME: &str = "this_was_me";
+
+/// What a notification says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertNotice {
+    /// The alert it is about.
+    pub alert_key: String,
+    /// The session it is about, which the buttons act on.
+    pub session_id: Option<String>,
+    /// Headline, by severity.
+    pub title: String,
+    /// `"Chrome 124 on Windows 11 · São Paulo, Brazil"`.
+    pub body: String,
+    /// Whether it should be shown as critical (a takeover).
+    pub critical: bool,
+    /// Whether to offer the "Sign out session" / "This was me" buttons.
+    pub offer_actions: bool,
+}
+
+impl AlertNotice {
+    /// The notice for `alert`, about `session` when it concerns one.
+    pub fn for_alert(alert: &AlertRecord, session: Option<&Session>) -> Self {
+        let alert = &alert.alert;
+        let critical = alert.severity == Severity::Critical;
+        let prefix = match alert.severity {
+            Severity::Critical => "Critical",
+            Severity::Warning => "Warning",
+            Severity::Info => "Notice",
+        };
+        let body = match session {
+            Some(s) => describe_session(s),
+            None => alert.summary.clone(),
+        };
+        Self {
+            alert_key: alert.key.clone(),
+            session_id: alert.session_id.clone(),
+            title: format!("{prefix}: {}", alert.title),
+            body,
+            critical,
+            offer_actions: alert.session_id.is_some(),
+        }
+    }
+}
+
+/// `"Chrome 124 on Windows 11 · São Paulo, Brazil"`: device and place, no address.
+pub fn describe_session(s: &Session) -> String {
+    let place = match (&s.location.city, &s.location.country) {
+        (Some(city), Some(country)) => format!("{city}, {country}"),
+        (None, Some(country)) => country.clone(),
+        (Some(city), None) => city.clone(),
+        (None, None) => "unknown location".to_owned(),
+    };
+    format!("{} · {place}", s.device.label)
+}
+
+/// What the user chose on a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeAction {
+    /// "Sign out session".
+    SignOut,
+    /// "This was me".
+    ThisWasMe,
+}
+
+/// A button press, sent back to the sync engine, which performs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRequest {
+    /// The alert whose notification it was.
+    pub alert_key: String,
+    /// The session to act on.
+    pub session_id: String,
+    /// The button.
+    pub action: NoticeAction,
+}
+
+/// Something that can show a notice.
+pub trait Notifier: Send + Sync + 'static {
+    /// Shows `notice`. A button press, if the user makes one, is sent on `actions`.
+    fn notify(
+        &self,
+        notice: AlertNotice,
+        actions: mpsc::UnboundedSender<ActionRequest>,
+    ) -> Result<()>;
+}
+
+/// Native notifications through `notify-rust` (D-Bus on Linux).
+#[derive(Debug, Default)]
+pub struct DesktopNotifier {
+    supports_actions: OnceLock<bool>,
+}
+
+impl DesktopNotifier {
+    /// The platform's notifier.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn supports_actions(&self) -> bool {
+        *self.supports_actions.get_or_init(|| {
+            notify_rust::get_capabilities()
+                .map(|caps| caps.iter().any(|c| c == "actions"))
+                .unwrap_or(false)
+        })
+    }
+
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    fn supports_actions(&self) -> bool {
+        let _ = &self.supports_actions;
+        false
+    }
+}
+
+impl Notifier for DesktopNotifier {
+    fn notify(
+        &self,
+        notice: AlertNotice,
+        actions: mpsc::UnboundedSender<ActionRequest>,
+    ) -> Result<()> {
+        let with_actions = notice.offer_actions && self.supports_actions();
+        let mut n = notify_rust::Notification::new();
+        n.appname("Keepwatch")
+            .summary(&notice.title)
+            .body(&notice.body);
+        #[cfg(all(unix, not(target_os = "macos")))]
+        {
+            n.urgency(if notice.critical {
+                notify_rust::Urgency::Critical
+            } else {
+                notify_rust::Urgency::Normal
+            });
+        }
+        if with_actions {
+            n.action(ACTION_SIGN_OUT, "Sign out session")
+                .action(ACTION_THIS_WAS_ME, "This was me");
+        }
+        // Showing talks to D-Bus synchronously and waiting for a button blocks until the user
+        // acts: both belong on their own thread, never on the async runtime.
+        let (shown_tx, shown_rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("keepwatch-notice".into())
+            .spawn(move || {
+                let handle = match n.show() {
+                    Ok(h) => {
+                        let _ = shown_tx.send(Ok(()));
+                        h
+                    }
+                    Err(e) => {
+                        let _ = shown_tx.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                #[cfg(all(unix, not(target_os = "macos")))]
+                if with_actions {
+                    if let Some(session_id) = notice.session_id.clone() {
+                        handle.wait_for_action(|action| {
+                            let action = match action {
+                                ACTION_SIGN_OUT => NoticeAction::SignOut,
+                                ACTION_THIS_WAS_ME => NoticeAction::ThisWasMe,
+                                _ => return,
+                            };
+                            let _ = actions.send(ActionRequest {
+                                alert_key: notice.alert_key.clone(),
+                                session_id,
+                                action,
+                            });
+                        });
+                    }
+                }
+                #[cfg(not(all(unix, not(target_os = "macos"))))]
+                {
+                    let _ = (handle, actions, with_actions);
+                }
+            })
+            .map_err(|e| Error::Invalid(format!("cannot start notification thread: {e}")))?;
+        match shown_rx.recv() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(Error::Invalid(format!("cannot show notification: {e}"))),
+            Err(_) => Err(Error::Invalid("notification thread ended early".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keepwatch_api::*;
+
+    pub(crate) fn session() -> Session {
+        Session {
+            id: "s1".into(),
+            current: false,
+            client: ClientKind::Web,
+            remember_me: true,
+            trusted_device: false,
+            created_at: chrono::Utc::now(),
+            last_active_at: chrono::Utc::now(),
+            expires_at: chrono::Utc::now(),
+            ip: "200.160.2.3".into(),
+            device: Device {
+                label: "Chrome 124 on Windows 11".into(),
+                browser: None,
+                browser_version: None,
+                os: None,
+                os_version: None,
+                device_type: DeviceType::Desktop,
+                user_agent: None,
+            },
+            network: Network::default(),
+            location: Location {
+                city: Some("São Paulo".into()),
+                country: Some("Brazil".into()),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn the_body_names_device_and_place_but_not_the_address() {
+        let s = session();
+        let body = describe_session(&s);
+        assert_eq!(body, "Chrome 124 on Windows 11 · São Paulo, Brazil");
+        assert!(!body.contains(&s.ip));
+    }
+}

@@ -1,0 +1,400 @@
+//! The client and the sync engine against servers that misbehave, on real loopback sockets.
+
+mod support;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use keepwatch_api::{ClientKind, Event, EventKind, LoginRequest};
+use keepwatch_core::client::{AccountClient, ClientOptions};
+use keepwatch_core::config::DataDirs;
+use keepwatch_core::secrets::Secrets;
+use keepwatch_core::{Error, Keepwatch, LoginParams, SyncEngine, SyncOptions};
+use support::*;
+
+fn fast_options() -> ClientOptions {
+    ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_millis(800),
+        stream_idle_timeout: Duration::from_millis(800),
+        max_body_bytes: 64 * 1024,
+        max_retries: 2,
+        default_retry_wait: Duration::from_millis(50),
+    }
+}
+
+fn login_request() -> LoginRequest {
+    LoginRequest {
+        email: "alice@example.com".into(),
+        password: "correct horse battery".into(),
+        totp_code: None,
+        backup_code: None,
+        remember_me: true,
+        client: ClientKind::Desktop,
+        trust_device: false,
+        device_token: None,
+    }
+}
+
+/// A client signed in to `server` (its /v1/auth/login must answer a token pair).
+async fn signed_in(server: &RawServer) -> (AccountClient, String) {
+    let key = format!("alice@example.com@{}", server.addr);
+    let client = AccountClient::new(
+        &server.url(),
+        key.clone(),
+        Secrets::keyring(),
+        fast_options(),
+    )
+    .unwrap();
+    client.login(&login_request()).await.unwrap();
+    (client, key)
+}
+
+fn with_login(
+    rest: impl Fn(&RawRequest, &[RawRequest]) -> Reply + Send + Sync + 'static,
+) -> Handler {
+    Arc::new(move |req, log| {
+        if req.path == keepwatch_api::paths::LOGIN {
+            return json_reply(200, &[], &token_pair(1));
+        }
+        rest(req, log)
+    })
+}
+
+/// Like [`with_login`], and refresh works too (for engines opened after the login).
+fn with_login_and_refresh(
+    rest: impl Fn(&RawRequest, &[RawRequest]) -> Reply + Send + Sync + 'static,
+) -> Handler {
+    Arc::new(move |req, log| {
+        if req.path == keepwatch_api::paths::LOGIN || req.path == keepwatch_api::paths::REFRESH {
+            let n = log
+                .iter()
+                .filter(|r| r.path == keepwatch_api::paths::REFRESH)
+                .count();
+            return json_reply(200, &[], &token_pair(n as u32 + 2));
+        }
+        rest(req, log)
+    })
+}
+
+#[tokio::test]
+async fn rate_limits_are_waited_out_in_both_retry_after_forms() {
+    require_secret_service!();
+    let hits = Arc::new(AtomicU32::new(0));
+    let h = Arc::clone(&hits);
+    let server = RawServer::start(with_login(move |_, _| {
+        match h.fetch_add(1, Ordering::SeqCst) {
+            0 => api_error_with(429, "rate_limited", &[("retry-after", "1")]),
+            1 => {
+                let date =
+                    httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+                api_error_with(503, "unavailable", &[("retry-after", &date)])
+            }
+            _ => json_reply(
+                200,
+                &[],
+                &session_list(vec![session("own", "Berlin", "Germany", "DE", "Keepwatch")]),
+            ),
+        }
+    }))
+    .await;
+    let (client, _) = signed_in(&server).await;
+    let started = Instant::now();
+    let list = client.sessions().await.unwrap();
+    assert_eq!(list.sessions.len(), 1);
+    let waited = started.elapsed();
+    // One second from the seconds form; the HTTP date has one-second resolution, so 0–1 s more.
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "waited only {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+}
+
+fn api_error_with(status: u16, code: &str, headers: &[(&str, &str)]) -> Reply {
+    json_reply(
+        status,
+        headers,
+        &serde_json::json!({"error": code, "message": "slow down"}),
+    )
+}
+
+#[tokio::test]
+async fn endless_rate_limiting_gives_up_with_a_typed_error() {
+    require_secret_service!();
+    let server = RawServer::start(with_login(|_, _| {
+        api_error_with(429, "rate_limited", &[("retry-after", "0")])
+    }))
+    .await;
+    let (client, _) = signed_in(&server).await;
+    let err = client.sessions().await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    // First try plus max_retries (2).
+    assert_eq!(server.requests_to(keepwatch_api::paths::SESSIONS).len(), 3);
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_once_and_the_new_refresh_token_stored() {
+    require_secret_service!();
+    let server = RawServer::start(Arc::new(|req, _| match req.path.as_str() {
+        keepwatch_api::paths::LOGIN => json_reply(200, &[], &token_pair(1)),
+        keepwatch_api::paths::REFRESH => {
+            assert!(
+                req.body.contains("refresh-1"),
+                "refresh sent the stored token"
+            );
+            json_reply(200, &[], &token_pair(2))
+        }
+        _ if req.header("authorization") == Some("Bearer access-2") => {
+            json_reply(200, &[], &session_list(vec![]))
+        }
+        _ => api_error(401, "invalid_token", "expired"),
+    }))
+    .await;
+    let (client, key) = signed_in(&server).await;
+    client.sessions().await.unwrap();
+    assert_eq!(server.requests_to(keepwatch_api::paths::REFRESH).len(), 1);
+    let stored = keyring::Entry::new("keepwatch", &key)
+        .unwrap()
+        .get_password()
+        .unwrap();
+    assert_eq!(stored, "refresh-2");
+    keyring::Entry::new("keepwatch", &key)
+        .unwrap()
+        .delete_credential()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_refresh_token_means_signed_out_without_looping() {
+    require_secret_service!();
+    let server = RawServer::start(with_login(|_, _| {
+        api_error(401, "invalid_token", "revoked")
+    }))
+    .await;
+    let (client, key) = signed_in(&server).await;
+    let err = client.sessions().await.unwrap_err();
+    assert!(matches!(err, Error::SignedOut), "{err:?}");
+    assert_eq!(server.requests_to(keepwatch_api::paths::REFRESH).len(), 1);
+    assert_eq!(server.requests_to(keepwatch_api::paths::SESSIONS).len(), 1);
+    let _ = keyring::Entry::new("keepwatch", &key)
+        .unwrap()
+        .delete_credential();
+}
+
+#[tokio::test]
+async fn garbage_huge_and_slow_answers_are_typed_errors() {
+    require_secret_service!();
+    let server = RawServer::start(with_login(|req, _| match req.path.as_str() {
+        "/v1/sessions" => Reply::Raw(response(
+            200,
+            "application/json",
+            &[],
+            b"{\"sessions\": [1, 2,",
+        )),
+        "/v1/security/ip-blocklist" => {
+            Reply::Raw(b"HTTP/1.1 200 OK\r\n\x00\xff garbage\r\n\r\n".to_vec())
+        }
+        "/v1/account/withdrawals" => {
+            // Lies about nothing: no content-length, just more than the cap.
+            let mut head =
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n["
+                    .to_vec();
+            head.extend(std::iter::repeat_n(b' ', 200 * 1024));
+            Reply::Raw(head)
+        }
+        "/v1/security/session-length" => Reply::Stall(Duration::from_secs(5)),
+        "/v1/security/trusted-devices" => api_error(418, "teapot_mode", "a code from the future"),
+        _ => Reply::Raw(response(500, "text/html", &[], b"<h1>oops</h1>")),
+    }))
+    .await;
+    let (client, key) = signed_in(&server).await;
+    assert!(matches!(
+        client.sessions().await,
+        Err(Error::BadResponse(_))
+    ));
+    assert!(matches!(
+        client.blocklist().await,
+        Err(Error::Network(_) | Error::BadResponse(_))
+    ));
+    assert!(matches!(
+        client.withdrawals(None).await,
+        Err(Error::BodyTooLarge { .. })
+    ));
+    let started = Instant::now();
+    assert!(matches!(client.session_length().await, Err(Error::Timeout)));
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(matches!(
+        client.trusted_devices().await,
+        Err(Error::Api { status: 418, .. })
+    ));
+    assert!(matches!(
+        client.login_history(None).await,
+        Err(Error::BadResponse(_))
+    ));
+    let _ = keyring::Entry::new("keepwatch", &key)
+        .unwrap()
+        .delete_credential();
+}
+
+#[tokio::test]
+async fn the_sessions_list_is_reused_on_304() {
+    require_secret_service!();
+    let server = RawServer::start(with_login(|req, _| {
+        if req.header("if-none-match") == Some("\"v1\"") {
+            Reply::Raw(response(
+                304,
+                "application/json",
+                &[("etag", "\"v1\"")],
+                b"",
+            ))
+        } else {
+            json_reply(
+                200,
+                &[("etag", "\"v1\"")],
+                &session_list(vec![session("own", "Berlin", "Germany", "DE", "Keepwatch")]),
+            )
+        }
+    }))
+    .await;
+    let (client, key) = signed_in(&server).await;
+    let first = client.sessions().await.unwrap();
+    let second = client.sessions().await.unwrap();
+    assert_eq!(first, second);
+    let sent = server.requests_to("/v1/sessions");
+    assert_eq!(sent[0].header("if-none-match"), None);
+    assert_eq!(sent[1].header("if-none-match"), Some("\"v1\""));
+    let _ = keyring::Entry::new("keepwatch", &key)
+        .unwrap()
+        .delete_credential();
+}
+
+#[tokio::test]
+async fn a_stream_dropped_mid_event_resumes_from_the_last_event_id() {
+    require_secret_service!();
+    let now = chrono::Utc::now();
+    let mut first = Event::new(1, EventKind::WithdrawalCreated, now);
+    first.revoked_sessions = None;
+    let mut second = Event::new(2, EventKind::SessionCreated, now);
+    second.session = Some(session(
+        "s2",
+        "São Paulo",
+        "Brazil",
+        "BR",
+        "Chrome 124 on Windows 11",
+    ));
+    let (e1, e2) = (sse_event(&first), sse_event(&second));
+    let server = RawServer::start(with_login_and_refresh(move |req, log| {
+        match req.path.as_str() {
+            "/v1/sessions" => json_reply(
+                200,
+                &[],
+                &session_list(vec![session("own", "Berlin", "Germany", "DE", "Keepwatch")]),
+            ),
+            p if p.starts_with("/v1/events?") => json_reply(200, &[], &empty_events(0)),
+            "/v1/events/stream" => {
+                let earlier = log.iter().filter(|r| r.path == "/v1/events/stream").count();
+                if earlier == 0 {
+                    // Event 1 whole, then half of event 2, then the connection drops.
+                    let half = e2[..e2.len() / 2].to_vec();
+                    Reply::Chunks(vec![
+                        (Duration::ZERO, stream_head()),
+                        (Duration::ZERO, b": keep-alive\n\n".to_vec()),
+                        (Duration::from_millis(20), e1.clone()),
+                        (Duration::from_millis(20), half),
+                    ])
+                } else {
+                    Reply::Chunks(vec![
+                        (Duration::ZERO, stream_head()),
+                        (Duration::ZERO, b"retry: 100\n\n".to_vec()),
+                        (Duration::from_millis(20), e2.clone()),
+                        (Duration::from_secs(30), Vec::new()),
+                    ])
+                }
+            }
+            _ => api_error(404, "not_found", "no"),
+        }
+    }))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let kw = Keepwatch::with_parts(
+        DataDirs::single(dir.path().to_path_buf()),
+        Secrets::keyring(),
+        fast_options(),
+    )
+    .unwrap();
+    kw.login(LoginParams {
+        server: server.url(),
+        email: "alice@example.com".into(),
+        password: "pw".into(),
+        totp_code: None,
+        backup_code: None,
+        trust_existing: false,
+    })
+    .await
+    .unwrap();
+    let account = kw.account(None).unwrap();
+    let engine = SyncEngine::new(
+        account.clone(),
+        None,
+        SyncOptions {
+            poll_interval: Duration::from_secs(10),
+            backoff_base: Duration::from_millis(50),
+            backoff_cap: Duration::from_millis(200),
+        },
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(engine.run(tx, async move {
+        let _ = stop_rx.await;
+    }));
+    let resumed = eventually(Duration::from_secs(5), || {
+        server.requests_to("/v1/events/stream").len() >= 2
+    })
+    .await;
+    if !resumed {
+        while let Ok(u) = rx.try_recv() {
+            eprintln!("update: {u:?}");
+        }
+        for r in server.requests.lock().unwrap().iter() {
+            eprintln!("request: {} {}", r.method, r.path);
+        }
+    }
+    assert!(resumed, "the engine reconnected");
+    let second_stream = &server.requests_to("/v1/events/stream")[1];
+    assert_eq!(second_stream.header("last-event-id"), Some("1"));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let events = loop {
+        let events = account.events(Default::default()).await.unwrap();
+        if events.len() >= 2 || Instant::now() > deadline {
+            break events;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(
+        events.len(),
+        2,
+        "both events stored, the half one only once whole"
+    );
+    assert_eq!(events[0], second);
+    let _ = stop_tx.send(());
+    task.await.unwrap().unwrap();
+    let _ = keyring::Entry::new("keepwatch", account.id())
+        .unwrap()
+        .delete_credential();
+}
+
+#[tokio::test]
+async fn plain_http_to_another_machine_is_refused_before_any_request() {
+    let err = AccountClient::new(
+        "http://192.0.2.1:8080",
+        "a@b@192.0.2.1:8080",
+        Secrets::keyring(),
+        ClientOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::InsecureUrl { .. }));
+    assert!(err.to_string().contains("https://"));
+}

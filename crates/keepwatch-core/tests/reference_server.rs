@@ -1,0 +1,402 @@
+//! The core against the reference server over loopback HTTP: every client call, detection,
+//! de-duplication across restarts, history offline, and being signed out.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use keepwatch_api::{
+    ChangePasswordRequest, NewBlocklistEntry, SessionLength, TwoFactorResetRequest,
+};
+use keepwatch_core::history::EndReason;
+use keepwatch_core::{
+    AlertKind, AlertState, Error, HistoryQuery, Severity, SyncEngine, SyncOptions, SyncUpdate,
+    Trust,
+};
+use support::world::*;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+async fn next_alert(
+    rx: &mut UnboundedReceiver<SyncUpdate>,
+    within: Duration,
+) -> Option<SyncUpdate> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(u @ SyncUpdate::Alert { .. })) => return Some(u),
+            Ok(Some(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_account_call_works_against_the_reference_server() {
+    require_secret_service!();
+    let world = World::start().await;
+    let browser = world.browser_login(berlin(), CHROME_MAC).await;
+    let kw = world.keepwatch();
+    let login = kw.login(world.login_params(true)).await.unwrap();
+    assert_eq!(login.sessions, 2);
+    assert_eq!(login.alerts, 0, "trusted existing sessions raise nothing");
+    let account = kw.account(None).unwrap();
+    let own = account.config().session_id.clone().unwrap();
+
+    let view = account.sessions().await.unwrap();
+    assert!(view.freshness.online);
+    assert_eq!(view.sessions.len(), 2);
+    let mine = view.sessions.iter().find(|s| s.current).unwrap();
+    assert_eq!(mine.id, own);
+    let theirs = view.sessions.iter().find(|s| !s.current).unwrap();
+    assert_eq!(theirs.id, browser.session_id);
+    assert_eq!(theirs.ip, berlin().to_string());
+    assert_eq!(theirs.city.as_deref(), Some("Berlin"));
+    assert_eq!(theirs.country_code.as_deref(), Some("DE"));
+    assert!(theirs.isp.is_some());
+    assert!(theirs.device.contains("Chrome"), "{}", theirs.device);
+    assert_eq!(theirs.trust, Some(Trust::Existing));
+
+    // Security settings.
+    let length = account.session_length().await.unwrap();
+    let shorter = SessionLength {
+        web_idle_days: 7,
+        mobile_idle_days: length.mobile_idle_days,
+    };
+    assert_eq!(account.set_session_length(&shorter).await.unwrap(), shorter);
+    assert!(matches!(
+        account
+            .set_session_length(&SessionLength {
+                web_idle_days: 0,
+                mobile_idle_days: 1
+            })
+            .await,
+        Err(Error::Api { status: 422, .. })
+    ));
+    let entry = account
+        .block(&NewBlocklistEntry {
+            address: sao_paulo().to_string(),
+            note: Some("not me".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(account.blocklist().await.unwrap(), vec![entry.clone()]);
+    account.unblock(&entry.id).await.unwrap();
+    assert!(account.blocklist().await.unwrap().is_empty());
+    assert!(matches!(
+        account.unblock(&entry.id).await,
+        Err(Error::NotFound(_))
+    ));
+    world
+        .server()
+        .add_withdrawal(EMAIL, "BTC", "0.5", "bc1qexample", false, Some(sao_paulo()))
+        .await
+        .unwrap();
+    let withdrawals = account.withdrawals(Some(10)).await.unwrap();
+    assert_eq!(withdrawals.len(), 1);
+    assert_eq!(withdrawals[0].amount, "0.5");
+    assert!(account.login_history(Some(10)).await.unwrap().len() >= 2);
+    assert!(account.client().trusted_devices().await.unwrap().is_empty());
+    let events = account.client().events(0, Some(100)).await.unwrap();
+    assert!(events.events.len() >= 2);
+
+    // Signing sessions out.
+    assert!(matches!(
+        account.revoke(&own).await,
+        Err(Error::CurrentSession)
+    ));
+    account.revoke(&browser.session_id).await.unwrap();
+    let ids: Vec<String> = account
+        .server_sessions()
+        .await
+        .unwrap()
+        .sessions
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids, vec![own.clone()]);
+    let history = account.history(HistoryQuery::default()).await.unwrap();
+    let ended = history
+        .sessions
+        .iter()
+        .find(|s| s.id == browser.session_id)
+        .unwrap();
+    assert_eq!(ended.end_reason, Some(EndReason::SignedOutHere));
+    assert!(matches!(
+        account.revoke("no-such-session").await,
+        Err(Error::NotFound(_))
+    ));
+
+    let second = world.browser_login(berlin(), CHROME_MAC).await;
+    let third = world.browser_login(berlin(), CHROME_MAC).await;
+    assert_eq!(account.revoke_others().await.unwrap(), 2);
+    let left = account.server_sessions().await.unwrap().sessions;
+    assert_eq!(left.len(), 1);
+    assert!(left
+        .iter()
+        .all(|s| s.id != second.session_id && s.id != third.session_id));
+
+    // Account actions.
+    assert!(matches!(
+        account
+            .change_password(&ChangePasswordRequest {
+                current_password: "wrong password!".into(),
+                new_password: "another long password".into(),
+            })
+            .await,
+        Err(Error::InvalidCredentials)
+    ));
+    let changed = account
+        .change_password(&ChangePasswordRequest {
+            current_password: PASSWORD.into(),
+            new_password: "another long password".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(changed.revoked_sessions, 0);
+    let reset = account
+        .reset_two_factor(&TwoFactorResetRequest {
+            password: "another long password".into(),
+        })
+        .await
+        .unwrap();
+    assert!(!reset.backup_codes.is_empty());
+
+    // Logout ends the session on the server and forgets the keyring entry.
+    let id = account.id().to_owned();
+    kw.logout(account, true).await.unwrap();
+    assert!(matches!(
+        keyring::Entry::new("keepwatch", &id)
+            .unwrap()
+            .get_password(),
+        Err(keyring::Error::NoEntry)
+    ));
+    assert!(kw.accounts().is_empty());
+    assert!(
+        kw.dirs().history_file(&id).exists(),
+        "history kept on request"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foreign_sign_in_raises_one_takeover_alert_even_across_restarts() {
+    require_secret_service!();
+    let world = World::start().await;
+    world.browser_login(berlin(), CHROME_MAC).await;
+    let kw = world.keepwatch();
+    kw.login(world.login_params(true)).await.unwrap();
+    let account = kw.account(None).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let engine = SyncEngine::new(account.clone(), None, SyncOptions::default());
+    let task = tokio::spawn(engine.run(tx, async move {
+        let _ = stopped.await;
+    }));
+    // Wait for the stream to be open, so that the sign-in arrives live.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
+            Ok(Some(SyncUpdate::Synced {
+                mode: keepwatch_core::SyncMode::Stream,
+                ..
+            })) => break,
+            Ok(Some(_)) if Instant::now() < deadline => continue,
+            other => panic!("stream never opened: {other:?}"),
+        }
+    }
+
+    let started = Instant::now();
+    let intruder = world.browser_login(sao_paulo(), CHROME_WINDOWS).await;
+    let Some(SyncUpdate::Alert { alert, notice }) =
+        next_alert(&mut rx, Duration::from_secs(5)).await
+    else {
+        panic!("no alert for the foreign sign-in");
+    };
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(alert.alert.kind, AlertKind::PossibleTakeover);
+    assert_eq!(alert.alert.severity, Severity::Critical);
+    assert_eq!(
+        alert.alert.session_id.as_deref(),
+        Some(intruder.session_id.as_str())
+    );
+    assert!(notice.critical);
+    assert!(notice.body.contains("São Paulo"), "{}", notice.body);
+    assert!(notice.body.contains("Windows"), "{}", notice.body);
+    assert!(
+        !notice.body.contains(&sao_paulo().to_string()),
+        "no IP in the notice"
+    );
+
+    // A VPN detour: the owner's own browser from Brazil is a warning, not a takeover.
+    let detour = world.browser_login(sao_paulo(), CHROME_MAC).await;
+    let Some(SyncUpdate::Alert { alert, .. }) = next_alert(&mut rx, Duration::from_secs(5)).await
+    else {
+        panic!("no alert for the VPN detour");
+    };
+    assert_eq!(
+        alert.alert.session_id.as_deref(),
+        Some(detour.session_id.as_str())
+    );
+    assert_eq!(alert.alert.severity, Severity::Warning);
+
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+    drop(account);
+    drop(kw);
+
+    // Restart: a new instance on the same data raises nothing again.
+    let kw = world.keepwatch();
+    let account = kw.account(None).unwrap();
+    let report = account.sync().await.unwrap();
+    assert!(report.new_alerts.is_empty(), "{:?}", report.new_alerts);
+    let alerts = account
+        .alerts(HistoryQuery::default())
+        .await
+        .unwrap()
+        .alerts;
+    assert_eq!(alerts.len(), 2);
+    assert!(alerts.iter().all(|a| a.state == AlertState::New));
+
+    // "This was me" closes the alert and makes Brazil + Chrome-on-Windows familiar.
+    account.trust(&intruder.session_id).await.unwrap();
+    let alert = account
+        .alerts(HistoryQuery::default())
+        .await
+        .unwrap()
+        .alerts
+        .into_iter()
+        .find(|a| a.alert.session_id.as_deref() == Some(intruder.session_id.as_str()))
+        .unwrap();
+    assert_eq!(alert.state, AlertState::Confirmed);
+    world.browser_login(sao_paulo(), CHROME_WINDOWS).await;
+    let report = account.sync().await.unwrap();
+    assert!(report.new_alerts.is_empty(), "{:?}", report.new_alerts);
+    forget_keyring(account.id());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn history_survives_a_restart_and_is_served_offline() {
+    require_secret_service!();
+    let mut world = World::start().await;
+    world.browser_login(berlin(), CHROME_MAC).await;
+    let kw = world.keepwatch();
+    kw.login(world.login_params(false)).await.unwrap();
+    let id = kw.account(None).unwrap().id().to_owned();
+    drop(kw);
+    world.stop_server().await;
+
+    let kw = world.keepwatch();
+    let account = kw.account(None).unwrap();
+    let started = Instant::now();
+    let view = account.sessions().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(!view.freshness.online);
+    assert!(!view.freshness.signed_out);
+    assert!(view.freshness.last_synced_at.is_some());
+    assert!(view.freshness.offline_reason.is_some());
+    assert_eq!(view.sessions.len(), 2);
+    let history = account
+        .history(HistoryQuery {
+            country: Some("de".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(history.sessions.len(), 1);
+    // Not trusted at login, so the Berlin browser was judged: an alert, kept offline too.
+    let alerts = account.alerts(HistoryQuery::default()).await.unwrap();
+    assert!(!alerts.freshness.online);
+    assert_eq!(alerts.alerts.len(), 1);
+    let status = account.status().await.unwrap();
+    assert!(!status.freshness.online);
+    assert_eq!(status.active_sessions, 2);
+    forget_keyring(&id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoked_session_reports_signed_out_and_keeps_history() {
+    require_secret_service!();
+    let world = World::start().await;
+    let browser = world.browser_login(berlin(), CHROME_MAC).await;
+    let kw = world.keepwatch();
+    kw.login(world.login_params(true)).await.unwrap();
+    let account = kw.account(None).unwrap();
+    let own = account.config().session_id.clone().unwrap();
+    // The browser signs Keepwatch's session out.
+    let resp = world
+        .http
+        .delete(format!("{}/v1/sessions/{own}", world.base))
+        .bearer_auth(&browser.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    // A fresh instance has no access token, so it must refresh, which the server refuses.
+    let kw = world.keepwatch();
+    let account = kw.account(None).unwrap();
+    let view = account.sessions().await.unwrap();
+    assert!(view.freshness.signed_out);
+    assert_eq!(view.sessions.len(), 2, "history is still shown");
+    let engine = SyncEngine::new(account.clone(), None, SyncOptions::default());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let result = tokio::time::timeout(
+        Duration::from_secs(5),
+        engine.run(tx, std::future::pending()),
+    )
+    .await
+    .expect("the engine stops by itself when signed out");
+    assert!(matches!(result, Err(Error::SignedOut)));
+    let mut saw_signed_out = false;
+    while let Ok(u) = rx.try_recv() {
+        saw_signed_out |= u == SyncUpdate::SignedOut;
+    }
+    assert!(saw_signed_out);
+    forget_keyring(account.id());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offline_start_with_no_server_at_all_serves_history() {
+    require_secret_service!();
+    let mut world = World::start().await;
+    let kw = world.keepwatch();
+    kw.login(world.login_params(true)).await.unwrap();
+    let id = kw.account(None).unwrap().id().to_owned();
+    drop(kw);
+    world.stop_server().await;
+    let kw = world.keepwatch();
+    let account = kw.account(None).unwrap();
+    let engine = SyncEngine::new(
+        account.clone(),
+        None,
+        SyncOptions {
+            poll_interval: Duration::from_millis(200),
+            backoff_base: Duration::from_millis(50),
+            backoff_cap: Duration::from_millis(200),
+        },
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(engine.run(tx, async move {
+        let _ = stopped.await;
+    }));
+    let update = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(
+            update,
+            SyncUpdate::Offline {
+                last_synced_at: Some(_),
+                ..
+            }
+        ),
+        "{update:?}"
+    );
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+    forget_keyring(&id);
+}
