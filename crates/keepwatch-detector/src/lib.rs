@@ -23,6 +23,8 @@
 //!   (Critical when the password was right).
 //!
 
+#![warn(missing_docs)]
+
 mod alert;
 mod assess;
 mod baseline;
