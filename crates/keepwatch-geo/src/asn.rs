@@ -70,7 +70,10 @@ impl AsnDb {
                 if ip.is_ipv6() && reader.metadata().ip_version == 4 {
                     return None;
                 }
-                match reader.lookup(ip).and_then(|found| found.decode::<AsnRecord>()) {
+                match reader
+                    .lookup(ip)
+                    .and_then(|found| found.decode::<AsnRecord>())
+                {
                     Ok(record) => record.map(AsnRecord::into_network),
                     Err(error) => {
                         tracing::warn!(path = %path.display(), %ip, %error, "unreadable ASN record");

@@ -52,8 +52,8 @@ impl AsnCsv {
                 message,
             };
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            let line = std::str::from_utf8(raw)
-                .map_err(|e| fail(format!("not valid UTF-8 ({e})")))?;
+            let line =
+                std::str::from_utf8(raw).map_err(|e| fail(format!("not valid UTF-8 ({e})")))?;
             if line.trim().is_empty() {
                 continue;
             }
@@ -132,14 +132,24 @@ impl Builder {
                 if start > end {
                     return Err("ip_range_start is after ip_range_end".into());
                 }
-                self.v4.push(Range { start, end, asn, org });
+                self.v4.push(Range {
+                    start,
+                    end,
+                    asn,
+                    org,
+                });
             }
             (IpAddr::V6(start), IpAddr::V6(end)) => {
                 let (start, end) = (u128::from(start), u128::from(end));
                 if start > end {
                     return Err("ip_range_start is after ip_range_end".into());
                 }
-                self.v6.push(Range { start, end, asn, org });
+                self.v6.push(Range {
+                    start,
+                    end,
+                    asn,
+                    org,
+                });
             }
             _ => return Err("ip_range_start and ip_range_end are of different IP versions".into()),
         }
@@ -291,7 +301,8 @@ mod tests {
     }
 
     fn asn_of(csv: &AsnCsv, ip: &str) -> Option<u32> {
-        csv.lookup(ip.parse().expect("test address")).and_then(|n| n.asn)
+        csv.lookup(ip.parse().expect("test address"))
+            .and_then(|n| n.asn)
     }
 
     #[test]
@@ -341,7 +352,9 @@ mod tests {
         )
         .expect("valid csv");
         assert_eq!(csv.orgs.len(), 1);
-        let empty = csv.lookup("10.0.2.1".parse().expect("ip")).expect("covered");
+        let empty = csv
+            .lookup("10.0.2.1".parse().expect("ip"))
+            .expect("covered");
         assert_eq!(empty, Network::default());
     }
 
@@ -372,7 +385,10 @@ mod tests {
             ("10.0.1.x,10.0.1.255,1,One\n", "ip_range_start"),
             ("10.0.1.0,nope,1,One\n", "ip_range_end"),
             ("10.0.1.0,10.0.1.255,AS1,One\n", "autonomous_system_number"),
-            ("10.0.1.0,10.0.1.255,4294967296,One\n", "autonomous_system_number"),
+            (
+                "10.0.1.0,10.0.1.255,4294967296,One\n",
+                "autonomous_system_number",
+            ),
             ("10.0.1.255,10.0.1.0,1,One\n", "after"),
             ("10.0.1.0,2001:db8::,1,One\n", "different IP versions"),
             ("10.0.1.0,10.0.1.255,1,\"One\n", "not closed"),

@@ -283,7 +283,10 @@ mod tests {
     #[test]
     fn table_is_sorted_and_unique() {
         assert!(COUNTRY_NAMES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(COUNTRY_NAMES.len() >= 249, "every ISO 3166-1 country is listed");
+        assert!(
+            COUNTRY_NAMES.len() >= 249,
+            "every ISO 3166-1 country is listed"
+        );
     }
 
     #[test]

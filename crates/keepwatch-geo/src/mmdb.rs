@@ -22,7 +22,8 @@ const METADATA_MAX_SIZE: usize = 128 * 1024;
 /// True when `bytes` ends like a MaxMind DB file does.
 pub(crate) fn looks_like_mmdb(bytes: &[u8]) -> bool {
     let tail = &bytes[bytes.len().saturating_sub(METADATA_MAX_SIZE)..];
-    tail.windows(METADATA_MARKER.len()).any(|w| w == METADATA_MARKER)
+    tail.windows(METADATA_MARKER.len())
+        .any(|w| w == METADATA_MARKER)
 }
 
 /// Reads the whole file into memory.
@@ -61,7 +62,10 @@ pub(crate) fn check_layout<'de, R: Deserialize<'de>>(
         source,
     };
     let mut seen = 0;
-    for item in reader.networks(WithinOptions::default()).map_err(not_mmdb)? {
+    for item in reader
+        .networks(WithinOptions::default())
+        .map_err(not_mmdb)?
+    {
         let item = item.map_err(not_mmdb)?;
         seen += 1;
         // A record of an unrelated layout may fail to decode (a field of the same name with

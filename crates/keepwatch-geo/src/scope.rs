@@ -47,9 +47,9 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     let unique_local = (first & 0xfe00) == 0xfc00; // fc00::/7
     let link_local = (first & 0xffc0) == 0xfe80; // fe80::/10
     let site_local = (first & 0xffc0) == 0xfec0; // fec0::/10, deprecated but still private
-    // ::/96 holds the unspecified and loopback addresses and the deprecated "IPv4-compatible"
-    // form; in an IPv6 MaxMind DB it is also where the IPv4 subtree lives, so a lookup there
-    // would silently answer for an unrelated IPv4 address.
+                                                 // ::/96 holds the unspecified and loopback addresses and the deprecated "IPv4-compatible"
+                                                 // form; in an IPv6 MaxMind DB it is also where the IPv4 subtree lives, so a lookup there
+                                                 // would silently answer for an unrelated IPv4 address.
     let v4_compatible = ip.segments()[..6].iter().all(|&s| s == 0);
     !(v4_compatible || unique_local || link_local || site_local || ip.is_multicast())
 }
@@ -115,6 +115,9 @@ mod tests {
     #[test]
     fn mapped_addresses_become_ipv4() {
         let ip: IpAddr = "::ffff:198.51.100.10".parse().expect("test address");
-        assert_eq!(canonical(ip), "198.51.100.10".parse::<IpAddr>().expect("test address"));
+        assert_eq!(
+            canonical(ip),
+            "198.51.100.10".parse::<IpAddr>().expect("test address")
+        );
     }
 }
