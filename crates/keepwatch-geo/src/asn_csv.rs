@@ -58,7 +58,10 @@ impl AsnCsv {
                 continue;
             }
             let fields = split_fields(line).map_err(fail)?;
-            if line_no == 1 && fields[0].trim().eq_ignore_ascii_case("ip_range_start") {
+            let is_header = fields
+                .first()
+                .is_some_and(|first| first.trim().eq_ignore_ascii_case("ip_range_start"));
+            if line_no == 1 && is_header {
                 continue;
             }
             builder.add(&fields).map_err(fail)?;

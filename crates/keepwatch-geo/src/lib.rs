@@ -19,6 +19,8 @@
 //! format, including a real MaxMind DB writer, so tests across the workspace never need real
 //! DB-IP or MaxMind data.
 
+#![warn(missing_docs)]
+
 mod asn;
 mod asn_csv;
 mod city;
