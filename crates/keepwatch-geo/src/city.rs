@@ -79,7 +79,8 @@ impl CityDb {
 pub(crate) struct CityRecord {
     // Both layouts.
     city: Option<CityField>,
-    // GeoIP2 layout.
+    // GeoIP2 layout. `registered_country` is deliberately not read: where an ISP registered a
+    // block is not where the person is, and the API reports null rather than a guess.
     subdivisions: Option<Vec<Named>>,
     country: Option<Country>,
     location: Option<Coordinates>,
