@@ -131,14 +131,20 @@ mod tests {
             clean(Some("\"macOS\""), Some("\"14.4.1\"")),
             Some(CleanHints {
                 platform: HintPlatform::MacOs,
-                version: Some(HintVersion { major: 14, minor: 4 })
+                version: Some(HintVersion {
+                    major: 14,
+                    minor: 4
+                })
             })
         );
         assert_eq!(
             clean(Some(" Windows "), Some("15.0.0")),
             Some(CleanHints {
                 platform: HintPlatform::Windows,
-                version: Some(HintVersion { major: 15, minor: 0 })
+                version: Some(HintVersion {
+                    major: 15,
+                    minor: 0
+                })
             })
         );
     }

@@ -60,7 +60,10 @@ mod tests {
     #[test]
     fn slugs_are_tame() {
         assert_eq!(slug(Some("Samsung Internet")), "samsung-internet");
-        assert_eq!(slug(Some("Mobile Safari UI/WKWebView")), "mobile-safari-ui-wkwebview");
+        assert_eq!(
+            slug(Some("Mobile Safari UI/WKWebView")),
+            "mobile-safari-ui-wkwebview"
+        );
         assert_eq!(slug(Some("|x|")), "x");
         assert_eq!(slug(Some("¿?")), "unknown");
         assert_eq!(slug(None), "unknown");

@@ -11,6 +11,21 @@
 //! Build one [`DeviceParser`] at start-up and share it (it is `Send + Sync`): compiling the rules
 //! takes a few hundred milliseconds, parsing then takes microseconds.
 //!
+//! ```
+//! use keepwatch_api::DeviceType;
+//! use keepwatch_device::{device_key, ClientHints, DeviceParser};
+//!
+//! let parser = DeviceParser::new();
+//! let device = parser.parse(
+//!     Some("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"),
+//!     ClientHints { platform: Some("\"macOS\""), platform_version: Some("\"14.4.1\"") },
+//! );
+//! assert_eq!(device.label, "Chrome 124 on macOS Sonoma");
+//! assert_eq!(device.os_version.as_deref(), Some("Sonoma"));
+//! assert_eq!(device.device_type, DeviceType::Desktop);
+//! assert_eq!(device_key(&device), "chrome|macos|desktop");
+//! ```
+//!
 //! # The label
 //!
 //! ```text

@@ -29,7 +29,8 @@ fn truncate(text: &str, max: usize) -> &str {
 /// Whether the text cannot be a User-Agent a client really sent: control characters are not
 /// allowed in header values, and U+FFFD marks bytes a lossy decoder could not read as UTF-8.
 pub(crate) fn is_garbled(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() || c == char::REPLACEMENT_CHARACTER)
+    text.chars()
+        .any(|c| c.is_control() || c == char::REPLACEMENT_CHARACTER)
 }
 
 /// The text as it may be stored and shown: control characters replaced by U+FFFD so the stored
