@@ -85,6 +85,8 @@
 //! U+FFFD (bytes that were not UTF-8) is not parsed: "Unknown device", with the text stored and
 //! those characters replaced by U+FFFD. Parsing never panics.
 
+#![warn(missing_docs)]
+
 mod device_type;
 mod families;
 mod hints;
