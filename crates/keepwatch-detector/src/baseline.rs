@@ -200,20 +200,9 @@ impl From<DeviceKey> for String {
 }
 
 /// Why a stored device key could not be read back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a device key (expected \"browser/os/type\"): {0:?}")]
 pub struct InvalidDeviceKey(String);
-
-impl fmt::Display for InvalidDeviceKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "not a device key (expected \"browser/os/type\"): {:?}",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for InvalidDeviceKey {}
 
 impl FromStr for DeviceKey {
     type Err = InvalidDeviceKey;

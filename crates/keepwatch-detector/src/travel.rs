@@ -107,7 +107,8 @@ pub(crate) struct Trip {
 ///
 /// The speed is computed on the distance left after taking each point's error radius off, so a
 /// trip is impossible only if even the most favourable reading of both locations is too fast.
-/// A time gap under a minute counts as one minute, so the speed stays finite.
+/// The time gap is rounded up to whole minutes (in the trip's favour), and at least one minute so
+/// that the speed stays finite.
 pub(crate) fn impossible_trip(previous: &Sighting, session: &Session) -> Option<Trip> {
     if previous.session_id == session.id {
         return None;
