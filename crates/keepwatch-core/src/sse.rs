@@ -122,16 +122,10 @@ impl SseParser {
                 self.has_data = true;
             }
             "event" => self.event = value.to_owned(),
-            "id" => {
-                if !value.contains('\0') {
-                    self.last_id = Some(value.to_owned());
-                }
-            }
-            "retry" => {
-                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-                    if let Ok(ms) = value.parse() {
-                        out.push(SseItem::Retry(ms));
-                    }
+            "id" if !value.contains('\0') => self.last_id = Some(value.to_owned()),
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                if let Ok(ms) = value.parse() {
+                    out.push(SseItem::Retry(ms));
                 }
             }
             _ => {}
