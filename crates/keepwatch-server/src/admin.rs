@@ -1,0 +1,154 @@
+//! Administration without the HTTP API: creating accounts, recording withdrawals, sweeping
+//! expired sessions. Each function opens the database itself, so it works from another
+//! process while a server runs (WAL and a busy timeout make that safe); a running server's
+//! event streams pick up the events within their poll interval. In-process, prefer the
+//! methods on [`crate::RunningServer`], which broadcast at once.
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use keepwatch_api::Withdrawal;
+use keepwatch_geo::GeoDb;
+use rusqlite::OptionalExtension;
+
+use crate::account::{self, NewWithdrawal};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{HttpError, HttpResult, ServerError};
+use crate::secrets::{hash_password, PasswordCost};
+use crate::store::{self, Db, Write};
+use crate::{login, sessions, totp};
+
+/// A created account, with its 2FA secrets to show once.
+#[derive(Clone)]
+pub struct NewUser {
+    /// The account id.
+    pub user_id: String,
+    /// Base32 TOTP secret, when created with 2FA.
+    pub totp_secret: Option<String>,
+    /// `otpauth://` URI of that secret.
+    pub otpauth_uri: Option<String>,
+    /// One-time backup codes (empty without 2FA).
+    pub backup_codes: Vec<String>,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("user_id", &self.user_id)
+            .field("with_totp", &self.totp_secret.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn standalone(db: &Path, clock: Arc<dyn Clock>) -> Result<Db, ServerError> {
+    Ok(Db::new(store::open(db)?, Arc::new(GeoDb::empty()), clock))
+}
+
+/// Creates an account whose password is hashed at the production cost.
+pub fn add_user(
+    db: &Path,
+    email: &str,
+    password: &str,
+    with_totp: bool,
+    clock: Arc<dyn Clock>,
+) -> Result<NewUser, ServerError> {
+    add_user_with_cost(db, email, password, with_totp, clock, PasswordCost::default())
+}
+
+/// [`add_user`] with a chosen hashing cost.
+pub fn add_user_with_cost(
+    db: &Path,
+    email: &str,
+    password: &str,
+    with_totp: bool,
+    clock: Arc<dyn Clock>,
+    cost: PasswordCost,
+) -> Result<NewUser, ServerError> {
+    let hash = hash_password(password, cost).map_err(|e| ServerError::Other(e.to_string()))?;
+    Ok(standalone(db, clock)?.write_now(|w| create_user(w, email, &hash, with_totp))?)
+}
+
+/// Creates an account in a transaction.
+pub(crate) fn create_user(w: &mut Write<'_>, email: &str, password_hash: &str, with_totp: bool) -> HttpResult<NewUser> {
+    let (user_id, secrets) = account::create(w, email, password_hash, with_totp)?;
+    Ok(match secrets {
+        Some(s) => NewUser {
+            user_id,
+            otpauth_uri: Some(totp::otpauth_uri("Keepwatch", email.trim(), &s.secret)),
+            totp_secret: Some(s.secret),
+            backup_codes: s.backup_codes,
+        },
+        None => NewUser {
+            user_id,
+            totp_secret: None,
+            otpauth_uri: None,
+            backup_codes: Vec::new(),
+        },
+    })
+}
+
+/// A withdrawal to record for the account with `email`.
+pub(crate) struct WithdrawalRequest {
+    email: String,
+    new: NewWithdrawal,
+}
+
+pub(crate) fn withdrawal_request(
+    email: &str,
+    asset: &str,
+    amount: &str,
+    address: &str,
+    in_book: bool,
+    from_ip: Option<IpAddr>,
+) -> WithdrawalRequest {
+    WithdrawalRequest {
+        email: email.to_owned(),
+        new: NewWithdrawal {
+            asset: asset.to_owned(),
+            amount: amount.to_owned(),
+            address: address.to_owned(),
+            in_book,
+            session_id: None,
+            ip: from_ip,
+        },
+    }
+}
+
+/// Records a withdrawal; when it came from an address an active session of the account is
+/// using, that session is named as its origin.
+pub(crate) fn record_withdrawal(w: &mut Write<'_>, mut req: WithdrawalRequest) -> HttpResult<Withdrawal> {
+    let account = login::find_by_email(&w.tx, &req.email)?
+        .ok_or_else(|| HttpError::invalid_value(format!("no account with email {}", req.email)))?;
+    if let Some(ip) = req.new.ip {
+        req.new.session_id = w
+            .tx
+            .query_row(
+                "SELECT id FROM sessions WHERE account_id = ?1 AND ip = ?2 AND ended_at IS NULL \
+                 ORDER BY last_active_at DESC LIMIT 1",
+                rusqlite::params![account.id, ip.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+    }
+    account::add_withdrawal(w, &account.id, req.new)
+}
+
+/// Records a withdrawal for the account with `email`, now, with its `withdrawal_created`.
+pub fn add_withdrawal(
+    db: &Path,
+    email: &str,
+    asset: &str,
+    amount: &str,
+    address: &str,
+    in_book: bool,
+    from_ip: Option<IpAddr>,
+) -> Result<Withdrawal, ServerError> {
+    let req = withdrawal_request(email, asset, amount, address, in_book, from_ip);
+    Ok(standalone(db, Arc::new(SystemClock))?.write_now(|w| record_withdrawal(w, req))?)
+}
+
+/// Expires every session past its lifetime at `clock`'s now; returns how many.
+pub fn sweep_expired(db: &Path, clock: Arc<dyn Clock>) -> Result<u32, ServerError> {
+    Ok(standalone(db, clock)?.write_now(|w| sessions::sweep(w, None))?)
+}

@@ -1,0 +1,105 @@
+//! How a server is set up: [`ServerConfig`] and its tunable [`Limits`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ipnet::IpNet;
+use keepwatch_geo::GeoDb;
+
+use crate::clock::Clock;
+use crate::secrets::PasswordCost;
+
+/// A PEM certificate chain and its PEM private key.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// Certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// Private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
+}
+
+/// Everything [`crate::start`] needs.
+pub struct ServerConfig {
+    /// SQLite database file; created and migrated if needed.
+    pub db_path: PathBuf,
+    /// Address to listen on; port 0 picks a free port (see [`crate::RunningServer::local_addr`]).
+    pub listen: SocketAddr,
+    /// Serve HTTPS with these; without them only a loopback `listen` address is allowed.
+    pub tls: Option<TlsFiles>,
+    /// Peers whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Geolocation and ISP data.
+    pub geo: Arc<GeoDb>,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Rate limits, lockout, token lifetimes, hashing cost.
+    pub limits: Limits,
+}
+
+/// Tunable limits. [`Limits::default`] is for production; [`Limits::for_tests`] is fast.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Sign-in attempts one IP address may make per `login_rate_window`.
+    pub login_rate_max: u32,
+    /// The window of `login_rate_max`, measured on the injected clock.
+    pub login_rate_window: Duration,
+    /// Consecutive failed sign-ins that lock an account.
+    pub lockout_threshold: u32,
+    /// How long a locked account stays locked.
+    pub lockout_duration: Duration,
+    /// Lifetime of an access token.
+    pub access_token_ttl: Duration,
+    /// Argon2id cost for new password hashes.
+    pub password_cost: PasswordCost,
+    /// `last_active_at` moves only when at least this much time has passed since it last did,
+    /// so that polling a list does not change it (and its ETag) every time.
+    pub activity_granularity: Duration,
+    /// How often (wall-clock) sessions past their lifetime are swept.
+    pub sweep_interval: Duration,
+    /// How often (wall-clock) an event stream sends a keep-alive comment.
+    pub sse_keep_alive: Duration,
+    /// How often (wall-clock) an event stream re-reads the database, to pick up events written
+    /// by other processes (admin commands) and sessions ended elsewhere.
+    pub event_poll_interval: Duration,
+    /// How long a graceful shutdown waits for open requests.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            login_rate_max: 20,
+            login_rate_window: Duration::from_secs(60),
+            lockout_threshold: 5,
+            lockout_duration: Duration::from_secs(30 * 60),
+            access_token_ttl: Duration::from_secs(15 * 60),
+            password_cost: PasswordCost::RECOMMENDED,
+            activity_granularity: Duration::from_secs(60),
+            sweep_interval: Duration::from_secs(60),
+            sse_keep_alive: Duration::from_secs(15),
+            event_poll_interval: Duration::from_secs(5),
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Limits {
+    /// Production semantics (lockout, lifetimes) with the cheapest password hashing and a
+    /// generous sign-in rate, so that test suites run fast.
+    pub fn for_tests() -> Self {
+        Self {
+            login_rate_max: 10_000,
+            password_cost: PasswordCost::INSECURE_FAST,
+            sse_keep_alive: Duration::from_secs(1),
+            event_poll_interval: Duration::from_millis(500),
+            ..Self::default()
+        }
+    }
+}
+
+/// A chrono duration from a std one, saturating.
+pub(crate) fn chrono_duration(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}

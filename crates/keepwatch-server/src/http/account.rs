@@ -1,0 +1,125 @@
+//! `POST /v1/account/password`, `POST /v1/account/2fa/reset`, `GET /v1/account/withdrawals`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use keepwatch_api::{
+    ChangePasswordRequest, ChangePasswordResponse, ErrorCode, Event, EventKind, LimitQuery,
+    TwoFactorResetRequest, TwoFactorResetResponse, Withdrawal, MIN_PASSWORD_LENGTH,
+};
+
+use super::extract::{list_limit, ApiJson, ApiQuery, Auth};
+use crate::account;
+use crate::error::{HttpError, HttpResult};
+use crate::login::{self, AccountAuth};
+use crate::secrets::{hash_password, verify_password};
+use crate::sessions;
+use crate::state::AppState;
+use crate::tokens::Caller;
+use crate::totp;
+
+/// Issuer shown in authenticator apps.
+const TOTP_ISSUER: &str = "Keepwatch";
+
+/// Loads the caller's account and checks `password` against it, off the runtime.
+async fn confirm_password(state: &AppState, caller: &Caller, password: String) -> HttpResult<AccountAuth> {
+    let account_id = caller.account_id.clone();
+    let account = state
+        .db
+        .read(move |c, _, _| login::find_by_id(c, &account_id))
+        .await?
+        .ok_or_else(|| HttpError::invalid_token("the account no longer exists"))?;
+    let hash = account.password_hash.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(HttpError::internal)?;
+    if ok {
+        Ok(account)
+    } else {
+        Err(HttpError::invalid_credentials())
+    }
+}
+
+/// `POST /v1/account/password`: every other session ends.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiJson(body): ApiJson<ChangePasswordRequest>,
+) -> HttpResult<Json<ChangePasswordResponse>> {
+    confirm_password(&state, &caller, body.current_password.clone()).await?;
+    if body.new_password.chars().count() < MIN_PASSWORD_LENGTH {
+        return Err(HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::WeakPassword,
+            format!("the new password must have at least {MIN_PASSWORD_LENGTH} characters"),
+        ));
+    }
+    if body.new_password == body.current_password {
+        return Err(HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::WeakPassword,
+            "the new password must differ from the current one",
+        ));
+    }
+    let cost = state.limits.password_cost;
+    let new_hash = tokio::task::spawn_blocking(move || hash_password(&body.new_password, cost))
+        .await
+        .map_err(HttpError::internal)?
+        .map_err(HttpError::internal)?;
+    let session_id = caller.session_id.clone();
+    let revoked_sessions = state
+        .db
+        .write(move |w| {
+            w.tx.execute(
+                "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
+                rusqlite::params![caller.account_id, new_hash],
+            )?;
+            let revoked = sessions::revoke_others(w, &caller.account_id, &caller.session_id)?;
+            let mut event = Event::new(0, EventKind::PasswordChanged, w.now);
+            event.session = sessions::load(&w.tx, &caller.session_id)?.map(|s| s.view(w.geo, None));
+            event.revoked_sessions = Some(revoked);
+            w.emit(&caller.account_id, event)?;
+            Ok(revoked)
+        })
+        .await?;
+    tracing::info!(session = %session_id, revoked_sessions, "password changed");
+    Ok(Json(ChangePasswordResponse { revoked_sessions }))
+}
+
+/// `POST /v1/account/2fa/reset`.
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiJson(body): ApiJson<TwoFactorResetRequest>,
+) -> HttpResult<Json<TwoFactorResetResponse>> {
+    let account = confirm_password(&state, &caller, body.password).await?;
+    let secrets = state
+        .db
+        .write(move |w| {
+            let secrets = account::replace_two_factor(w, &caller.account_id)?;
+            let mut event = Event::new(0, EventKind::TwoFactorReset, w.now);
+            event.session = sessions::load(&w.tx, &caller.session_id)?.map(|s| s.view(w.geo, None));
+            w.emit(&caller.account_id, event)?;
+            Ok(secrets)
+        })
+        .await?;
+    Ok(Json(TwoFactorResetResponse {
+        otpauth_uri: totp::otpauth_uri(TOTP_ISSUER, &account.email, &secrets.secret),
+        secret: secrets.secret,
+        backup_codes: secrets.backup_codes,
+    }))
+}
+
+/// `GET /v1/account/withdrawals`.
+pub async fn withdrawals(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiQuery(query): ApiQuery<LimitQuery>,
+) -> HttpResult<Json<Vec<Withdrawal>>> {
+    let limit = list_limit(query.limit)?;
+    let list = state
+        .db
+        .read(move |c, _, _| account::withdrawals(c, &caller.account_id, limit))
+        .await?;
+    Ok(Json(list))
+}

@@ -1,0 +1,78 @@
+//! The reference Keepwatch account server: the account API of `keepwatch-api`, served over
+//! HTTPS (plain HTTP on loopback only) from a SQLite file.
+//!
+//! It signs people in (password, TOTP or backup code, trusted devices, lockout after five
+//! failures, a per-address rate limit), keeps their sessions (device from User-Agent and client
+//! hints, network and place from the geolocation files, idle expiry), guards the account (IP
+//! blocklist, password change, 2FA reset) and publishes every change as an event, listable
+//! and streamed live over Server-Sent Events.
+//!
+//! # Running it in-process (tests elsewhere rely on this API)
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use keepwatch_server::{start, ServerConfig, Limits, ManualClock, totp_now};
+//!
+//! # async fn demo() -> Result<(), keepwatch_server::ServerError> {
+//! let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+//! let server = start(ServerConfig {
+//!     db_path: "/tmp/kw.sqlite".into(),
+//!     listen: "127.0.0.1:0".parse().unwrap(),
+//!     tls: None,
+//!     trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+//!     geo: Arc::new(keepwatch_geo::GeoDb::empty()),
+//!     clock: clock.clone(),
+//!     limits: Limits::for_tests(),
+//! })
+//! .await?;
+//! let user = server.add_user("ann@example.com", "correct horse battery", true).await?;
+//! let code = totp_now(user.totp_secret.as_deref().unwrap(), keepwatch_server::Clock::now(&*clock));
+//! println!("{} {code}", server.base_url());
+//! server.sweep_expired().await?;      // expiry, as the periodic sweep would
+//! server.shutdown().await;            // or server.abort() to vanish abruptly
+//! # Ok(()) }
+//! ```
+//!
+//! - [`start`] binds (port 0 picks one), spawns and returns a [`RunningServer`] at once;
+//!   [`RunningServer::local_addr`], [`RunningServer::base_url`], [`RunningServer::shutdown`]
+//!   (graceful; ends event streams), [`RunningServer::abort`] (drops every connection).
+//! - [`RunningServer::add_user`], [`RunningServer::add_withdrawal`],
+//!   [`RunningServer::sweep_expired`] change data and broadcast the events to live streams at
+//!   once; the [`admin`] functions do the same from outside a running server (another process).
+//! - [`Clock`] is injected: [`SystemClock`] in production, [`ManualClock`] in tests, so that
+//!   lockout cool-offs and idle expiry are tested by moving time, not by sleeping.
+//! - [`Limits::for_tests`] keeps production semantics but hashes passwords at the cheapest
+//!   Argon2 cost and lifts the sign-in rate limit (set `login_rate_max` to test it).
+//! - [`totp_now`] computes a valid TOTP code for a secret, so tests can sign in with 2FA.
+//! - The client address is the socket peer; `Forwarded` / `X-Forwarded-For` are believed only
+//!   from peers in `trusted_proxies` (right-most untrusted hop wins), which is how tests sign
+//!   in "from" other countries.
+
+pub mod admin;
+mod account;
+mod blocklist;
+mod client_ip;
+mod clock;
+mod config;
+pub mod demo;
+mod error;
+mod feed;
+mod http;
+mod login;
+mod rate_limit;
+mod schema;
+mod secrets;
+mod server;
+mod sessions;
+mod state;
+mod store;
+mod tokens;
+mod totp;
+
+pub use admin::NewUser;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Limits, ServerConfig, TlsFiles};
+pub use error::{HttpError, ServerError};
+pub use secrets::PasswordCost;
+pub use server::{start, RunningServer};
+pub use totp::totp_now;

@@ -1,0 +1,101 @@
+//! The database schema, as ordered migrations. `PRAGMA user_version` records how many ran;
+//! append new scripts, never edit old ones.
+
+/// Migration scripts; script `i` brings the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE accounts (
+    id               TEXT PRIMARY KEY,
+    email            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash    TEXT NOT NULL,
+    totp_secret      TEXT,
+    failed_logins    INTEGER NOT NULL DEFAULT 0,
+    locked_until     TEXT,
+    web_idle_days    INTEGER NOT NULL DEFAULT 30,
+    mobile_idle_days INTEGER NOT NULL DEFAULT 90,
+    created_at       TEXT NOT NULL
+);
+CREATE TABLE backup_codes (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    code_hash  TEXT NOT NULL,
+    used_at    TEXT,
+    PRIMARY KEY (account_id, code_hash)
+);
+CREATE TABLE sessions (
+    id             TEXT PRIMARY KEY,
+    account_id     TEXT NOT NULL REFERENCES accounts(id),
+    client         TEXT NOT NULL,
+    remember_me    INTEGER NOT NULL,
+    trusted_device INTEGER NOT NULL,
+    created_at     TEXT NOT NULL,
+    last_active_at TEXT NOT NULL,
+    ip             TEXT NOT NULL,
+    device_json    TEXT NOT NULL,
+    ended_at       TEXT,
+    end_reason     TEXT
+);
+CREATE INDEX sessions_by_account ON sessions (account_id, ended_at);
+CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX access_tokens_by_session ON access_tokens (session_id);
+CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    created_at TEXT NOT NULL,
+    rotated_at TEXT
+);
+CREATE TABLE trusted_devices (
+    id          TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    token_hash  TEXT NOT NULL UNIQUE,
+    device_json TEXT NOT NULL,
+    ip          TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+CREATE TABLE login_attempts (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            TEXT NOT NULL UNIQUE,
+    account_id    TEXT NOT NULL REFERENCES accounts(id),
+    at            TEXT NOT NULL,
+    outcome       TEXT NOT NULL,
+    session_id    TEXT,
+    ip            TEXT NOT NULL,
+    device_json   TEXT NOT NULL,
+    network_json  TEXT NOT NULL,
+    location_json TEXT NOT NULL
+);
+CREATE INDEX login_attempts_by_account ON login_attempts (account_id, seq);
+CREATE TABLE withdrawals (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    account_id      TEXT NOT NULL REFERENCES accounts(id),
+    asset           TEXT NOT NULL,
+    amount          TEXT NOT NULL,
+    address         TEXT NOT NULL,
+    address_in_book INTEGER NOT NULL,
+    created_at      TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    session_id      TEXT,
+    ip              TEXT
+);
+CREATE INDEX withdrawals_by_account ON withdrawals (account_id, seq);
+CREATE TABLE blocklist (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    cidr       TEXT NOT NULL,
+    note       TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE events (
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    id          INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+"#];

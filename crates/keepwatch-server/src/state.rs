@@ -1,0 +1,40 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use keepwatch_device::DeviceParser;
+use tokio::sync::watch;
+
+use crate::config::Limits;
+use crate::rate_limit::RateLimiter;
+use crate::store::Db;
+
+/// Shared server state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+/// The contents of [`AppState`].
+pub struct Inner {
+    /// The database.
+    pub db: Arc<Db>,
+    /// User-Agent parser.
+    pub parser: DeviceParser,
+    /// Limits.
+    pub limits: Limits,
+    /// Proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Sign-in attempts per address.
+    pub login_rate: RateLimiter,
+    /// A password hash of the configured cost, for unknown emails.
+    pub dummy_hash: String,
+    /// Turns `true` when the server shuts down, so that endless event streams end.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

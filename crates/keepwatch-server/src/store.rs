@@ -1,0 +1,192 @@
+//! The SQLite database: opening and migrating it, and running work on it off the async
+//! runtime, one transaction at a time.
+//!
+//! One connection behind a mutex serves the whole server. That keeps every write strictly
+//! ordered, which the event feed relies on: events are broadcast after their transaction
+//! commits and before the next one starts, so live subscribers see them in id order.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use keepwatch_api::Event;
+use keepwatch_geo::GeoDb;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use tokio::sync::broadcast;
+
+use crate::clock::Clock;
+use crate::error::{HttpError, HttpResult};
+use crate::schema::MIGRATIONS;
+
+/// How long a writer waits for another process (an admin command) holding the database.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many unsent events a slow live subscriber may fall behind before it re-reads the
+/// database instead.
+const BROADCAST_CAPACITY: usize = 1024;
+
+/// An event as broadcast to live subscribers.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// Whose it is.
+    pub account_id: String,
+    /// The event, with its id.
+    pub event: Event,
+}
+
+/// Opens (creating if needed) and migrates the database at `path`.
+pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version = usize::try_from(version).unwrap_or(0);
+    if version > MIGRATIONS.len() {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "the database has schema version {version}, newer than this server's {}",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, script) in MIGRATIONS.iter().enumerate().skip(version) {
+        tx.execute_batch(script)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()
+}
+
+/// The database and what work on it needs: the clock, the geolocation data and the live
+/// event channel.
+pub struct Db {
+    conn: Mutex<Connection>,
+    /// Live events, sent after their transaction commits.
+    pub events: broadcast::Sender<Arc<Published>>,
+    /// Where addresses are.
+    pub geo: Arc<GeoDb>,
+    /// What time it is.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// A write transaction in progress, with the events it will publish once it commits.
+pub struct Write<'c> {
+    /// The transaction.
+    pub tx: Transaction<'c>,
+    /// Geolocation, for snapshots of sessions in events.
+    pub geo: &'c GeoDb,
+    /// The time of this transaction.
+    pub now: DateTime<Utc>,
+    pending: Vec<Published>,
+}
+
+impl Write<'_> {
+    /// Stores `event` under the account's next event id and queues it for broadcast.
+    pub fn emit(&mut self, account_id: &str, mut event: Event) -> HttpResult<u64> {
+        let last: i64 = self.tx.query_row(
+            "SELECT COALESCE(MAX(id), 0) FROM events WHERE account_id = ?1",
+            [account_id],
+            |r| r.get(0),
+        )?;
+        event.id = (last + 1) as u64;
+        let body = serde_json::to_string(&event)?;
+        self.tx.execute(
+            "INSERT INTO events (account_id, id, kind, occurred_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![account_id, event.id as i64, event.kind.as_str(), ts(event.occurred_at), body],
+        )?;
+        let id = event.id;
+        self.pending.push(Published {
+            account_id: account_id.to_owned(),
+            event,
+        });
+        Ok(id)
+    }
+}
+
+impl Db {
+    /// Wraps an open connection.
+    pub fn new(conn: Connection, geo: Arc<GeoDb>, clock: Arc<dyn Clock>) -> Self {
+        let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
+        Self {
+            conn: Mutex::new(conn),
+            events,
+            geo,
+            clock,
+        }
+    }
+
+    /// Runs `work` in one immediate transaction on this thread. It commits when `work` returns
+    /// `Ok` (even an `Ok(Err(..))`, which is how a refusal that must still be recorded — a
+    /// failed sign-in — is expressed) and rolls back on `Err`.
+    pub fn write_now<T>(&self, work: impl FnOnce(&mut Write<'_>) -> HttpResult<T>) -> HttpResult<T> {
+        // A panic while holding the lock leaves only a rolled-back transaction behind, so the
+        // connection is still good.
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut write = Write {
+            tx,
+            geo: &self.geo,
+            now: self.clock.now(),
+            pending: Vec::new(),
+        };
+        let out = work(&mut write)?;
+        let Write { tx, pending, .. } = write;
+        tx.commit()?;
+        for published in pending {
+            // No subscribers is fine: the event is stored.
+            let _ = self.events.send(Arc::new(published));
+        }
+        Ok(out)
+    }
+
+    /// Runs `work` on a read-only view on this thread.
+    pub fn read_now<T>(&self, work: impl FnOnce(&Connection, &GeoDb, DateTime<Utc>) -> HttpResult<T>) -> HttpResult<T> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        work(&conn, &self.geo, self.clock.now())
+    }
+
+    /// [`Db::write_now`] on the blocking thread pool.
+    pub async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&mut Write<'_>) -> HttpResult<T> + Send + 'static,
+    ) -> HttpResult<T> {
+        let db = Arc::clone(self);
+        tokio::task::spawn_blocking(move || db.write_now(work))
+            .await
+            .map_err(HttpError::internal)?
+    }
+
+    /// [`Db::read_now`] on the blocking thread pool.
+    pub async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Connection, &GeoDb, DateTime<Utc>) -> HttpResult<T> + Send + 'static,
+    ) -> HttpResult<T> {
+        let db = Arc::clone(self);
+        tokio::task::spawn_blocking(move || db.read_now(work))
+            .await
+            .map_err(HttpError::internal)?
+    }
+}
+
+/// A time as stored: RFC 3339 UTC with microseconds, so that text order is time order.
+pub fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Reads a stored time.
+pub fn parse_ts(text: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// Reads a stored JSON column.
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}

@@ -1,0 +1,154 @@
+//! Access and refresh tokens: issuing, checking, rotating.
+
+use std::net::IpAddr;
+
+use chrono::Duration;
+use keepwatch_api::TokenPair;
+use rusqlite::OptionalExtension;
+
+use crate::error::{HttpError, HttpResult};
+use crate::secrets::{new_token, token_hash};
+use crate::sessions::{self, EndReason, SessionRow, SESSION_COLUMNS};
+use crate::store::{parse_ts, ts, Write};
+use crate::blocklist;
+
+/// Who is calling: the outcome of checking an access token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account.
+    pub account_id: String,
+    /// The calling session.
+    pub session_id: String,
+    /// Where the request came from.
+    pub ip: IpAddr,
+}
+
+/// Issues a fresh access + refresh token pair for a session.
+pub fn issue(w: &mut Write<'_>, session_id: &str, access_ttl: Duration) -> HttpResult<TokenPair> {
+    let access = new_token();
+    let refresh = new_token();
+    w.tx.execute(
+        "INSERT INTO access_tokens (token_hash, session_id, expires_at) VALUES (?1, ?2, ?3)",
+        rusqlite::params![token_hash(&access), session_id, ts(w.now + access_ttl)],
+    )?;
+    w.tx.execute(
+        "INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (?1, ?2, ?3)",
+        rusqlite::params![token_hash(&refresh), session_id, ts(w.now)],
+    )?;
+    Ok(TokenPair {
+        access_token: access,
+        refresh_token: refresh,
+        token_type: "Bearer".to_owned(),
+        expires_in: access_ttl.num_seconds().max(0) as u64,
+        session_id: session_id.to_owned(),
+        device_token: None,
+    })
+}
+
+/// Records activity: `last_active_at` moves only when `granularity` has passed (so that a
+/// client polling the session list sees an unchanged ETag), the address whenever it changes.
+pub fn touch(w: &mut Write<'_>, session: &SessionRow, ip: IpAddr, granularity: Duration) -> HttpResult<()> {
+    let ip_text = ip.to_string();
+    if session.ip != ip_text || w.now - session.last_active_at >= granularity {
+        w.tx.execute(
+            "UPDATE sessions SET last_active_at = ?2, ip = ?3 WHERE id = ?1",
+            rusqlite::params![session.id, ts(w.now.max(session.last_active_at)), ip_text],
+        )?;
+    }
+    Ok(())
+}
+
+/// Checks a session found by one of its tokens: still running, not past its lifetime, not
+/// from a blocked address. A session found past its lifetime is expired here (and the caller
+/// must commit that), which is why the refusal is the inner `Err`.
+fn check_session(w: &mut Write<'_>, session: &SessionRow, ip: IpAddr) -> HttpResult<Result<(), HttpError>> {
+    if session.ended_at.is_some() {
+        return Ok(Err(HttpError::invalid_token("the session has ended")));
+    }
+    if session.expires_at() <= w.now {
+        sessions::end(w, session, EndReason::Expired, None)?;
+        return Ok(Err(HttpError::invalid_token("the session has expired")));
+    }
+    if blocklist::is_blocked(&w.tx, &session.account_id, ip)? {
+        return Ok(Err(HttpError::ip_blocked()));
+    }
+    Ok(Ok(()))
+}
+
+/// Checks an access token and records the activity.
+pub fn authenticate(
+    w: &mut Write<'_>,
+    token: &str,
+    ip: IpAddr,
+    granularity: Duration,
+) -> HttpResult<Result<Caller, HttpError>> {
+    let found = w
+        .tx
+        .query_row(
+            &format!(
+                "SELECT t.expires_at, {SESSION_COLUMNS} FROM access_tokens t \
+                 JOIN sessions s ON s.id = t.session_id JOIN accounts a ON a.id = s.account_id \
+                 WHERE t.token_hash = ?1"
+            ),
+            [token_hash(token)],
+            |r| Ok((r.get::<_, String>(0)?, SessionRow::from_row(r, 1)?)),
+        )
+        .optional()?;
+    let Some((expires, session)) = found else {
+        return Ok(Err(HttpError::invalid_token("unknown or revoked access token")));
+    };
+    if parse_ts(&expires)? <= w.now {
+        return Ok(Err(HttpError::invalid_token("the access token has expired; refresh it")));
+    }
+    if let Err(e) = check_session(w, &session, ip)? {
+        return Ok(Err(e));
+    }
+    touch(w, &session, ip, granularity)?;
+    Ok(Ok(Caller {
+        account_id: session.account_id,
+        session_id: session.id,
+        ip,
+    }))
+}
+
+/// Trades a refresh token for a new pair. A token that was already rotated is a sign that
+/// it leaked: the whole session is revoked.
+pub fn refresh(
+    w: &mut Write<'_>,
+    token: &str,
+    ip: IpAddr,
+    access_ttl: Duration,
+) -> HttpResult<Result<TokenPair, HttpError>> {
+    let hash = token_hash(token);
+    let found = w
+        .tx
+        .query_row(
+            &format!(
+                "SELECT r.rotated_at, {SESSION_COLUMNS} FROM refresh_tokens r \
+                 JOIN sessions s ON s.id = r.session_id JOIN accounts a ON a.id = s.account_id \
+                 WHERE r.token_hash = ?1"
+            ),
+            [&hash],
+            |r| Ok((r.get::<_, Option<String>>(0)?, SessionRow::from_row(r, 1)?)),
+        )
+        .optional()?;
+    let Some((rotated, session)) = found else {
+        return Ok(Err(HttpError::invalid_token("unknown refresh token")));
+    };
+    if let Err(e) = check_session(w, &session, ip)? {
+        return Ok(Err(e));
+    }
+    if rotated.is_some() {
+        tracing::warn!(session = %session.id, "refresh token reused; revoking the session");
+        sessions::end(w, &session, EndReason::Revoked, None)?;
+        return Ok(Err(HttpError::invalid_token(
+            "this refresh token was already used; the session has been revoked",
+        )));
+    }
+    w.tx.execute(
+        "UPDATE refresh_tokens SET rotated_at = ?2 WHERE token_hash = ?1",
+        rusqlite::params![hash, ts(w.now)],
+    )?;
+    touch(w, &session, ip, Duration::zero())?;
+    Ok(Ok(issue(w, &session.id, access_ttl)?))
+}

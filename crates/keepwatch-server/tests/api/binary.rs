@@ -1,0 +1,102 @@
+//! The real `keepwatch-server` binary: add-user, then serve, then sign in over HTTP.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use keepwatch_api::paths;
+use reqwest::StatusCode;
+
+use crate::support::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_keepwatch-server");
+
+#[tokio::test]
+async fn add_user_then_serve_then_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bin.sqlite");
+
+    let mut add = Command::new(BIN)
+        .args(["add-user", "--db"])
+        .arg(&db)
+        .args(["--email", EMAIL, "--password-stdin", "--totp"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let secret = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("TOTP secret: "))
+        .expect("the TOTP secret is printed")
+        .to_owned();
+    assert!(stdout.contains("otpauth://totp/"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(PASSWORD), "the password is never logged");
+
+    // Without --password-stdin it refuses rather than prompting or reading argv.
+    let refused = Command::new(BIN).args(["add-user", "--db"]).arg(&db).args(["--email", "x@example.com"]).output().unwrap();
+    assert!(!refused.status.success());
+
+    let mut serve = Command::new(BIN)
+        .args(["serve", "--db"])
+        .arg(&db)
+        .args(["--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = serve.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    let base = loop {
+        let line = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| panic!("no listening line: {seen:?}"));
+        if let Some(url) = line.split("listening on ").nth(1).filter(|_| line.starts_with("keepwatch-server")) {
+            break url.trim().to_owned();
+        }
+        seen.push(line);
+    };
+
+    let mut body = password_body();
+    body["totp_code"] = serde_json::json!(keepwatch_server::totp_now(&secret, chrono::Utc::now()));
+    let resp = reqwest::Client::new().post(format!("{base}{}", paths::LOGIN)).json(&body).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    // SIGTERM shuts it down cleanly.
+    let status = Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(s) = serve.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let logs: Vec<String> = rx.try_iter().collect();
+    assert!(!logs.iter().chain(&seen).any(|l| l.contains(PASSWORD) || l.contains(&secret)), "no secrets in logs");
+}
+
+#[test]
+fn serve_refuses_plain_http_off_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--db"])
+        .arg(dir.path().join("x.sqlite"))
+        .args(["--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("loopback"), "{stderr}");
+}

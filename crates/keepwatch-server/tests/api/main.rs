@@ -1,0 +1,11 @@
+//! The account API over real HTTP on loopback, against real SQLite files.
+
+mod account;
+mod auth;
+mod binary;
+mod events;
+mod input;
+mod network;
+mod security;
+mod sessions;
+mod support;
