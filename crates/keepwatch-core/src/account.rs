@@ -207,12 +207,7 @@ impl Account {
                         let is_own = Some(s.id.as_str()) == own.as_deref();
                         let known = h.session(&s.id)?.is_some();
                         if !known {
-                            h.upsert_session(
-                                s,
-                                &detection::device_key(s),
-                                is_own,
-                                event.occurred_at,
-                            )?;
+                            h.upsert_session(s, &detection::device_key(s), is_own, now)?;
                         }
                         // The detector's event verdict below covers the new session, under
                         // the same `session:<id>` key as a verdict from the list would.

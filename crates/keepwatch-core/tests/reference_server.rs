@@ -79,7 +79,12 @@ async fn every_account_call_works_against_the_reference_server() {
         })
         .await
         .unwrap();
-    assert_eq!(account.blocklist().await.unwrap(), vec![entry.clone()]);
+    let listed = account.blocklist().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (&listed[0].id, &listed[0].cidr, &listed[0].note),
+        (&entry.id, &entry.cidr, &entry.note)
+    );
     account.unblock(&entry.id).await.unwrap();
     assert!(account.blocklist().await.unwrap().is_empty());
     assert!(matches!(

@@ -2,6 +2,8 @@
 //! sockets (for what the reference server never does: garbage, stalls, drops, 429 storms).
 #![allow(dead_code)]
 
+pub mod world;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

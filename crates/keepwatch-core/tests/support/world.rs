@@ -102,8 +102,10 @@ impl World {
         }
     }
 
-    /// A browser sign-in over HTTP from `from` with `user_agent`.
+    /// A browser sign-in over HTTP from `from` with `user_agent`, a minute after whatever
+    /// happened before (people do not sign in twice in the same microsecond).
     pub async fn browser_login(&self, from: IpAddr, user_agent: &str) -> TokenPair {
+        self.clock.advance(chrono::TimeDelta::minutes(1));
         let resp = self
             .http
             .post(format!("{}{}", self.base, paths::LOGIN))
