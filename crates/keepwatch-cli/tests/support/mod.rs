@@ -19,11 +19,11 @@ pub const CHROME_WINDOWS: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Appl
 /// Whether the real Secret Service answers; fails instead when
 /// `KEEPWATCH_REQUIRE_SECRET_SERVICE=1`.
 pub fn secret_service_available() -> bool {
-    let probe = keyring::Entry::new(
-        "keepwatch-test-probe",
-        &format!("cli-{}", std::process::id()),
-    )
-    .and_then(|e| {
+    // Tests run in parallel: each probe needs its own entry.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let user = format!("cli-{}-{n}", std::process::id());
+    let probe = keyring::Entry::new("keepwatch-test-probe", &user).and_then(|e| {
         e.set_password("probe")?;
         let back = e.get_password()?;
         e.delete_credential()?;

@@ -15,11 +15,11 @@ use tokio::net::{TcpListener, TcpStream};
 /// Whether the real Secret Service answers. Without it: a loud skip, or a failure when
 /// `KEEPWATCH_REQUIRE_SECRET_SERVICE=1` (CI).
 pub fn secret_service_available() -> bool {
-    let probe = keyring::Entry::new(
-        "keepwatch-test-probe",
-        &format!("probe-{}", std::process::id()),
-    )
-    .and_then(|e| {
+    // Tests run in parallel: each probe needs its own entry.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let user = format!("probe-{}-{n}", std::process::id());
+    let probe = keyring::Entry::new("keepwatch-test-probe", &user).and_then(|e| {
         e.set_password("probe")?;
         let back = e.get_password()?;
         e.delete_credential()?;
