@@ -398,3 +398,172 @@ async fn plain_http_to_another_machine_is_refused_before_any_request() {
     assert!(matches!(err, Error::InsecureUrl { .. }));
     assert!(err.to_string().contains("https://"));
 }
+
+async fn signed_in_keepwatch(server: &RawServer, dir: &std::path::Path) -> keepwatch_core::Account {
+    let kw = Keepwatch::with_parts(
+        DataDirs::single(dir.to_path_buf()),
+        Secrets::keyring(),
+        fast_options(),
+    )
+    .unwrap();
+    kw.login(LoginParams {
+        server: server.url(),
+        email: "alice@example.com".into(),
+        password: "pw".into(),
+        totp_code: None,
+        backup_code: None,
+        trust_existing: true,
+    })
+    .await
+    .unwrap();
+    kw.account(None).unwrap()
+}
+
+fn run_engine(
+    account: &keepwatch_core::Account,
+    poll_interval: Duration,
+) -> (
+    tokio::sync::mpsc::UnboundedReceiver<keepwatch_core::SyncUpdate>,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<keepwatch_core::Result<()>>,
+) {
+    let engine = SyncEngine::new(
+        account.clone(),
+        None,
+        SyncOptions {
+            poll_interval,
+            backoff_base: Duration::from_millis(50),
+            backoff_cap: Duration::from_millis(200),
+        },
+    );
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(engine.run(tx, async move {
+        let _ = stop_rx.await;
+    }));
+    (rx, stop_tx, task)
+}
+
+#[tokio::test]
+async fn without_an_event_stream_the_engine_polls_with_the_etag_at_its_interval() {
+    require_secret_service!();
+    let server = RawServer::start(with_login_and_refresh(|req, log| {
+        match req.path.split('?').next().unwrap_or_default() {
+            "/v1/sessions" => {
+                if req.header("if-none-match") == Some("\"v1\"") {
+                    Reply::Raw(response(
+                        304,
+                        "application/json",
+                        &[("etag", "\"v1\"")],
+                        b"",
+                    ))
+                } else {
+                    json_reply(
+                        200,
+                        &[("etag", "\"v1\"")],
+                        &session_list(vec![session("own", "Berlin", "Germany", "DE", "Keepwatch")]),
+                    )
+                }
+            }
+            "/v1/events" => {
+                // A sign-in shows up on the third poll.
+                let polls = log
+                    .iter()
+                    .filter(|r| r.path.starts_with("/v1/events?"))
+                    .count();
+                if polls >= 3 {
+                    let mut e = Event::new(1, EventKind::SessionCreated, chrono::Utc::now());
+                    e.session = Some(session(
+                        "s9",
+                        "São Paulo",
+                        "Brazil",
+                        "BR",
+                        "Chrome 124 on Windows 11",
+                    ));
+                    json_reply(
+                        200,
+                        &[],
+                        &serde_json::to_value(keepwatch_api::EventList {
+                            events: vec![e],
+                            cursor: 1,
+                            has_more: false,
+                        })
+                        .unwrap(),
+                    )
+                } else {
+                    json_reply(200, &[], &empty_events(0))
+                }
+            }
+            // An older server without the stream.
+            "/v1/events/stream" => api_error(404, "not_found", "no such endpoint"),
+            _ => api_error(404, "not_found", "no"),
+        }
+    }))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let account = signed_in_keepwatch(&server, dir.path()).await;
+    let started = Instant::now();
+    let (mut rx, stop, task) = run_engine(&account, Duration::from_millis(200));
+    let alert = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Some(keepwatch_core::SyncUpdate::Alert { alert, .. }) = rx.recv().await {
+                return alert;
+            }
+        }
+    })
+    .await
+    .expect("the polled sign-in raised an alert");
+    assert_eq!(alert.alert.session_id.as_deref(), Some("s9"));
+    // Polls are spaced by the interval, not hammered.
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+    let lists = server.requests_to("/v1/sessions");
+    assert!(lists.len() >= 3);
+    assert!(lists[1..]
+        .iter()
+        .all(|r| r.header("if-none-match") == Some("\"v1\"")));
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+    let _ = keyring::Entry::new("keepwatch", account.id())
+        .unwrap()
+        .delete_credential();
+}
+
+#[tokio::test]
+async fn a_silent_stream_is_given_up_after_the_idle_timeout_and_reopened() {
+    require_secret_service!();
+    let server = RawServer::start(with_login_and_refresh(|req, _| {
+        match req.path.split('?').next().unwrap_or_default() {
+            "/v1/sessions" => json_reply(
+                200,
+                &[],
+                &session_list(vec![session("own", "Berlin", "Germany", "DE", "Keepwatch")]),
+            ),
+            "/v1/events" => json_reply(200, &[], &empty_events(0)),
+            // Headers, then nothing at all: no events, no keep-alives.
+            "/v1/events/stream" => Reply::Chunks(vec![
+                (Duration::ZERO, stream_head()),
+                (Duration::from_secs(30), Vec::new()),
+            ]),
+            _ => api_error(404, "not_found", "no"),
+        }
+    }))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let account = signed_in_keepwatch(&server, dir.path()).await;
+    let (_rx, stop, task) = run_engine(&account, Duration::from_secs(30));
+    // The idle timeout is 800 ms in these tests.
+    let reopened = eventually(Duration::from_secs(5), || {
+        server.requests_to("/v1/events/stream").len() >= 2
+    })
+    .await;
+    assert!(reopened, "the silent stream was reopened");
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+    let _ = keyring::Entry::new("keepwatch", account.id())
+        .unwrap()
+        .delete_credential();
+}
