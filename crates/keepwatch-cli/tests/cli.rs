@@ -349,3 +349,66 @@ async fn account_actions_from_the_command_line() {
     assert_eq!(status["freshness"]["online"], true);
     world.forget_keyring();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn several_accounts_each_with_its_own_keyring_entry_and_history() {
+    require_secret_service!();
+    let first = World::start().await;
+    let second = World::start().await;
+    ok(&first.login(&[]).await);
+    // The second account lives on another server, in the same data folder.
+    let args = [
+        "login",
+        "--server",
+        &second.base,
+        "--email",
+        EMAIL,
+        "--password-stdin",
+    ];
+    let mut cmd = first.cmd(&args);
+    let out = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    ok(&out);
+    let accounts: serde_json::Value =
+        serde_json::from_str(&ok(&first.run(&["accounts", "--json"], "").await)).unwrap();
+    let accounts = accounts.as_array().unwrap();
+    assert_eq!(accounts.len(), 2);
+    assert_ne!(accounts[0]["history_path"], accounts[1]["history_path"]);
+    let err = fails_cleanly(&first.run(&["sessions"], "").await);
+    assert!(err.contains("--account"), "{err}");
+    let second_id = second.account_id();
+    let view: serde_json::Value = serde_json::from_str(&ok(&first
+        .run(&["--account", &second_id, "sessions", "--json"], "")
+        .await))
+    .unwrap();
+    assert_eq!(view["account"], second_id.as_str());
+    for id in [first.account_id(), second_id.clone()] {
+        assert!(keyring::Entry::new("keepwatch", &id)
+            .unwrap()
+            .get_password()
+            .is_ok());
+    }
+    ok(&first
+        .run(&["--account", &second_id, "logout", "--forget-history"], "")
+        .await);
+    assert!(keyring::Entry::new("keepwatch", &first.account_id())
+        .unwrap()
+        .get_password()
+        .is_ok());
+    ok(&first.run(&["sessions"], "").await);
+    first.forget_keyring();
+}
