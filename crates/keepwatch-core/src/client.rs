@@ -52,6 +52,41 @@ impl Default for ClientOptions {
     }
 }
 
+/// Our User-Agent: the product, and the platform in the form browsers use, so that the session
+/// list names this device ("… on Linux") rather than "Unknown device".
+pub const USER_AGENT: &str = concat!(
+    "Keepwatch/",
+    env!("CARGO_PKG_VERSION"),
+    " ",
+    platform_comment!()
+);
+
+#[cfg(target_os = "linux")]
+macro_rules! platform_comment {
+    () => {
+        "(X11; Linux x86_64)"
+    };
+}
+#[cfg(target_os = "macos")]
+macro_rules! platform_comment {
+    () => {
+        "(Macintosh; Intel Mac OS X 10_15_7)"
+    };
+}
+#[cfg(target_os = "windows")]
+macro_rules! platform_comment {
+    () => {
+        "(Windows NT 10.0; Win64; x64)"
+    };
+}
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+macro_rules! platform_comment {
+    () => {
+        "(desktop)"
+    };
+}
+use platform_comment;
+
 /// Checks a server URL: it must be `https://`, or `http://` to a loopback address.
 pub fn validate_server_url(raw: &str) -> Result<Url> {
     let invalid = |reason: &str| Error::InvalidUrl {
@@ -174,7 +209,7 @@ impl AccountClient {
         options: ClientOptions,
     ) -> Result<Self> {
         let base = validate_server_url(server)?;
-        let user_agent = concat!("keepwatch/", env!("CARGO_PKG_VERSION"));
+        let user_agent = USER_AGENT;
         let build = |overall: Option<Duration>| {
             let mut b = reqwest::Client::builder()
                 .user_agent(user_agent)

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use keepwatch_api::{Event, Session, Timestamp};
+use keepwatch_api::{DeviceType, Event, Session, Timestamp};
 use keepwatch_detector::{Alert, Baseline, Context, DeviceKey, Sighting};
 
 use crate::config::Preferences;
 use crate::error::Result;
-use crate::history::{state_keys, History};
+use crate::history::{state_keys, History, Trust};
 
 /// The detector's stable identity of the device a session runs on (`browser/os/type`).
 pub fn device_key(session: &Session) -> String {
@@ -26,7 +26,21 @@ struct Inputs {
 /// never its own previous sighting.
 fn inputs(history: &History, subject: Option<&str>) -> Result<Inputs> {
     let trusted = history.trusted_sessions()?;
-    let baseline = Baseline::from_sessions(trusted.iter().map(|r| &r.snapshot));
+    // Keepwatch's own sessions vouch for where the user is, not for a browser the user uses:
+    // their device is left out so that it cannot make some other client look familiar.
+    let learned: Vec<Session> = trusted
+        .iter()
+        .map(|r| {
+            let mut s = r.snapshot.clone();
+            if r.trust == Some(Trust::Own) {
+                s.device.browser = None;
+                s.device.os = None;
+                s.device.device_type = DeviceType::Unknown;
+            }
+            s
+        })
+        .collect();
+    let baseline = Baseline::from_sessions(learned.iter());
     if let Ok(json) = serde_json::to_string(&baseline) {
         history.set_state(state_keys::BASELINE, &json)?;
     }
@@ -91,4 +105,85 @@ pub(crate) fn assess_event(
 
 fn is_trusted(history: &History, id: &str) -> Result<bool> {
     Ok(history.session(id)?.is_some_and(|r| r.trust.is_some()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use keepwatch_api::{ClientKind, Device, Location, Network};
+    use keepwatch_detector::AlertKind;
+
+    fn session(id: &str, os: &str) -> Session {
+        let now = Utc::now();
+        Session {
+            id: id.into(),
+            current: false,
+            client: ClientKind::Web,
+            remember_me: true,
+            trusted_device: false,
+            created_at: now,
+            last_active_at: now,
+            expires_at: now,
+            ip: "198.51.100.10".into(),
+            device: Device {
+                label: format!("Unknown browser on {os}"),
+                browser: None,
+                browser_version: None,
+                os: Some(os.into()),
+                os_version: None,
+                device_type: DeviceType::Desktop,
+                user_agent: None,
+            },
+            network: Network {
+                asn: Some(3320),
+                isp: Some("Deutsche Telekom AG".into()),
+            },
+            location: Location {
+                city: Some("Berlin".into()),
+                country: Some("Germany".into()),
+                country_code: Some("DE".into()),
+                latitude: Some(52.52),
+                longitude: Some(13.40),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn keepwatch_own_device_does_not_make_other_clients_familiar() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let own = session("own", "Linux");
+        h.upsert_session(&own, &device_key(&own), true, Utc::now())
+            .unwrap();
+        h.set_trust("own", Trust::Own).unwrap();
+        // A script on Linux from the same city: same device key as Keepwatch's own session.
+        let other = session("other", "Linux");
+        let alert = assess_session(&h, &Preferences::default(), &other, Utc::now())
+            .unwrap()
+            .expect("an unfamiliar client alerts");
+        assert_eq!(alert.kind, AlertKind::NewDevice);
+        // The own session's country is learned: no "new country" for Berlin.
+        let baseline: Baseline =
+            serde_json::from_str(&h.state(state_keys::BASELINE).unwrap().unwrap()).unwrap();
+        assert!(baseline.knows_country("DE"));
+        assert!(baseline.devices.is_empty());
+    }
+
+    #[test]
+    fn a_trusted_session_is_never_judged() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let s = session("s", "Windows");
+        h.upsert_session(&s, &device_key(&s), false, Utc::now())
+            .unwrap();
+        assert!(assess_session(&h, &Preferences::default(), &s, Utc::now())
+            .unwrap()
+            .is_some());
+        h.set_trust("s", Trust::Confirmed).unwrap();
+        assert!(assess_session(&h, &Preferences::default(), &s, Utc::now())
+            .unwrap()
+            .is_none());
+    }
 }
