@@ -98,6 +98,20 @@ enum Command {
         #[arg(long, value_enum)]
         state: Option<StateArg>,
     },
+    /// Mark an alert as seen (acknowledged) without deciding anything.
+    Ack {
+        /// The alert key (see `alerts`), e.g. session:ses_….
+        key: String,
+    },
+    /// Travel mode: foreign sign-ins of familiar devices alert as info until the given time.
+    Travel {
+        /// Until when: RFC 3339, YYYY-MM-DD, or a duration from now (3d, 2w).
+        #[arg(long, conflicts_with = "off", required_unless_present = "off")]
+        until: Option<String>,
+        /// End travel mode now.
+        #[arg(long)]
+        off: bool,
+    },
     /// Every session ever seen (offline: from history).
     History(HistoryArgs),
     /// Export history.
@@ -433,6 +447,27 @@ async fn run(cli: Cli) -> Result<()> {
                 output::alerts(&view.alerts);
                 Ok(())
             }
+        }
+        Command::Ack { key } => {
+            kw.account(selector)?
+                .set_alert_state(&key, AlertState::Acknowledged)
+                .await?;
+            println!("Alert {key} acknowledged.");
+            Ok(())
+        }
+        Command::Travel { until, off } => {
+            let mut prefs = kw.preferences();
+            prefs.travel_mode_until = match (until, off) {
+                (_, true) => None,
+                (Some(when), false) => Some(time::parse_until(&when, chrono::Utc::now())?),
+                (None, false) => bail!("give --until or --off"),
+            };
+            kw.set_preferences(prefs.clone())?;
+            match prefs.travel_mode_until {
+                Some(t) => println!("Travel mode on until {}.", time::local(t)),
+                None => println!("Travel mode off."),
+            }
+            Ok(())
         }
         Command::History(args) => {
             let now = chrono::Utc::now();

@@ -65,6 +65,26 @@ pub fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     bail!("cannot read {s:?} as a time: use RFC 3339, YYYY-MM-DD, or 30m / 24h / 7d")
 }
 
+/// A future time: RFC 3339, `YYYY-MM-DD` (local midnight), or a duration from now (`3d`).
+pub fn parse_until(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let s = s.trim();
+    let relative = s.chars().last().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && DateTime::parse_from_rfc3339(s).is_err();
+    if relative {
+        // A duration "ago" mirrored into the future.
+        let ago = parse_when(s, now)?;
+        return now
+            .checked_add_signed(now - ago)
+            .ok_or_else(|| anyhow::anyhow!("{s:?} is too far ahead"));
+    }
+    let t = parse_when(s, now)?;
+    if t <= now {
+        bail!("{s:?} is in the past");
+    }
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +110,17 @@ mod tests {
         assert!(parse_when("soon", now).is_err());
         assert!(parse_when("99999999999999d", now).is_err());
         assert!(parse_when("é", now).is_err());
+    }
+
+    #[test]
+    fn until_reads_durations_forward_and_refuses_the_past() {
+        let now = Utc::now();
+        assert_eq!(
+            parse_until("3d", now).unwrap(),
+            now + chrono::TimeDelta::days(3)
+        );
+        assert!(parse_until("2001-01-01", now).is_err());
+        assert!(parse_until("2999-01-01T00:00:00Z", now).is_ok());
     }
 
     #[test]

@@ -412,3 +412,31 @@ async fn several_accounts_each_with_its_own_keyring_entry_and_history() {
     ok(&first.run(&["sessions"], "").await);
     first.forget_keyring();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn travel_mode_softens_a_vpn_detour_and_alerts_can_be_acknowledged() {
+    require_secret_service!();
+    let world = World::start().await;
+    world.browser_login(berlin(), CHROME_MAC).await;
+    ok(&world.login(&["--trust-existing"]).await);
+    let out = ok(&world.run(&["travel", "--until", "3d"], "").await);
+    assert!(out.contains("Travel mode on"), "{out}");
+    fails_cleanly(&world.run(&["travel", "--until", "2001-01-01"], "").await);
+    let detour = world.browser_login(sao_paulo(), CHROME_MAC).await;
+    let alerts: serde_json::Value =
+        serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
+    let alert = &alerts["alerts"][0];
+    assert_eq!(alert["session_id"], detour.session_id.as_str());
+    assert_eq!(alert["severity"], "info", "{alert}");
+    let key = alert["key"].as_str().unwrap().to_owned();
+    ok(&world.run(&["ack", &key], "").await);
+    let alerts: serde_json::Value = serde_json::from_str(&ok(&world
+        .run(&["alerts", "--json", "--state", "acknowledged"], "")
+        .await))
+    .unwrap();
+    assert_eq!(alerts["alerts"][0]["key"], key.as_str());
+    fails_cleanly(&world.run(&["ack", "session:nope"], "").await);
+    let out = ok(&world.run(&["travel", "--off"], "").await);
+    assert!(out.contains("off"));
+    world.forget_keyring();
+}
