@@ -292,6 +292,42 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
         .unwrap();
     assert_eq!(acted["state"], "acted");
     assert_eq!(acted["action"], "signed_out_session");
+
+    // "This was me" on a third one confirms it into the baseline.
+    let lagos = world
+        .browser_login(ip(keepwatch_geo::fixture::LAGOS_V4), CHROME_WINDOWS)
+        .await;
+    let line = watcher.next_line(Duration::from_secs(5));
+    assert!(line.contains(&lagos.session_id), "{line}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while notify_calls(&daemon.log).len() < 3 {
+        assert!(Instant::now() < deadline, "no Notify for Lagos");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let confirmed = loop {
+        invoke_action(3, "this_was_me");
+        let alerts: serde_json::Value =
+            serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
+        let state = alerts["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["session_id"] == lagos.session_id.as_str())
+            .map(|a| a["state"].clone());
+        if state == Some(serde_json::json!("confirmed")) || Instant::now() > deadline {
+            break state;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(confirmed, Some(serde_json::json!("confirmed")));
+    assert!(
+        world
+            .server_session_ids(&owner.access_token)
+            .await
+            .contains(&lagos.session_id),
+        "\"this was me\" leaves the session signed in"
+    );
     assert!(watcher.interrupt().success());
     world.forget_keyring();
 }

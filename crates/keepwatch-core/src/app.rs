@@ -86,6 +86,13 @@ impl Keepwatch {
         })
     }
 
+    fn client_options(&self, account_id: &str) -> ClientOptions {
+        ClientOptions {
+            refresh_lock_file: Some(self.dirs.refresh_lock_file(account_id)),
+            ..self.options.clone()
+        }
+    }
+
     fn config(&self) -> std::sync::MutexGuard<'_, Config> {
         self.config.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -130,7 +137,7 @@ impl Keepwatch {
             &config.server,
             config.id.clone(),
             self.secrets.clone(),
-            self.options.clone(),
+            self.client_options(&config.id),
         )?;
         let history = History::open(&self.dirs.history_file(&config.id))?;
         if let (Some(etag), Some(body)) = (
@@ -160,7 +167,7 @@ impl Keepwatch {
             &server,
             id.clone(),
             self.secrets.clone(),
-            self.options.clone(),
+            self.client_options(&id),
         )?;
         let request = LoginRequest {
             email: params.email.trim().to_owned(),

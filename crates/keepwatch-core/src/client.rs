@@ -37,6 +37,10 @@ pub struct ClientOptions {
     pub max_retries: u32,
     /// Wait before retrying a 429/503 that came without `Retry-After`.
     pub default_retry_wait: Duration,
+    /// A file locked around every token refresh, so that two Keepwatch processes (the
+    /// watcher and a CLI command) never present the same refresh token: the server would take
+    /// that for token theft and end the session.
+    pub refresh_lock_file: Option<std::path::PathBuf>,
 }
 
 impl Default for ClientOptions {
@@ -48,6 +52,7 @@ impl Default for ClientOptions {
             max_body_bytes: 4 * 1024 * 1024,
             max_retries: 3,
             default_retry_wait: Duration::from_secs(1),
+            refresh_lock_file: None,
         }
     }
 }
@@ -286,6 +291,10 @@ impl AccountClient {
         if self.current_access().1 != seen_generation {
             return Ok(());
         }
+        let _file_lock = match &self.options.refresh_lock_file {
+            Some(path) => Some(lock_file(path.clone()).await?),
+            None => None,
+        };
         let refresh_token = self
             .secrets
             .get(&self.account_key)
@@ -673,6 +682,31 @@ impl EventStream {
                 }
             }
         }
+    }
+}
+
+/// Takes an exclusive lock on `path` (created if missing) off the async runtime. The lock is
+/// released when the returned file is dropped.
+async fn lock_file(path: std::path::PathBuf) -> Result<std::fs::File> {
+    let task = tokio::task::spawn_blocking(move || {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        file.lock()
+            .map_err(|e| Error::io(format!("locking {}", path.display()), e))?;
+        Ok(file)
+    });
+    match tokio::time::timeout(Duration::from_secs(60), task).await {
+        Err(_) => Err(Error::Timeout),
+        Ok(Err(e)) => Err(Error::Invalid(format!("lock task failed: {e}"))),
+        Ok(Ok(r)) => r,
     }
 }
 

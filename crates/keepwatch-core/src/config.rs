@@ -61,20 +61,32 @@ impl DataDirs {
 
     /// The history database of an account.
     pub fn history_file(&self, account_id: &str) -> PathBuf {
-        let name: String = account_id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
         self.data_dir
             .join("history")
-            .join(format!("{name}.sqlite3"))
+            .join(format!("{}.sqlite3", file_stem(account_id)))
     }
+
+    /// The file locked while an account's token is refreshed (see
+    /// [`crate::client::ClientOptions::refresh_lock_file`]).
+    pub fn refresh_lock_file(&self, account_id: &str) -> PathBuf {
+        self.data_dir
+            .join("locks")
+            .join(format!("{}.refresh.lock", file_stem(account_id)))
+    }
+}
+
+/// An account id made safe as a file name.
+fn file_stem(account_id: &str) -> String {
+    account_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// One account Keepwatch watches.

@@ -405,3 +405,34 @@ async fn an_offline_start_with_no_server_at_all_serves_history() {
     task.await.unwrap().unwrap();
     forget_keyring(&id);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_refreshing_at_once_never_present_the_same_refresh_token() {
+    require_secret_service!();
+    let world = World::start().await;
+    world
+        .keepwatch()
+        .login(world.login_params(true))
+        .await
+        .unwrap();
+    // Like `keepwatch watch` and a few CLI commands started together: separate instances with
+    // no access token yet, all refreshing from the one keyring entry. A refresh token presented
+    // twice makes the server end the session.
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let kw = world.keepwatch();
+        tasks.push(tokio::spawn(async move {
+            kw.account(None)
+                .unwrap()
+                .server_sessions()
+                .await
+                .map(|_| ())
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every instance stays signed in");
+    }
+    let account = world.keepwatch().account(None).unwrap();
+    account.server_sessions().await.unwrap();
+    forget_keyring(account.id());
+}
