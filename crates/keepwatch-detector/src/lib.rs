@@ -1,0 +1,56 @@
+//! Keepwatch's alert decision: given what is familiar about an account and one new session or
+//! account event, say whether it deserves an alert, how urgent it is, why, and what to do.
+//!
+//! The crate is pure: no I/O, no clock, no async. The caller (`keepwatch-core`) owns the state:
+//!
+//! - the [`Baseline`]: it [`learn`](Baseline::learn)s the app's current session, every session
+//!   the user confirms ("this was me") and, if the user chose so at first sign-in, the sessions
+//!   that existed then;
+//! - the last [`Sighting`] with coordinates ([`Sighting::of`] each session it sees), passed as
+//!   [`Context::previous`] for the impossible-travel check;
+//! - the keys of alerts already raised. Every [`Alert`] has a stable `key` —
+//!   `"session:<id>"` for a sign-in (from the session list or a `session_created` event alike),
+//!   `"event:<id>"` for any other event — and the core drops an alert whose key it has raised
+//!   before, so each session or event alerts once, across restarts too.
+//!
+//! It calls [`assess_session`] and [`assess_event`] with a [`Context`] and stores or shows the
+//! [`Alert`] it gets back. Alerts serialise to stable `snake_case` JSON for the desktop UI, and
+//! their [`Reason`]s are structured so that the UI can word them in any language
+//! ([`Reason::text`] and [`AlertKind::title`] give English).
+//!
+//! The rules, in short (thresholds are constants in [`travel`]):
+//!
+//! - unfamiliar device **and** unfamiliar country (or impossible travel): Critical
+//!   [`AlertKind::PossibleTakeover`], with the full response checklist;
+//! - familiar device, unfamiliar country: Warning [`AlertKind::NewCountry`], naming the network
+//!   and saying when it is a well-known hosting/VPN network ([`HOSTING_NETWORKS`]);
+//! - familiar device, familiar country, impossible travel: Warning
+//!   [`AlertKind::ImpossibleTravel`] (a VPN looks exactly like this);
+//! - unfamiliar device, familiar or unknown country: Warning [`AlertKind::NewDevice`];
+//! - not alerts: a city change in a familiar country, a new address on a familiar network or in a
+//!   familiar IPv6 /64, a session without a location on a familiar device;
+//! - travel mode lowers the two location-only warnings to Info; it never touches the others;
+//! - a withdrawal to an address outside the address book, and a password change or 2FA reset not
+//!   made from Keepwatch: Critical;
+//! - a failed sign-in: Info (Warning when the password was right); an account lock: Warning
+//!   (Critical when the password was right).
+
+#![warn(missing_docs)]
+
+mod alert;
+mod assess;
+mod baseline;
+mod networks;
+mod origin;
+mod place;
+mod reason;
+mod steps;
+pub mod travel;
+
+pub use alert::{event_key, session_key, Alert, AlertKind, Severity};
+pub use assess::{assess_event, assess_session, Context};
+pub use baseline::{ipv6_prefix_64, Baseline, DeviceKey, InvalidDeviceKey};
+pub use networks::{hosting_network, HostingNetwork, HOSTING_NETWORKS};
+pub use reason::Reason;
+pub use steps::ResponseStep;
+pub use travel::{haversine_km, Sighting};

@@ -1,0 +1,165 @@
+//! Impossible travel: two sightings too far apart for the time between them.
+
+use chrono::{DateTime, Utc};
+use keepwatch_api::{Location, Session};
+use serde::{Deserialize, Serialize};
+
+use crate::place::place_name;
+
+/// Two sightings closer than this (great-circle, before any error allowance) are never
+/// impossible travel: at short range, geolocation noise and ISP routing dominate.
+pub const MIN_TRAVEL_KM: f64 = 500.0;
+
+/// The fastest plausible journey: a little under an airliner's cruising speed. A door-to-door
+/// trip, with airports on both ends, is far slower, so anything above it did not travel.
+pub const MAX_PLAUSIBLE_KMH: f64 = 900.0;
+
+/// Geolocation error allowed at a point whose city is known.
+///
+/// IP geolocation places an address in the right city most of the time but can be off by tens of
+/// kilometres (the ISP's nearest hub rather than the home); 100 km per point keeps neighbouring
+/// cities from looking like a flight.
+pub const CITY_ERROR_KM: u32 = 100;
+
+/// Geolocation error allowed at a point with coordinates but no city.
+///
+/// Such coordinates usually mark only the country (often near its middle), so they can be off by
+/// the width of a country.
+pub const COUNTRY_ERROR_KM: u32 = 1000;
+
+/// Mean Earth radius (IUGG), in kilometres.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Where and when a session was seen, kept by the core so that the next sign-in can be checked
+/// against it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sighting {
+    /// The session seen.
+    pub session_id: String,
+    /// When it was at this place: the session's last activity, which is when its address (and so
+    /// its location) was last observed.
+    pub at: DateTime<Utc>,
+    /// Degrees north.
+    pub latitude: f64,
+    /// Degrees east.
+    pub longitude: f64,
+    /// For people: `"Berlin, Germany"`.
+    pub place: String,
+    /// How far off the coordinates may be, in kilometres ([`CITY_ERROR_KM`] or
+    /// [`COUNTRY_ERROR_KM`]).
+    pub error_km: u32,
+}
+
+impl Sighting {
+    /// The sighting of a session, or `None` when its location has no usable coordinates.
+    pub fn of(session: &Session) -> Option<Self> {
+        let (latitude, longitude) = coordinates(&session.location)?;
+        Some(Self {
+            session_id: session.id.clone(),
+            at: session.last_active_at,
+            latitude,
+            longitude,
+            place: place_name(&session.location),
+            error_km: error_km(&session.location),
+        })
+    }
+}
+
+/// Valid coordinates of a location; out-of-range or non-finite values count as none.
+fn coordinates(location: &Location) -> Option<(f64, f64)> {
+    let latitude = location.latitude?;
+    let longitude = location.longitude?;
+    let valid = latitude.is_finite()
+        && longitude.is_finite()
+        && (-90.0..=90.0).contains(&latitude)
+        && (-180.0..=180.0).contains(&longitude);
+    valid.then_some((latitude, longitude))
+}
+
+fn error_km(location: &Location) -> u32 {
+    match location.city.as_deref().map(str::trim) {
+        Some(city) if !city.is_empty() => CITY_ERROR_KM,
+        _ => COUNTRY_ERROR_KM,
+    }
+}
+
+/// Great-circle distance in kilometres (haversine formula).
+pub fn haversine_km(from: (f64, f64), to: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (from.0.to_radians(), from.1.to_radians());
+    let (lat2, lon2) = (to.0.to_radians(), to.1.to_radians());
+    let a = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    // Rounding can push `a` a hair above 1 for antipodal points.
+    2.0 * EARTH_RADIUS_KM * a.clamp(0.0, 1.0).sqrt().asin()
+}
+
+/// A journey no one could have made.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Trip {
+    pub from: String,
+    pub to: String,
+    pub km: u32,
+    pub minutes: u32,
+    pub kmh: u32,
+}
+
+/// The trip from `previous` to `session`, if it is impossible.
+///
+/// The speed is computed on the distance left after taking each point's error radius off, so a
+/// trip is impossible only if even the most favourable reading of both locations is too fast.
+/// The time gap is rounded up to whole minutes (in the trip's favour), and at least one minute so
+/// that the speed stays finite.
+pub(crate) fn impossible_trip(previous: &Sighting, session: &Session) -> Option<Trip> {
+    if previous.session_id == session.id {
+        return None;
+    }
+    let current = Sighting::of(session)?;
+    let from = coordinates(&Location {
+        latitude: Some(previous.latitude),
+        longitude: Some(previous.longitude),
+        ..Location::default()
+    })?;
+    let km = haversine_km(from, (current.latitude, current.longitude));
+    if km <= MIN_TRAVEL_KM {
+        return None;
+    }
+    let allowance = f64::from(previous.error_km) + f64::from(current.error_km);
+    let effective_km = (km - allowance).max(0.0);
+    // Sightings may arrive out of order; the speed is the same either way.
+    let seconds = (current.at - previous.at).num_seconds().unsigned_abs();
+    let minutes = seconds.div_ceil(60).max(1);
+    let kmh = effective_km / (minutes as f64 / 60.0);
+    (kmh > MAX_PLAUSIBLE_KMH).then(|| Trip {
+        from: previous.place.clone(),
+        to: current.place,
+        km: km.round() as u32,
+        minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
+        kmh: kmh.round() as u32,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn haversine_matches_known_distances() {
+        // Exact on the sphere: a quarter meridian is πR/2, half the equator πR. Published
+        // city-to-city figures: Berlin–Munich ≈ 504 km, Paris–London ≈ 344 km.
+        let berlin = (52.52, 13.405);
+        let cases = [
+            ((0.0, 0.0), (90.0, 0.0), 10_007.5, 0.1),
+            (berlin, (48.137, 11.575), 504.0, 5.0),
+            ((48.8566, 2.3522), (51.5074, -0.1278), 344.0, 3.0),
+            (berlin, berlin, 0.0, 0.001),
+            ((0.0, 0.0), (0.0, 180.0), 20_015.1, 0.1),
+        ];
+        for (from, to, want, tolerance) in cases {
+            let got = haversine_km(from, to);
+            assert!(
+                (got - want).abs() <= tolerance,
+                "{from:?}→{to:?}: {got} km, want {want}±{tolerance}"
+            );
+        }
+    }
+}
