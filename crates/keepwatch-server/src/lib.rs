@@ -48,8 +48,8 @@
 //!   from peers in `trusted_proxies` (right-most untrusted hop wins), which is how tests sign
 //!   in "from" other countries.
 
-pub mod admin;
 mod account;
+pub mod admin;
 mod blocklist;
 mod client_ip;
 mod clock;

@@ -15,7 +15,13 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Counts an attempt from `ip` at `now`. Refused attempts are not counted; the answer is
     /// then the seconds until one is allowed again.
-    pub fn check(&self, ip: IpAddr, now: DateTime<Utc>, max: u32, window: Duration) -> Result<(), i64> {
+    pub fn check(
+        &self,
+        ip: IpAddr,
+        now: DateTime<Utc>,
+        max: u32,
+        window: Duration,
+    ) -> Result<(), i64> {
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         // Forget idle addresses now and then so the map cannot grow without bound.
         if hits.len() > 10_000 {

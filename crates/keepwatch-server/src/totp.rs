@@ -127,7 +127,10 @@ mod tests {
         let secret = BASE32_NOPAD.encode(b"12345678901234567890");
         let at = Utc.timestamp_opt(1111111109, 0).unwrap();
         let code = totp_now(&secret, at);
-        assert_eq!(code, "081804", "the 6-digit code is the low digits of the 8-digit one");
+        assert_eq!(
+            code, "081804",
+            "the 6-digit code is the low digits of the 8-digit one"
+        );
         assert!(verify(&secret, &code, at));
         assert!(verify(&secret, &code, at + chrono::Duration::seconds(30)));
         assert!(!verify(&secret, &code, at + chrono::Duration::seconds(90)));
