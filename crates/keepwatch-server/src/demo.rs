@@ -1,4 +1,4 @@
-//! A believable account for demonstrations: three familiar sessions in Germany, a few
+//! A believable account for demonstrations: three familiar sessions in Germany, two
 //! withdrawals, and on cue a sign-in from an unfamiliar device in Brazil followed by a
 //! withdrawal to an address outside the address book.
 
@@ -32,17 +32,16 @@ pub struct DemoAddresses {
 }
 
 impl DemoAddresses {
-    /// Public addresses of well-known networks: Deutsche Telekom and Vodafone (Germany) for
-    /// the owner, UOL in São Paulo (Brazil) for the intruder. Where they land exactly depends
-    /// on the geolocation files given to the server.
+    /// Public addresses that DB-IP Lite (the 2026-06 data the project's `run` script pins)
+    /// places as the demo tells it: the desktop on Telefónica (O2) in Berlin, the phone on
+    /// Telekom's mobile network (Mannheim), the old laptop on Vodafone cable in Berlin (IPv6),
+    /// and the intruder on Claro NXT in São Paulo, Brazil.
     pub fn real_world() -> Self {
         Self {
-            desktop: IpAddr::from([93, 192, 13, 55]),
-            phone: IpAddr::from([109, 40, 241, 17]),
-            laptop: "2a02:8108:1d40:4c00::1b"
-                .parse()
-                .unwrap_or(IpAddr::from([93, 192, 13, 56])),
-            intruder: IpAddr::from([200, 147, 3, 157]),
+            desktop: IpAddr::from([176, 0, 10, 10]),
+            phone: IpAddr::from([80, 187, 64, 33]),
+            laptop: IpAddr::from([0x2a02, 0x8108, 0x1d40, 0x4c00, 0, 0, 0, 0x1b]),
+            intruder: IpAddr::from([189, 100, 10, 10]),
         }
     }
 }

@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
         .layer(axum::middleware::map_response(errors_as_json))
+        .layer(axum::middleware::map_response(ask_for_client_hints))
         .layer(CatchPanicLayer::custom(panic_response))
 }
 
@@ -92,6 +93,15 @@ async fn errors_as_json(response: Response) -> Response {
             .insert(axum::http::header::RETRY_AFTER, value);
     }
     replaced
+}
+
+/// Chromium sends the real OS version (which its User-Agent freezes) only when asked.
+async fn ask_for_client_hints(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        "accept-ch",
+        HeaderValue::from_static("Sec-CH-UA-Platform, Sec-CH-UA-Platform-Version"),
+    );
+    response
 }
 
 fn panic_response(_payload: Box<dyn Any + Send + 'static>) -> Response {

@@ -195,6 +195,7 @@ struct Browser {
     browser: &'static str,
     os: &'static str,
     device_type: DeviceType,
+    label: &'static str,
 }
 
 const BROWSERS: &[Browser] = &[
@@ -205,6 +206,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Chrome",
         os: "macOS",
         device_type: DeviceType::Desktop,
+        label: "Chrome 124 on macOS Sonoma",
     },
     Browser {
         ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
@@ -213,6 +215,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Firefox",
         os: "Windows",
         device_type: DeviceType::Desktop,
+        label: "Firefox 125 on Windows",
     },
     Browser {
         ua: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15",
@@ -221,6 +224,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Safari",
         os: "macOS",
         device_type: DeviceType::Desktop,
+        label: "Safari 17 on macOS",
     },
     Browser {
         ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80",
@@ -229,6 +233,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Edge",
         os: "Windows",
         device_type: DeviceType::Desktop,
+        label: "Edge 124 on Windows 11",
     },
     Browser {
         ua: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
@@ -237,6 +242,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Safari",
         os: "iOS",
         device_type: DeviceType::Mobile,
+        label: "Safari 17 on iPhone (iOS 17.4)",
     },
     Browser {
         ua: "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
@@ -245,6 +251,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Chrome",
         os: "Android",
         device_type: DeviceType::Mobile,
+        label: "Chrome 124 on Android 14",
     },
 ];
 
