@@ -86,9 +86,8 @@ pub async fn seed(
         .add_user(DEMO_EMAIL, DEMO_PASSWORD, options.with_totp)
         .await?;
     let a = options.addresses;
-    let parser = keepwatch_device::DeviceParser::new();
     let device = |ua: &str, platform: Option<&str>, version: Option<&str>| {
-        parser.parse(
+        server.parse_device(
             Some(ua),
             ClientHints {
                 platform,

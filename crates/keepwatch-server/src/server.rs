@@ -201,7 +201,11 @@ impl RunningServer {
     }
 
     /// Parses a device as the server does for requests.
-    pub(crate) fn parse_device(&self, user_agent: Option<&str>, hints: ClientHints<'_>) -> keepwatch_api::Device {
+    pub(crate) fn parse_device(
+        &self,
+        user_agent: Option<&str>,
+        hints: ClientHints<'_>,
+    ) -> keepwatch_api::Device {
         self.state.parser.parse(user_agent, hints)
     }
 

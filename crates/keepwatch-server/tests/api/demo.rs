@@ -22,7 +22,10 @@ async fn demo_seeds_familiar_sessions_then_an_intruder_appears_live() {
         },
     };
     let account = demo::seed(&t.server, &options).await.unwrap();
-    assert_eq!((account.email.as_str(), account.password.as_str()), (DEMO_EMAIL, DEMO_PASSWORD));
+    assert_eq!(
+        (account.email.as_str(), account.password.as_str()),
+        (DEMO_EMAIL, DEMO_PASSWORD)
+    );
 
     let me: keepwatch_api::TokenPair = t
         .login_raw(&json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "client": "desktop", "remember_me": true}), None, None)
@@ -32,14 +35,37 @@ async fn demo_seeds_familiar_sessions_then_an_intruder_appears_live() {
         .unwrap();
     let list = t.sessions(&me.access_token).await;
     assert_eq!(list.sessions.len(), 4);
-    let countries: Vec<Option<&str>> = list.sessions.iter().map(|s| s.location.country_code.as_deref()).collect();
-    assert_eq!(countries.iter().filter(|c| **c == Some("DE")).count(), 3, "{countries:?}");
-    assert!(list.sessions.iter().all(|s| s.last_active_at <= t.now() && s.created_at <= s.last_active_at));
-    let withdrawals: Vec<Withdrawal> = t.get(paths::WITHDRAWALS, &me.access_token).send().await.unwrap().json().await.unwrap();
+    let countries: Vec<Option<&str>> = list
+        .sessions
+        .iter()
+        .map(|s| s.location.country_code.as_deref())
+        .collect();
+    assert_eq!(
+        countries.iter().filter(|c| **c == Some("DE")).count(),
+        3,
+        "{countries:?}"
+    );
+    assert!(list
+        .sessions
+        .iter()
+        .all(|s| s.last_active_at <= t.now() && s.created_at <= s.last_active_at));
+    let withdrawals: Vec<Withdrawal> = t
+        .get(paths::WITHDRAWALS, &me.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(withdrawals.len(), 2);
     assert!(withdrawals.iter().all(|w| w.address_in_book));
 
-    let mut sse = SseReader::new(t.get(paths::EVENTS_STREAM, &me.access_token).send().await.unwrap());
+    let mut sse = SseReader::new(
+        t.get(paths::EVENTS_STREAM, &me.access_token)
+            .send()
+            .await
+            .unwrap(),
+    );
     let intruder = demo::intrude(&t.server, &account, &options).await.unwrap();
     let msg = sse.next(Duration::from_secs(5)).await.unwrap();
     let event: keepwatch_api::Event = serde_json::from_str(&msg.data).unwrap();
@@ -49,7 +75,9 @@ async fn demo_seeds_familiar_sessions_then_an_intruder_appears_live() {
     assert_eq!(session.location.country_code.as_deref(), Some("BR"));
     assert_eq!(session.device.os.as_deref(), Some("Windows"));
 
-    demo::intruder_withdrawal(&t.server, &options).await.unwrap();
+    demo::intruder_withdrawal(&t.server, &options)
+        .await
+        .unwrap();
     let msg = sse.next(Duration::from_secs(5)).await.unwrap();
     let event: keepwatch_api::Event = serde_json::from_str(&msg.data).unwrap();
     assert_eq!(event.kind, EventKind::WithdrawalCreated);

@@ -80,7 +80,7 @@ async fn blocklist_v4_range_blocks_sign_in_and_requests() {
         .unwrap();
     assert!(history
         .iter()
-        .any(|a| a.outcome == LoginOutcome::IpBlocked && a.ip == SAO_PAULO_V4.to_string()));
+        .any(|a| a.outcome == LoginOutcome::IpBlocked && a.ip == SAO_PAULO_V4));
 
     let path = paths::with_id(paths::IP_BLOCKLIST_ENTRY, &entry.id);
     assert_eq!(
