@@ -57,7 +57,7 @@ pub fn replace_two_factor(w: &mut Write<'_>, account_id: &str) -> HttpResult<Two
     let secret = new_totp_secret();
     let backup_codes: Vec<String> = (0..BACKUP_CODE_COUNT).map(|_| new_backup_code()).collect();
     w.tx.execute(
-        "UPDATE accounts SET totp_secret = ?2 WHERE id = ?1",
+        "UPDATE accounts SET totp_secret = ?2, totp_last_step = NULL WHERE id = ?1",
         rusqlite::params![account_id, secret],
     )?;
     w.tx.execute(

@@ -163,12 +163,12 @@ pub fn finish(
     let Some(account_id) = account_id else {
         return Ok(Err(HttpError::invalid_credentials()));
     };
-    let (totp_secret, failed, locked_until): (Option<String>, u32, Option<String>) =
-        w.tx.query_row(
-            "SELECT totp_secret, failed_logins, locked_until FROM accounts WHERE id = ?1",
-            [account_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+    type Row = (Option<String>, u32, Option<String>, Option<i64>);
+    let (totp_secret, failed, locked_until, totp_last_step): Row = w.tx.query_row(
+        "SELECT totp_secret, failed_logins, locked_until, totp_last_step FROM accounts WHERE id = ?1",
+        [account_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let req = &input.request;
     let ip = input.ip;
 
@@ -210,7 +210,7 @@ pub fn finish(
         };
         if !trusted {
             if let Some(code) = req.totp_code.as_deref() {
-                if !totp::verify(&secret, code, w.now) {
+                let Some(step) = totp::verify(&secret, code, w.now, totp_last_step) else {
                     return fail(
                         w,
                         account_id,
@@ -219,7 +219,11 @@ pub fn finish(
                         LoginOutcome::InvalidTotp,
                         limits,
                     );
-                }
+                };
+                w.tx.execute(
+                    "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1",
+                    rusqlite::params![account_id, step],
+                )?;
             } else if let Some(code) = req.backup_code.as_deref() {
                 let used = w.tx.execute(
                     "UPDATE backup_codes SET used_at = ?3 WHERE account_id = ?1 AND code_hash = ?2 AND used_at IS NULL",

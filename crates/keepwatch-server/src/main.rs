@@ -110,8 +110,8 @@ struct NetArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Believe X-Forwarded-For / Forwarded from peers in this range (repeatable).
-    #[arg(long)]
+    /// Believe X-Forwarded-For / Forwarded from peers in this address or range (repeatable).
+    #[arg(long, value_parser = parse_net)]
     trust_proxy: Vec<IpNet>,
     /// Geolocation city database (MaxMind DB or DB-IP CSV; repeatable).
     #[arg(long)]
@@ -144,6 +144,14 @@ impl NetArgs {
             limits: Limits::default(),
         })
     }
+}
+
+/// A CIDR range, or a single address as its /32 or /128.
+fn parse_net(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| format!("{text:?} is not an IP address or CIDR range"))
 }
 
 fn main() -> Result<()> {

@@ -70,17 +70,7 @@ async fn totp_and_backup_codes() {
     )
     .await;
 
-    body["totp_code"] = json!(totp_now(&secret, t.now()));
-    assert_eq!(
-        t.login_raw(&body, None, None).await.status(),
-        StatusCode::OK
-    );
-    // One step of drift either way is accepted, two are not.
-    body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(30)));
-    assert_eq!(
-        t.login_raw(&body, None, None).await.status(),
-        StatusCode::OK
-    );
+    // One step of drift is accepted, two are not.
     body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(90)));
     expect_error(
         t.login_raw(&body, None, None).await,
@@ -88,6 +78,37 @@ async fn totp_and_backup_codes() {
         ErrorCode::InvalidTotp,
     )
     .await;
+    body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(30)));
+    assert_eq!(
+        t.login_raw(&body, None, None).await.status(),
+        StatusCode::OK
+    );
+    body["totp_code"] = json!(totp_now(&secret, t.now()));
+    assert_eq!(
+        t.login_raw(&body, None, None).await.status(),
+        StatusCode::OK
+    );
+    // A code is good once: replaying it (or an older one) while still fresh fails.
+    expect_error(
+        t.login_raw(&body, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+    )
+    .await;
+    body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(30)));
+    expect_error(
+        t.login_raw(&body, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+    )
+    .await;
+    // The next step's code works again.
+    t.advance(chrono::Duration::seconds(30));
+    body["totp_code"] = json!(totp_now(&secret, t.now()));
+    assert_eq!(
+        t.login_raw(&body, None, None).await.status(),
+        StatusCode::OK
+    );
 
     // A backup code works once, typed in any case.
     let mut body = password_body();

@@ -163,3 +163,56 @@ async fn plain_http_is_refused_off_loopback_and_bad_tls_files_are_reported() {
         Err(ServerError::Tls(_))
     ));
 }
+
+#[tokio::test]
+async fn data_and_event_ids_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(config(dir.path(), "127.0.0.1:0", None))
+        .await
+        .unwrap();
+    server.add_user(EMAIL, PASSWORD, false).await.unwrap();
+    let client = reqwest::Client::new();
+    let login = |base: String| {
+        let client = client.clone();
+        async move {
+            client
+                .post(format!("{base}{}", paths::LOGIN))
+                .json(&password_body())
+                .send()
+                .await
+                .unwrap()
+                .json::<keepwatch_api::TokenPair>()
+                .await
+                .unwrap()
+        }
+    };
+    let first = login(server.base_url()).await;
+    server.shutdown().await;
+
+    let server = start(config(dir.path(), "127.0.0.1:0", None))
+        .await
+        .unwrap();
+    let base = server.base_url();
+    let resp = client
+        .get(format!("{base}{}", paths::SESSIONS))
+        .bearer_auth(&first.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "tokens outlive a restart");
+    login(base.clone()).await;
+    let events: keepwatch_api::EventList = client
+        .get(format!("{base}{}", paths::EVENTS))
+        .bearer_auth(&first.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        events.events.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    server.shutdown().await;
+}
