@@ -123,6 +123,9 @@ async fn run(
     tx: mpsc::Sender<Frame>,
 ) -> HttpResult<()> {
     let mut shutdown = state.shutdown.clone();
+    if *shutdown.borrow_and_update() {
+        return Ok(());
+    }
     let mut last = match cursor {
         Some(c) => c,
         None => {

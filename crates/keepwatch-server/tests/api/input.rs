@@ -195,7 +195,7 @@ async fn unknown_routes_and_methods() {
     )
     .await;
     // Odd ids are just unknown.
-    for id in ["%00", "..", "a%2Fb", "%F0%9F%92%A5"] {
+    for id in ["%00", "..", "a%2Fb", "%F0%9F%92%A5", "%FF%FE"] {
         let resp = t
             .delete(&format!("/v1/sessions/{id}"), &pair.access_token)
             .send()
