@@ -94,6 +94,49 @@ async fn add_user_then_serve_then_sign_in() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 
+    let pair: keepwatch_api::TokenPair = resp.json().await.unwrap();
+
+    // add-withdrawal works beside the running server.
+    let out = Command::new(BIN)
+        .args(["add-withdrawal", "--db"])
+        .arg(&db)
+        .args([
+            "--email",
+            EMAIL,
+            "--asset",
+            "BTC",
+            "--amount",
+            "0.5",
+            "--address",
+            "bc1qcli",
+        ])
+        .args(["--from-ip", "203.0.113.9"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Vec<keepwatch_api::Withdrawal> = reqwest::Client::new()
+        .get(format!("{base}{}", paths::WITHDRAWALS))
+        .bearer_auth(&pair.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (
+            list[0].address.as_str(),
+            list[0].ip.as_deref(),
+            list[0].address_in_book
+        ),
+        ("bc1qcli", Some("203.0.113.9"), false)
+    );
+
     // SIGTERM shuts it down cleanly.
     let status = Command::new("kill")
         .args(["-TERM", &serve.id().to_string()])

@@ -301,3 +301,62 @@ async fn abort_drops_connections_at_once() {
     .await;
     assert!(gone, "the port stops answering");
 }
+
+#[tokio::test]
+async fn the_periodic_sweep_expires_idle_sessions_on_its_own() {
+    let mut options = Options::default();
+    options.limits.sweep_interval = Duration::from_millis(50);
+    let t = TestServer::start_with(options).await;
+    t.user(false).await;
+    let me = t.login().await;
+    let short = t
+        .login_raw(
+            &serde_json::json!({"email": EMAIL, "password": PASSWORD, "client": "web"}),
+            None,
+            None,
+        )
+        .await
+        .json::<keepwatch_api::TokenPair>()
+        .await
+        .unwrap();
+    let mut sse = stream(&t, &me.access_token, None).await;
+    t.advance(chrono::Duration::hours(12));
+    let e = parse(&sse.next(WAIT).await.expect("the sweep ran by itself"));
+    assert_eq!(e.kind, EventKind::SessionExpired);
+    assert_eq!(e.session.unwrap().id, short.session_id);
+}
+
+#[tokio::test]
+async fn events_written_by_another_connection_reach_live_streams() {
+    let t = TestServer::start().await;
+    t.user(false).await;
+    let me = t.login().await;
+    let mut sse = stream(&t, &me.access_token, None).await;
+    // As the add-withdrawal command does from another process: its own connection, no
+    // broadcast; the stream's poll finds it.
+    let db = t._dir.path().join("server.sqlite");
+    let w = tokio::task::spawn_blocking(move || {
+        keepwatch_server::admin::add_withdrawal(
+            &db,
+            EMAIL,
+            "BTC",
+            "0.7",
+            "bc1qoutside",
+            false,
+            None,
+        )
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let e = parse(&sse.next(WAIT).await.expect("picked up by polling"));
+    assert_eq!(e.kind, EventKind::WithdrawalCreated);
+    assert_eq!(e.withdrawal.unwrap().id, w.id);
+    // And the next in-process event follows without a gap or a repeat.
+    t.server
+        .add_withdrawal(EMAIL, "BTC", "0.8", "bc1qinside", true, None)
+        .await
+        .unwrap();
+    let next = parse(&sse.next(WAIT).await.unwrap());
+    assert_eq!(next.id, e.id + 1);
+}
