@@ -48,6 +48,8 @@
 //!   from peers in `trusted_proxies` (right-most untrusted hop wins), which is how tests sign
 //!   in "from" other countries.
 
+#![warn(missing_docs)]
+
 mod account;
 pub mod admin;
 mod blocklist;
