@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum_server::tls_rustls::RustlsConfig;
 use axum_server::Handle;
+use hyper_util::rt::TokioTimer;
 use keepwatch_api::{LoginRequest, TokenPair, Withdrawal};
 use keepwatch_device::ClientHints;
 use tokio::sync::watch;
@@ -79,17 +80,26 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let handle = Handle::new();
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let https = tls.is_some();
+    let header_timeout = state.limits.header_read_timeout;
     let serve = match tls {
-        Some(tls) => tokio::spawn(
-            axum_server::from_tcp_rustls(listener, tls)
-                .handle(handle.clone())
-                .serve(app),
-        ),
-        None => tokio::spawn(
-            axum_server::from_tcp(listener)
-                .handle(handle.clone())
-                .serve(app),
-        ),
+        Some(tls) => {
+            let mut server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
+            server
+                .http_builder()
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            tokio::spawn(server.serve(app))
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener).handle(handle.clone());
+            server
+                .http_builder()
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            tokio::spawn(server.serve(app))
+        }
     };
     let sweeper = tokio::spawn(sweep_periodically(state.clone()));
     tracing::info!(%addr, https, "listening");

@@ -216,3 +216,27 @@ async fn data_and_event_ids_survive_a_restart() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn connections_that_trickle_their_headers_are_dropped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut options = Options::default();
+    options.limits.header_read_timeout = std::time::Duration::from_millis(200);
+    let t = TestServer::start_with(options).await;
+    let mut conn = tokio::net::TcpStream::connect(t.server.local_addr())
+        .await
+        .unwrap();
+    conn.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        conn.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the server closed the connection");
+    // Complete requests are unaffected.
+    let resp = t.client.get(t.url(paths::OPENAPI)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
