@@ -260,7 +260,8 @@ pub mod endpoints {
     /// Account events as Server-Sent Events.
     ///
     /// Each message has `id:` (the event id), `event:` (its kind) and `data:` (the [`Event`] as
-    /// JSON). Reconnect with `Last-Event-ID` to resume with no event lost or repeated. Comment
+    /// JSON). Reconnect with `Last-Event-ID` to resume with no event lost or repeated; without
+    /// it the stream starts with the next event (use `GET /v1/events` for the past). Comment
     /// lines are sent as keep-alives. The stream ends when the session does.
     #[utoipa::path(get, path = "/v1/events/stream", tag = "events", security(("bearer" = [])),
         params(("Last-Event-ID" = Option<u64>, Header, description = "Resume after this event id")),

@@ -7,7 +7,9 @@ use keepwatch_api::{Event, EventKind, SessionLength, Withdrawal, WithdrawalStatu
 use rusqlite::Connection;
 
 use crate::error::{HttpError, HttpResult};
-use crate::secrets::{backup_code_hash, new_backup_code, new_id, new_totp_secret, BACKUP_CODE_COUNT};
+use crate::secrets::{
+    backup_code_hash, new_backup_code, new_id, new_totp_secret, BACKUP_CODE_COUNT,
+};
 use crate::sessions;
 use crate::store::{parse_ts, ts, Write};
 
@@ -32,14 +34,20 @@ pub fn create(
     }
     let exists = crate::login::find_by_email(&w.tx, email)?.is_some();
     if exists {
-        return Err(HttpError::invalid_value("an account with that email already exists"));
+        return Err(HttpError::invalid_value(
+            "an account with that email already exists",
+        ));
     }
     let id = new_id("acc");
     w.tx.execute(
         "INSERT INTO accounts (id, email, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![id, email, password_hash, ts(w.now)],
     )?;
-    let secrets = if with_totp { Some(replace_two_factor(w, &id)?) } else { None };
+    let secrets = if with_totp {
+        Some(replace_two_factor(w, &id)?)
+    } else {
+        None
+    };
     Ok((id, secrets))
 }
 
@@ -49,18 +57,27 @@ pub fn replace_two_factor(w: &mut Write<'_>, account_id: &str) -> HttpResult<Two
     let secret = new_totp_secret();
     let backup_codes: Vec<String> = (0..BACKUP_CODE_COUNT).map(|_| new_backup_code()).collect();
     w.tx.execute(
-        "UPDATE accounts SET totp_secret = ?2 WHERE id = ?1",
+        "UPDATE accounts SET totp_secret = ?2, totp_last_step = NULL WHERE id = ?1",
         rusqlite::params![account_id, secret],
     )?;
-    w.tx.execute("DELETE FROM backup_codes WHERE account_id = ?1", [account_id])?;
+    w.tx.execute(
+        "DELETE FROM backup_codes WHERE account_id = ?1",
+        [account_id],
+    )?;
     for code in &backup_codes {
         w.tx.execute(
             "INSERT OR IGNORE INTO backup_codes (account_id, code_hash) VALUES (?1, ?2)",
             rusqlite::params![account_id, backup_code_hash(code)],
         )?;
     }
-    w.tx.execute("DELETE FROM trusted_devices WHERE account_id = ?1", [account_id])?;
-    Ok(TwoFactorSecrets { secret, backup_codes })
+    w.tx.execute(
+        "DELETE FROM trusted_devices WHERE account_id = ?1",
+        [account_id],
+    )?;
+    Ok(TwoFactorSecrets {
+        secret,
+        backup_codes,
+    })
 }
 
 /// The account's session lengths.
@@ -78,7 +95,11 @@ pub fn session_length(conn: &Connection, account_id: &str) -> HttpResult<Session
 }
 
 /// Sets the account's session lengths and expires sessions now past them.
-pub fn set_session_length(w: &mut Write<'_>, account_id: &str, length: SessionLength) -> HttpResult<()> {
+pub fn set_session_length(
+    w: &mut Write<'_>,
+    account_id: &str,
+    length: SessionLength,
+) -> HttpResult<()> {
     if !SessionLength::WEB_RANGE.contains(&length.web_idle_days) {
         return Err(HttpError::invalid_value("`web_idle_days` must be 1–30"));
     }
@@ -111,16 +132,24 @@ pub struct NewWithdrawal {
 }
 
 /// Records a withdrawal and emits `withdrawal_created`.
-pub fn add_withdrawal(w: &mut Write<'_>, account_id: &str, new: NewWithdrawal) -> HttpResult<Withdrawal> {
+pub fn add_withdrawal(
+    w: &mut Write<'_>,
+    account_id: &str,
+    new: NewWithdrawal,
+) -> HttpResult<Withdrawal> {
     let amount_ok = !new.amount.is_empty()
         && new.amount.chars().all(|c| c.is_ascii_digit() || c == '.')
         && new.amount.matches('.').count() <= 1
         && new.amount.chars().any(|c| c.is_ascii_digit());
     if !amount_ok {
-        return Err(HttpError::invalid_value("`amount` must be a decimal number such as 0.5"));
+        return Err(HttpError::invalid_value(
+            "`amount` must be a decimal number such as 0.5",
+        ));
     }
     if new.asset.trim().is_empty() || new.address.trim().is_empty() {
-        return Err(HttpError::invalid_value("asset and address must not be empty"));
+        return Err(HttpError::invalid_value(
+            "asset and address must not be empty",
+        ));
     }
     let withdrawal = Withdrawal {
         id: new_id("wdr"),

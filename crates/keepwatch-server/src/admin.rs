@@ -53,7 +53,14 @@ pub fn add_user(
     with_totp: bool,
     clock: Arc<dyn Clock>,
 ) -> Result<NewUser, ServerError> {
-    add_user_with_cost(db, email, password, with_totp, clock, PasswordCost::default())
+    add_user_with_cost(
+        db,
+        email,
+        password,
+        with_totp,
+        clock,
+        PasswordCost::default(),
+    )
 }
 
 /// [`add_user`] with a chosen hashing cost.
@@ -70,7 +77,12 @@ pub fn add_user_with_cost(
 }
 
 /// Creates an account in a transaction.
-pub(crate) fn create_user(w: &mut Write<'_>, email: &str, password_hash: &str, with_totp: bool) -> HttpResult<NewUser> {
+pub(crate) fn create_user(
+    w: &mut Write<'_>,
+    email: &str,
+    password_hash: &str,
+    with_totp: bool,
+) -> HttpResult<NewUser> {
     let (user_id, secrets) = account::create(w, email, password_hash, with_totp)?;
     Ok(match secrets {
         Some(s) => NewUser {
@@ -117,13 +129,15 @@ pub(crate) fn withdrawal_request(
 
 /// Records a withdrawal; when it came from an address an active session of the account is
 /// using, that session is named as its origin.
-pub(crate) fn record_withdrawal(w: &mut Write<'_>, mut req: WithdrawalRequest) -> HttpResult<Withdrawal> {
+pub(crate) fn record_withdrawal(
+    w: &mut Write<'_>,
+    mut req: WithdrawalRequest,
+) -> HttpResult<Withdrawal> {
     let account = login::find_by_email(&w.tx, &req.email)?
         .ok_or_else(|| HttpError::invalid_value(format!("no account with email {}", req.email)))?;
     if let Some(ip) = req.new.ip {
-        req.new.session_id = w
-            .tx
-            .query_row(
+        req.new.session_id =
+            w.tx.query_row(
                 "SELECT id FROM sessions WHERE account_id = ?1 AND ip = ?2 AND ended_at IS NULL \
                  ORDER BY last_active_at DESC LIMIT 1",
                 rusqlite::params![account.id, ip.to_string()],

@@ -14,7 +14,8 @@ use crate::store::parse_ts;
 /// IPv6 addresses turned into IPv4.
 pub fn parse_range(text: &str) -> Result<IpNet, HttpError> {
     let text = text.trim();
-    let bad = || HttpError::invalid_request("`address` must be an IPv4 or IPv6 address or CIDR range");
+    let bad =
+        || HttpError::invalid_request("`address` must be an IPv4 or IPv6 address or CIDR range");
     let net = if text.contains('/') {
         text.parse::<IpNet>().map_err(|_| bad())?
     } else {
@@ -115,12 +116,35 @@ mod tests {
 
     #[test]
     fn ranges_are_canonical() {
-        assert_eq!(parse_range("203.0.113.7").unwrap().to_string(), "203.0.113.7/32");
-        assert_eq!(parse_range("203.0.113.7/24").unwrap().to_string(), "203.0.113.0/24");
-        assert_eq!(parse_range("2001:db8::1").unwrap().to_string(), "2001:db8::1/128");
-        assert_eq!(parse_range("2001:db8:1:2::5/48").unwrap().to_string(), "2001:db8:1::/48");
-        assert_eq!(parse_range("::ffff:198.51.100.9").unwrap().to_string(), "198.51.100.9/32");
-        for bad in ["", "300.1.1.1", "1.2.3.4/33", "2001:db8::/129", "example.com", "1.2.3.4/", "fe80::1%eth0"] {
+        assert_eq!(
+            parse_range("203.0.113.7").unwrap().to_string(),
+            "203.0.113.7/32"
+        );
+        assert_eq!(
+            parse_range("203.0.113.7/24").unwrap().to_string(),
+            "203.0.113.0/24"
+        );
+        assert_eq!(
+            parse_range("2001:db8::1").unwrap().to_string(),
+            "2001:db8::1/128"
+        );
+        assert_eq!(
+            parse_range("2001:db8:1:2::5/48").unwrap().to_string(),
+            "2001:db8:1::/48"
+        );
+        assert_eq!(
+            parse_range("::ffff:198.51.100.9").unwrap().to_string(),
+            "198.51.100.9/32"
+        );
+        for bad in [
+            "",
+            "300.1.1.1",
+            "1.2.3.4/33",
+            "2001:db8::/129",
+            "example.com",
+            "1.2.3.4/",
+            "fe80::1%eth0",
+        ] {
             assert!(parse_range(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -97,9 +97,18 @@ mod tests {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
         let peer: IpAddr = "10.0.0.1".parse().unwrap();
         let h = headers("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.0.0.9");
-        assert_eq!(resolve(peer, &h, &trusted), "198.51.100.7".parse::<IpAddr>().unwrap());
-        let h = headers("forwarded", r#"for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711""#);
-        assert_eq!(resolve(peer, &h, &trusted), "2001:db8:cafe::17".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            resolve(peer, &h, &trusted),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        let h = headers(
+            "forwarded",
+            r#"for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711""#,
+        );
+        assert_eq!(
+            resolve(peer, &h, &trusted),
+            "2001:db8:cafe::17".parse::<IpAddr>().unwrap()
+        );
         let h = headers("x-forwarded-for", "198.51.100.7, garbage");
         assert_eq!(resolve(peer, &h, &trusted), peer);
         assert_eq!(resolve(peer, &HeaderMap::new(), &trusted), peer);

@@ -63,6 +63,9 @@ pub struct Limits {
     /// How often (wall-clock) an event stream re-reads the database, to pick up events written
     /// by other processes (admin commands) and sessions ended elsewhere.
     pub event_poll_interval: Duration,
+    /// How long a connection may take to send a request's headers; slower ones are dropped,
+    /// so that idle or trickling clients cannot hold connections open.
+    pub header_read_timeout: Duration,
     /// How long a graceful shutdown waits for open requests.
     pub shutdown_grace: Duration,
 }
@@ -80,6 +83,7 @@ impl Default for Limits {
             sweep_interval: Duration::from_secs(60),
             sse_keep_alive: Duration::from_secs(15),
             event_poll_interval: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(5),
         }
     }

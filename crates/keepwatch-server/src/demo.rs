@@ -1,4 +1,4 @@
-//! A believable account for demonstrations: three familiar sessions in Germany, a few
+//! A believable account for demonstrations: three familiar sessions in Germany, two
 //! withdrawals, and on cue a sign-in from an unfamiliar device in Brazil followed by a
 //! withdrawal to an address outside the address book.
 
@@ -32,15 +32,16 @@ pub struct DemoAddresses {
 }
 
 impl DemoAddresses {
-    /// Public addresses of well-known networks: Deutsche Telekom and Vodafone (Germany) for
-    /// the owner, UOL in São Paulo (Brazil) for the intruder. Where they land exactly depends
-    /// on the geolocation files given to the server.
+    /// Public addresses that DB-IP Lite (the 2026-06 data the project's `run` script pins)
+    /// places as the demo tells it: the desktop on Telefónica (O2) in Berlin, the phone on
+    /// Telekom's mobile network (Mannheim), the old laptop on Vodafone cable in Berlin (IPv6),
+    /// and the intruder on Claro NXT in São Paulo, Brazil.
     pub fn real_world() -> Self {
         Self {
-            desktop: IpAddr::from([93, 192, 13, 55]),
-            phone: IpAddr::from([109, 40, 241, 17]),
-            laptop: "2a02:8108:1d40:4c00::1b".parse().unwrap_or(IpAddr::from([93, 192, 13, 56])),
-            intruder: IpAddr::from([200, 147, 3, 157]),
+            desktop: IpAddr::from([176, 0, 10, 10]),
+            phone: IpAddr::from([80, 187, 64, 33]),
+            laptop: IpAddr::from([0x2a02, 0x8108, 0x1d40, 0x4c00, 0, 0, 0, 0x1b]),
+            intruder: IpAddr::from([189, 100, 10, 10]),
         }
     }
 }
@@ -71,23 +72,52 @@ pub const DESKTOP_UA: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Ap
 /// User-Agent of the owner's phone: Safari on iOS 17.
 pub const PHONE_UA: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 /// User-Agent of the owner's old laptop: Firefox ESR on Windows.
-pub const LAPTOP_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 Firefox/115.0";
+pub const LAPTOP_UA: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 Firefox/115.0";
 /// User-Agent of the intruder: Chrome on Windows.
 pub const INTRUDER_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
 
 /// Creates the demo account, its three sessions and two earlier withdrawals.
-pub async fn seed(server: &RunningServer, options: &DemoOptions) -> Result<DemoAccount, ServerError> {
-    let user = server.add_user(DEMO_EMAIL, DEMO_PASSWORD, options.with_totp).await?;
+pub async fn seed(
+    server: &RunningServer,
+    options: &DemoOptions,
+) -> Result<DemoAccount, ServerError> {
+    let user = server
+        .add_user(DEMO_EMAIL, DEMO_PASSWORD, options.with_totp)
+        .await?;
     let a = options.addresses;
-    let parser = keepwatch_device::DeviceParser::new();
     let device = |ua: &str, platform: Option<&str>, version: Option<&str>| {
-        parser.parse(Some(ua), ClientHints { platform, platform_version: version })
+        server.parse_device(
+            Some(ua),
+            ClientHints {
+                platform,
+                platform_version: version,
+            },
+        )
     };
     let plan: Vec<(ClientKind, IpAddr, Device, i64, i64)> = vec![
         // (client, ip, device, created days ago, last active minutes ago)
-        (ClientKind::Web, a.desktop, device(DESKTOP_UA, Some("macOS"), Some("14.4.1")), 20, 3),
-        (ClientKind::MobilePwa, a.phone, device(PHONE_UA, None, None), 41, 95),
-        (ClientKind::Web, a.laptop, device(LAPTOP_UA, None, None), 64, 60 * 24 * 12),
+        (
+            ClientKind::Web,
+            a.desktop,
+            device(DESKTOP_UA, Some("\"macOS\""), Some("\"14.4.1\"")),
+            20,
+            3,
+        ),
+        (
+            ClientKind::MobilePwa,
+            a.phone,
+            device(PHONE_UA, None, None),
+            41,
+            95,
+        ),
+        (
+            ClientKind::Web,
+            a.laptop,
+            device(LAPTOP_UA, None, None),
+            64,
+            60 * 24 * 12,
+        ),
     ];
     let account_id = user.user_id.clone();
     server
@@ -116,10 +146,24 @@ pub async fn seed(server: &RunningServer, options: &DemoOptions) -> Result<DemoA
         })
         .await?;
     server
-        .add_withdrawal(DEMO_EMAIL, "BTC", "0.0125", "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", true, Some(a.desktop))
+        .add_withdrawal(
+            DEMO_EMAIL,
+            "BTC",
+            "0.0125",
+            "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh",
+            true,
+            Some(a.desktop),
+        )
         .await?;
     server
-        .add_withdrawal(DEMO_EMAIL, "ETH", "0.8", "0x71C7656EC7ab88b098defB751B7401B5f6d8976F", true, Some(a.phone))
+        .add_withdrawal(
+            DEMO_EMAIL,
+            "ETH",
+            "0.8",
+            "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+            true,
+            Some(a.phone),
+        )
         .await?;
     Ok(DemoAccount {
         email: DEMO_EMAIL.to_owned(),
@@ -129,7 +173,11 @@ pub async fn seed(server: &RunningServer, options: &DemoOptions) -> Result<DemoA
 }
 
 /// The intruder signs in from Brazil with Chrome on Windows.
-pub async fn intrude(server: &RunningServer, account: &DemoAccount, options: &DemoOptions) -> Result<TokenPair, HttpError> {
+pub async fn intrude(
+    server: &RunningServer,
+    account: &DemoAccount,
+    options: &DemoOptions,
+) -> Result<TokenPair, HttpError> {
     let totp_code = account
         .totp_secret
         .as_deref()
@@ -154,9 +202,19 @@ pub async fn intrude(server: &RunningServer, account: &DemoAccount, options: &De
 }
 
 /// The intruder's withdrawal to an address outside the book.
-pub async fn intruder_withdrawal(server: &RunningServer, options: &DemoOptions) -> Result<(), ServerError> {
+pub async fn intruder_withdrawal(
+    server: &RunningServer,
+    options: &DemoOptions,
+) -> Result<(), ServerError> {
     server
-        .add_withdrawal(DEMO_EMAIL, "BTC", "0.42", "bc1q9h7garjyf0qk2k8ylqjc7n4hvdm5rr3vx0nsn5", false, Some(options.addresses.intruder))
+        .add_withdrawal(
+            DEMO_EMAIL,
+            "BTC",
+            "0.42",
+            "bc1q9h7garjyf0qk2k8ylqjc7n4hvdm5rr3vx0nsn5",
+            false,
+            Some(options.addresses.intruder),
+        )
         .await
         .map(|_| ())
 }

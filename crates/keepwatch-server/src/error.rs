@@ -8,7 +8,9 @@ use keepwatch_api::{ApiError, ErrorCode};
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     /// Plain HTTP was asked for on an address other people can reach.
-    #[error("refusing plain HTTP on {0}: it is not a loopback address; give --tls-cert and --tls-key")]
+    #[error(
+        "refusing plain HTTP on {0}: it is not a loopback address; give --tls-cert and --tls-key"
+    )]
     PlainHttpNotLoopback(std::net::SocketAddr),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
@@ -88,11 +90,19 @@ impl HttpError {
     }
     /// 404 `not_found`.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("no such {what}"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("no such {what}"),
+        )
     }
     /// 422 `invalid_value`.
     pub fn invalid_value(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidValue, message)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidValue,
+            message,
+        )
     }
     /// 500 `internal`; the cause goes to the log, not to the client.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -118,10 +128,9 @@ impl HttpError {
                 ErrorCode::MethodNotAllowed,
                 "this endpoint does not take that method",
             ),
-            StatusCode::PAYLOAD_TOO_LARGE => (
-                ErrorCode::PayloadTooLarge,
-                "the request body is too large",
-            ),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                (ErrorCode::PayloadTooLarge, "the request body is too large")
+            }
             StatusCode::UNSUPPORTED_MEDIA_TYPE => (
                 ErrorCode::UnsupportedMediaType,
                 "the body must be application/json",

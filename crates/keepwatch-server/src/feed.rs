@@ -21,7 +21,12 @@ use crate::store::{parse_json, Published};
 use crate::tokens::Caller;
 
 /// Stored events of the account with ids above `after`, oldest first, at most `limit`.
-pub fn after(conn: &Connection, account_id: &str, after: u64, limit: u32) -> HttpResult<Vec<Event>> {
+pub fn after(
+    conn: &Connection,
+    account_id: &str,
+    after: u64,
+    limit: u32,
+) -> HttpResult<Vec<Event>> {
     let mut stmt = conn.prepare_cached(
         "SELECT body FROM events WHERE account_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
     )?;
@@ -62,8 +67,10 @@ pub fn open(state: AppState, caller: Caller, cursor: Option<u64>) -> mpsc::Recei
 
 /// Whether `event` ends the stream of `session_id`.
 fn ends(event: &Event, session_id: &str) -> bool {
-    matches!(event.kind, EventKind::SessionRevoked | EventKind::SessionExpired)
-        && event.session.as_ref().is_some_and(|s| s.id == session_id)
+    matches!(
+        event.kind,
+        EventKind::SessionRevoked | EventKind::SessionExpired
+    ) && event.session.as_ref().is_some_and(|s| s.id == session_id)
 }
 
 fn frame(event: &Event) -> Frame {
@@ -80,10 +87,18 @@ enum Step {
 }
 
 /// Sends stored events after `*last`, advancing it. Stops when one of them ends the session.
-async fn replay(state: &AppState, caller: &Caller, last: &mut u64, tx: &mpsc::Sender<Frame>) -> HttpResult<Step> {
+async fn replay(
+    state: &AppState,
+    caller: &Caller,
+    last: &mut u64,
+    tx: &mpsc::Sender<Frame>,
+) -> HttpResult<Step> {
     loop {
         let (account, from) = (caller.account_id.clone(), *last);
-        let batch = state.db.read(move |c, _, _| after(c, &account, from, 200)).await?;
+        let batch = state
+            .db
+            .read(move |c, _, _| after(c, &account, from, 200))
+            .await?;
         let full = batch.len() == 200;
         for event in batch {
             *last = event.id;
@@ -108,6 +123,9 @@ async fn run(
     tx: mpsc::Sender<Frame>,
 ) -> HttpResult<()> {
     let mut shutdown = state.shutdown.clone();
+    if *shutdown.borrow_and_update() {
+        return Ok(());
+    }
     let mut last = match cursor {
         Some(c) => c,
         None => {

@@ -48,8 +48,10 @@
 //!   from peers in `trusted_proxies` (right-most untrusted hop wins), which is how tests sign
 //!   in "from" other countries.
 
-pub mod admin;
+#![warn(missing_docs)]
+
 mod account;
+pub mod admin;
 mod blocklist;
 mod client_ip;
 mod clock;

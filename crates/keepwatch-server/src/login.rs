@@ -163,10 +163,11 @@ pub fn finish(
     let Some(account_id) = account_id else {
         return Ok(Err(HttpError::invalid_credentials()));
     };
-    let (totp_secret, failed, locked_until): (Option<String>, u32, Option<String>) = w.tx.query_row(
-        "SELECT totp_secret, failed_logins, locked_until FROM accounts WHERE id = ?1",
+    type Row = (Option<String>, u32, Option<String>, Option<i64>);
+    let (totp_secret, failed, locked_until, totp_last_step): Row = w.tx.query_row(
+        "SELECT totp_secret, failed_logins, locked_until, totp_last_step FROM accounts WHERE id = ?1",
         [account_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     let req = &input.request;
     let ip = input.ip;
@@ -182,7 +183,14 @@ pub fn finish(
         }
     }
     if !password_ok {
-        return fail(w, account_id, input, failed, LoginOutcome::InvalidCredentials, limits);
+        return fail(
+            w,
+            account_id,
+            input,
+            failed,
+            LoginOutcome::InvalidCredentials,
+            limits,
+        );
     }
 
     let mut trusted = false;
@@ -202,20 +210,45 @@ pub fn finish(
         };
         if !trusted {
             if let Some(code) = req.totp_code.as_deref() {
-                if !totp::verify(&secret, code, w.now) {
-                    return fail(w, account_id, input, failed, LoginOutcome::InvalidTotp, limits);
-                }
+                let Some(step) = totp::verify(&secret, code, w.now, totp_last_step) else {
+                    return fail(
+                        w,
+                        account_id,
+                        input,
+                        failed,
+                        LoginOutcome::InvalidTotp,
+                        limits,
+                    );
+                };
+                w.tx.execute(
+                    "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1",
+                    rusqlite::params![account_id, step],
+                )?;
             } else if let Some(code) = req.backup_code.as_deref() {
                 let used = w.tx.execute(
                     "UPDATE backup_codes SET used_at = ?3 WHERE account_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
                     rusqlite::params![account_id, backup_code_hash(code), ts(w.now)],
                 )?;
                 if used == 0 {
-                    return fail(w, account_id, input, failed, LoginOutcome::InvalidTotp, limits);
+                    return fail(
+                        w,
+                        account_id,
+                        input,
+                        failed,
+                        LoginOutcome::InvalidTotp,
+                        limits,
+                    );
                 }
             } else {
                 // Not a failure: the normal second step of a 2FA sign-in.
-                record_attempt(w, account_id, LoginOutcome::TotpRequired, None, ip, &input.device)?;
+                record_attempt(
+                    w,
+                    account_id,
+                    LoginOutcome::TotpRequired,
+                    None,
+                    ip,
+                    &input.device,
+                )?;
                 return Ok(Err(HttpError::new(
                     StatusCode::UNAUTHORIZED,
                     ErrorCode::TotpRequired,
@@ -244,7 +277,14 @@ pub fn finish(
             created_at: now,
         },
     )?;
-    record_attempt(w, account_id, LoginOutcome::Success, Some(&session.id), ip, &input.device)?;
+    record_attempt(
+        w,
+        account_id,
+        LoginOutcome::Success,
+        Some(&session.id),
+        ip,
+        &input.device,
+    )?;
     let mut pair = tokens::issue(w, &session.id, chrono_duration(limits.access_token_ttl))?;
     if becomes_trusted {
         let token = new_token();
@@ -279,7 +319,12 @@ pub fn finish(
 }
 
 /// Records a refused attempt that does not count towards lockout, with its `login_failed`.
-fn refuse(w: &mut Write<'_>, account_id: &str, input: &LoginInput, outcome: LoginOutcome) -> HttpResult<()> {
+fn refuse(
+    w: &mut Write<'_>,
+    account_id: &str,
+    input: &LoginInput,
+    outcome: LoginOutcome,
+) -> HttpResult<()> {
     let attempt = record_attempt(w, account_id, outcome, None, input.ip, &input.device)?;
     let mut event = Event::new(0, EventKind::LoginFailed, w.now);
     event.attempt = Some(attempt);
@@ -329,7 +374,12 @@ fn fail(
 }
 
 /// The account's trusted devices that have not lapsed.
-pub fn trusted_devices(conn: &Connection, geo: &GeoDb, account_id: &str, now: DateTime<Utc>) -> HttpResult<Vec<TrustedDevice>> {
+pub fn trusted_devices(
+    conn: &Connection,
+    geo: &GeoDb,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> HttpResult<Vec<TrustedDevice>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, device_json, ip, created_at, expires_at FROM trusted_devices \
          WHERE account_id = ?1 AND expires_at > ?2 ORDER BY created_at, id",
@@ -337,7 +387,10 @@ pub fn trusted_devices(conn: &Connection, geo: &GeoDb, account_id: &str, now: Da
     let rows = stmt
         .query_map(rusqlite::params![account_id, ts(now)], |r| {
             let ip: String = r.get(2)?;
-            let location = ip.parse::<IpAddr>().map(|a| geo.lookup(a).0).unwrap_or_default();
+            let location = ip
+                .parse::<IpAddr>()
+                .map(|a| geo.lookup(a).0)
+                .unwrap_or_default();
             Ok(TrustedDevice {
                 id: r.get(0)?,
                 device: parse_json(&r.get::<_, String>(1)?)?,

@@ -14,7 +14,11 @@ use keepwatch_server::demo::{self, DemoAddresses, DemoOptions};
 use keepwatch_server::{admin, start, Limits, ServerConfig, SystemClock, TlsFiles};
 
 #[derive(Parser)]
-#[command(name = "keepwatch-server", version, about = "The reference Keepwatch account server")]
+#[command(
+    name = "keepwatch-server",
+    version,
+    about = "The reference Keepwatch account server"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,8 +110,8 @@ struct NetArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Believe X-Forwarded-For / Forwarded from peers in this range (repeatable).
-    #[arg(long)]
+    /// Believe X-Forwarded-For / Forwarded from peers in this address or range (repeatable).
+    #[arg(long, value_parser = parse_net)]
     trust_proxy: Vec<IpNet>,
     /// Geolocation city database (MaxMind DB or DB-IP CSV; repeatable).
     #[arg(long)]
@@ -123,7 +127,8 @@ impl NetArgs {
             tracing::warn!("no --geoip-city/--geoip-asn files: locations and ISPs will be null");
             GeoDb::empty()
         } else {
-            GeoDb::open(&self.geoip_city, &self.geoip_asn).context("opening the geolocation files")?
+            GeoDb::open(&self.geoip_city, &self.geoip_asn)
+                .context("opening the geolocation files")?
         };
         let tls = match (self.tls_cert, self.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
@@ -139,6 +144,14 @@ impl NetArgs {
             limits: Limits::default(),
         })
     }
+}
+
+/// A CIDR range, or a single address as its /32 or /128.
+fn parse_net(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| format!("{text:?} is not an IP address or CIDR range"))
 }
 
 fn main() -> Result<()> {
@@ -167,8 +180,12 @@ fn main() -> Result<()> {
             in_book,
             from_ip,
         } => {
-            let w = admin::add_withdrawal(&db, &email, &asset, &amount, &address, in_book, from_ip)?;
-            println!("recorded withdrawal {} of {} {} to {}", w.id, w.amount, w.asset, w.address);
+            let w =
+                admin::add_withdrawal(&db, &email, &asset, &amount, &address, in_book, from_ip)?;
+            println!(
+                "recorded withdrawal {} of {} {} to {}",
+                w.id, w.amount, w.asset, w.address
+            );
             Ok(())
         }
         Command::Sweep { db } => {
@@ -204,7 +221,10 @@ fn add_user(db: PathBuf, email: String, password_stdin: bool, totp: bool) -> Res
         .context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
     if password.chars().count() < keepwatch_api::MIN_PASSWORD_LENGTH {
-        bail!("the password must have at least {} characters", keepwatch_api::MIN_PASSWORD_LENGTH);
+        bail!(
+            "the password must have at least {} characters",
+            keepwatch_api::MIN_PASSWORD_LENGTH
+        );
     }
     let user = admin::add_user(&db, &email, password, totp, Arc::new(SystemClock))?;
     println!("created account {} for {email}", user.user_id);

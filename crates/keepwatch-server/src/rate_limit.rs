@@ -15,7 +15,19 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Counts an attempt from `ip` at `now`. Refused attempts are not counted; the answer is
     /// then the seconds until one is allowed again.
-    pub fn check(&self, ip: IpAddr, now: DateTime<Utc>, max: u32, window: Duration) -> Result<(), i64> {
+    ///
+    /// IPv6 addresses count per /64, since one client commonly holds a whole /64.
+    pub fn check(
+        &self,
+        ip: IpAddr,
+        now: DateTime<Utc>,
+        max: u32,
+        window: Duration,
+    ) -> Result<(), i64> {
+        let ip = match ip.to_canonical() {
+            IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+            v4 => v4,
+        };
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         // Forget idle addresses now and then so the map cannot grow without bound.
         if hits.len() > 10_000 {
@@ -51,5 +63,13 @@ mod tests {
         assert_eq!(limiter.check(ip, t0 + Duration::seconds(20), 2, w), Err(40));
         assert!(limiter.check(other, t0, 2, w).is_ok());
         assert!(limiter.check(ip, t0 + Duration::seconds(60), 2, w).is_ok());
+        // One IPv6 /64 is one client.
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limiter.check(a, t0, 2, w).is_ok());
+        assert!(limiter.check(b, t0, 2, w).is_ok());
+        assert!(limiter.check(a, t0, 2, w).is_err());
+        assert!(limiter.check(c, t0, 2, w).is_ok());
     }
 }

@@ -2,7 +2,8 @@
 //! append new scripts, never edit old ones.
 
 /// Migration scripts; script `i` brings the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE accounts (
     id               TEXT PRIMARY KEY,
     email            TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -98,4 +99,9 @@ CREATE TABLE events (
     body        TEXT NOT NULL,
     PRIMARY KEY (account_id, id)
 );
-"#];
+"#,
+    // The last TOTP time step accepted, so that a code cannot be replayed while still fresh.
+    r#"
+ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
+"#,
+];

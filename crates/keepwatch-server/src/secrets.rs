@@ -53,7 +53,8 @@ pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, HashE
     let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
         .map_err(|e| HashError(e.to_string()))?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-    let salt = SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| HashError(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| HashError(e.to_string()))?;
     argon
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -102,7 +103,9 @@ pub const BACKUP_CODE_COUNT: usize = 10;
 
 /// A new backup code such as `k7f2-q9xm-3d`: 10 base32 characters (50 bits), grouped.
 pub fn new_backup_code() -> String {
-    let raw = BASE32_NOPAD.encode(&random_bytes::<7>()).to_ascii_lowercase();
+    let raw = BASE32_NOPAD
+        .encode(&random_bytes::<7>())
+        .to_ascii_lowercase();
     format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..10])
 }
 
@@ -142,7 +145,10 @@ mod tests {
     fn backup_codes_normalise() {
         let code = new_backup_code();
         assert_eq!(code.len(), 12);
-        assert_eq!(backup_code_hash(&code), backup_code_hash(&code.to_uppercase().replace('-', " ")));
+        assert_eq!(
+            backup_code_hash(&code),
+            backup_code_hash(&code.to_uppercase().replace('-', " "))
+        );
     }
 
     #[test]

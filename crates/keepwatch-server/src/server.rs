@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use axum_server::tls_rustls::RustlsConfig;
 use axum_server::Handle;
+use hyper_util::rt::TokioTimer;
 use keepwatch_api::{LoginRequest, TokenPair, Withdrawal};
-use keepwatch_device::{ClientHints, DeviceParser};
+use keepwatch_device::ClientHints;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -55,7 +56,9 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let (shutdown, shutdown_rx) = watch::channel(false);
     let state = AppState(Arc::new(Inner {
         db,
-        parser: DeviceParser::new(),
+        parser: tokio::task::spawn_blocking(crate::state::shared_parser)
+            .await
+            .map_err(|e| ServerError::Other(e.to_string()))?,
         limits: config.limits,
         trusted_proxies: config.trusted_proxies,
         login_rate: RateLimiter::default(),
@@ -63,10 +66,11 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         shutdown: shutdown_rx,
     }));
 
-    let listener = std::net::TcpListener::bind(config.listen).map_err(|source| ServerError::Bind {
-        addr: config.listen,
-        source,
-    })?;
+    let listener =
+        std::net::TcpListener::bind(config.listen).map_err(|source| ServerError::Bind {
+            addr: config.listen,
+            source,
+        })?;
     let bind_err = |source| ServerError::Bind {
         addr: config.listen,
         source,
@@ -76,13 +80,26 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let handle = Handle::new();
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let https = tls.is_some();
+    let header_timeout = state.limits.header_read_timeout;
     let serve = match tls {
-        Some(tls) => tokio::spawn(
-            axum_server::from_tcp_rustls(listener, tls)
-                .handle(handle.clone())
-                .serve(app),
-        ),
-        None => tokio::spawn(axum_server::from_tcp(listener).handle(handle.clone()).serve(app)),
+        Some(tls) => {
+            let mut server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
+            server
+                .http_builder()
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            tokio::spawn(server.serve(app))
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener).handle(handle.clone());
+            server
+                .http_builder()
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            tokio::spawn(server.serve(app))
+        }
     };
     let sweeper = tokio::spawn(sweep_periodically(state.clone()));
     tracing::info!(%addr, https, "listening");
@@ -113,7 +130,8 @@ async fn sweep_periodically(state: AppState) {
 /// Reads a PEM certificate chain and key into a rustls config with the `ring` provider.
 fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, ServerError> {
     let read = |path: &std::path::Path| {
-        std::fs::read(path).map_err(|e| ServerError::Tls(format!("cannot read {}: {e}", path.display())))
+        std::fs::read(path)
+            .map_err(|e| ServerError::Tls(format!("cannot read {}: {e}", path.display())))
     };
     let cert_pem = read(&files.cert)?;
     let key_pem = read(&files.key)?;
@@ -121,17 +139,22 @@ fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, ServerError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ServerError::Tls(format!("bad certificate PEM: {e}")))?;
     if certs.is_empty() {
-        return Err(ServerError::Tls(format!("no certificate in {}", files.cert.display())));
+        return Err(ServerError::Tls(format!(
+            "no certificate in {}",
+            files.cert.display()
+        )));
     }
     let key = rustls_pemfile::private_key(&mut key_pem.as_slice())
         .map_err(|e| ServerError::Tls(format!("bad key PEM: {e}")))?
         .ok_or_else(|| ServerError::Tls(format!("no private key in {}", files.key.display())))?;
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ServerError::Tls(e.to_string()))?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(|e| ServerError::Tls(e.to_string()))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| ServerError::Tls(e.to_string()))?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| ServerError::Tls(e.to_string()))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }
@@ -164,7 +187,8 @@ impl RunningServer {
     /// grace period), then returns.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
-        self.handle.graceful_shutdown(Some(self.state.limits.shutdown_grace));
+        self.handle
+            .graceful_shutdown(Some(self.state.limits.shutdown_grace));
         self.sweeper.abort();
         match self.serve.await {
             Ok(Ok(())) => tracing::info!("server stopped"),
@@ -186,6 +210,15 @@ impl RunningServer {
         &self.state.db
     }
 
+    /// Parses a device as the server does for requests.
+    pub(crate) fn parse_device(
+        &self,
+        user_agent: Option<&str>,
+        hints: ClientHints<'_>,
+    ) -> keepwatch_api::Device {
+        self.state.parser.parse(user_agent, hints)
+    }
+
     /// The server clock's current time.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.state.db.clock.now()
@@ -198,7 +231,12 @@ impl RunningServer {
     }
 
     /// Creates an account (see [`admin::add_user`]), hashing at the server's configured cost.
-    pub async fn add_user(&self, email: &str, password: &str, with_totp: bool) -> Result<NewUser, ServerError> {
+    pub async fn add_user(
+        &self,
+        email: &str,
+        password: &str,
+        with_totp: bool,
+    ) -> Result<NewUser, ServerError> {
         let cost = self.state.limits.password_cost;
         let password = password.to_owned();
         let hash = tokio::task::spawn_blocking(move || hash_password(&password, cost))
@@ -224,7 +262,11 @@ impl RunningServer {
         from_ip: Option<IpAddr>,
     ) -> Result<Withdrawal, ServerError> {
         let new = admin::withdrawal_request(email, asset, amount, address, in_book, from_ip);
-        Ok(self.state.db.write(move |w| admin::record_withdrawal(w, new)).await?)
+        Ok(self
+            .state
+            .db
+            .write(move |w| admin::record_withdrawal(w, new))
+            .await?)
     }
 
     /// Signs in exactly as `POST /v1/auth/login` would from `ip` with `user_agent` and
@@ -243,6 +285,14 @@ impl RunningServer {
                 platform_version: None,
             },
         );
-        http::auth::sign_in(&self.state, LoginInput { request, ip, device }).await
+        http::auth::sign_in(
+            &self.state,
+            LoginInput {
+                request,
+                ip,
+                device,
+            },
+        )
+        .await
     }
 }

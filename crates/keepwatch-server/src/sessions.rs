@@ -170,7 +170,8 @@ pub fn create(w: &mut Write<'_>, new: NewSession<'_>) -> HttpResult<SessionRow> 
             serde_json::to_string(new.device)?,
         ],
     )?;
-    let row = load(&w.tx, &id)?.ok_or_else(|| crate::error::HttpError::internal("session vanished"))?;
+    let row =
+        load(&w.tx, &id)?.ok_or_else(|| crate::error::HttpError::internal("session vanished"))?;
     let mut event = Event::new(0, EventKind::SessionCreated, w.now);
     event.session = Some(row.view(w.geo, None));
     w.emit(new.account_id, event)?;
@@ -187,7 +188,12 @@ pub enum EndReason {
 }
 
 /// Ends a session, drops its tokens and emits `session_revoked` or `session_expired`.
-pub fn end(w: &mut Write<'_>, session: &SessionRow, reason: EndReason, actor: Option<&str>) -> HttpResult<()> {
+pub fn end(
+    w: &mut Write<'_>,
+    session: &SessionRow,
+    reason: EndReason,
+    actor: Option<&str>,
+) -> HttpResult<()> {
     let (kind, reason_text) = match reason {
         EndReason::Revoked => (EventKind::SessionRevoked, "revoked"),
         EndReason::Expired => (EventKind::SessionExpired, "expired"),
@@ -199,7 +205,10 @@ pub fn end(w: &mut Write<'_>, session: &SessionRow, reason: EndReason, actor: Op
     if changed == 0 {
         return Ok(());
     }
-    w.tx.execute("DELETE FROM access_tokens WHERE session_id = ?1", [&session.id])?;
+    w.tx.execute(
+        "DELETE FROM access_tokens WHERE session_id = ?1",
+        [&session.id],
+    )?;
     let mut event = Event::new(0, kind, w.now);
     event.session = Some(session.view(w.geo, None));
     event.actor_session_id = actor.map(str::to_owned);

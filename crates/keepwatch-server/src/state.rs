@@ -19,7 +19,7 @@ pub struct Inner {
     /// The database.
     pub db: Arc<Db>,
     /// User-Agent parser.
-    pub parser: DeviceParser,
+    pub parser: &'static DeviceParser,
     /// Limits.
     pub limits: Limits,
     /// Proxies whose forwarding headers are believed.
@@ -30,6 +30,13 @@ pub struct Inner {
     pub dummy_hash: String,
     /// Turns `true` when the server shuts down, so that endless event streams end.
     pub shutdown: watch::Receiver<bool>,
+}
+
+/// The User-Agent parser, built once per process: compiling its rules takes a good part of a
+/// second, and it never changes.
+pub fn shared_parser() -> &'static DeviceParser {
+    static PARSER: std::sync::OnceLock<DeviceParser> = std::sync::OnceLock::new();
+    PARSER.get_or_init(DeviceParser::new)
 }
 
 impl std::ops::Deref for AppState {

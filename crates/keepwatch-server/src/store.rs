@@ -123,7 +123,10 @@ impl Db {
     /// Runs `work` in one immediate transaction on this thread. It commits when `work` returns
     /// `Ok` (even an `Ok(Err(..))`, which is how a refusal that must still be recorded — a
     /// failed sign-in — is expressed) and rolls back on `Err`.
-    pub fn write_now<T>(&self, work: impl FnOnce(&mut Write<'_>) -> HttpResult<T>) -> HttpResult<T> {
+    pub fn write_now<T>(
+        &self,
+        work: impl FnOnce(&mut Write<'_>) -> HttpResult<T>,
+    ) -> HttpResult<T> {
         // A panic while holding the lock leaves only a rolled-back transaction behind, so the
         // connection is still good.
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
@@ -145,7 +148,10 @@ impl Db {
     }
 
     /// Runs `work` on a read-only view on this thread.
-    pub fn read_now<T>(&self, work: impl FnOnce(&Connection, &GeoDb, DateTime<Utc>) -> HttpResult<T>) -> HttpResult<T> {
+    pub fn read_now<T>(
+        &self,
+        work: impl FnOnce(&Connection, &GeoDb, DateTime<Utc>) -> HttpResult<T>,
+    ) -> HttpResult<T> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         work(&conn, &self.geo, self.clock.now())
     }
@@ -182,11 +188,41 @@ pub fn ts(at: DateTime<Utc>) -> String {
 pub fn parse_ts(text: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 /// Reads a stored JSON column.
 pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite::Result<T> {
-    serde_json::from_str(text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_run_once_and_refuse_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        let conn = open(&path).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        drop(conn);
+        // Opening again applies nothing twice.
+        drop(open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(open(&path).is_err());
+    }
 }

@@ -6,11 +6,11 @@ use chrono::Duration;
 use keepwatch_api::TokenPair;
 use rusqlite::OptionalExtension;
 
+use crate::blocklist;
 use crate::error::{HttpError, HttpResult};
 use crate::secrets::{new_token, token_hash};
 use crate::sessions::{self, EndReason, SessionRow, SESSION_COLUMNS};
 use crate::store::{parse_ts, ts, Write};
-use crate::blocklist;
 
 /// Who is calling: the outcome of checking an access token.
 #[derive(Debug, Clone)]
@@ -47,7 +47,12 @@ pub fn issue(w: &mut Write<'_>, session_id: &str, access_ttl: Duration) -> HttpR
 
 /// Records activity: `last_active_at` moves only when `granularity` has passed (so that a
 /// client polling the session list sees an unchanged ETag), the address whenever it changes.
-pub fn touch(w: &mut Write<'_>, session: &SessionRow, ip: IpAddr, granularity: Duration) -> HttpResult<()> {
+pub fn touch(
+    w: &mut Write<'_>,
+    session: &SessionRow,
+    ip: IpAddr,
+    granularity: Duration,
+) -> HttpResult<()> {
     let ip_text = ip.to_string();
     if session.ip != ip_text || w.now - session.last_active_at >= granularity {
         w.tx.execute(
@@ -61,7 +66,11 @@ pub fn touch(w: &mut Write<'_>, session: &SessionRow, ip: IpAddr, granularity: D
 /// Checks a session found by one of its tokens: still running, not past its lifetime, not
 /// from a blocked address. A session found past its lifetime is expired here (and the caller
 /// must commit that), which is why the refusal is the inner `Err`.
-fn check_session(w: &mut Write<'_>, session: &SessionRow, ip: IpAddr) -> HttpResult<Result<(), HttpError>> {
+fn check_session(
+    w: &mut Write<'_>,
+    session: &SessionRow,
+    ip: IpAddr,
+) -> HttpResult<Result<(), HttpError>> {
     if session.ended_at.is_some() {
         return Ok(Err(HttpError::invalid_token("the session has ended")));
     }
@@ -82,9 +91,8 @@ pub fn authenticate(
     ip: IpAddr,
     granularity: Duration,
 ) -> HttpResult<Result<Caller, HttpError>> {
-    let found = w
-        .tx
-        .query_row(
+    let found =
+        w.tx.query_row(
             &format!(
                 "SELECT t.expires_at, {SESSION_COLUMNS} FROM access_tokens t \
                  JOIN sessions s ON s.id = t.session_id JOIN accounts a ON a.id = s.account_id \
@@ -95,10 +103,14 @@ pub fn authenticate(
         )
         .optional()?;
     let Some((expires, session)) = found else {
-        return Ok(Err(HttpError::invalid_token("unknown or revoked access token")));
+        return Ok(Err(HttpError::invalid_token(
+            "unknown or revoked access token",
+        )));
     };
     if parse_ts(&expires)? <= w.now {
-        return Ok(Err(HttpError::invalid_token("the access token has expired; refresh it")));
+        return Ok(Err(HttpError::invalid_token(
+            "the access token has expired; refresh it",
+        )));
     }
     if let Err(e) = check_session(w, &session, ip)? {
         return Ok(Err(e));
@@ -120,9 +132,8 @@ pub fn refresh(
     access_ttl: Duration,
 ) -> HttpResult<Result<TokenPair, HttpError>> {
     let hash = token_hash(token);
-    let found = w
-        .tx
-        .query_row(
+    let found =
+        w.tx.query_row(
             &format!(
                 "SELECT r.rotated_at, {SESSION_COLUMNS} FROM refresh_tokens r \
                  JOIN sessions s ON s.id = r.session_id JOIN accounts a ON a.id = s.account_id \

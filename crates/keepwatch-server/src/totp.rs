@@ -58,20 +58,25 @@ pub fn totp_now(secret_base32: &str, at: DateTime<Utc>) -> String {
     }
 }
 
-/// Whether `code` is valid for `secret_base32` at `at`, give or take one step.
-pub fn verify(secret_base32: &str, code: &str, at: DateTime<Utc>) -> bool {
+/// The time step `code` is valid for at `at` (give or take one step) and later than
+/// `after_step`, if any. Refusing steps at or before the last one accepted stops a code from
+/// being replayed while it is still fresh (RFC 6238, section 5.2).
+pub fn verify(
+    secret_base32: &str,
+    code: &str,
+    at: DateTime<Utc>,
+    after_step: Option<i64>,
+) -> Option<i64> {
     let code = code.trim();
     if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    let Some(key) = decode_secret(secret_base32) else {
-        return false;
-    };
+    let key = decode_secret(secret_base32)?;
     let now = step_of(at);
-    (-ALLOWED_DRIFT_STEPS..=ALLOWED_DRIFT_STEPS).any(|d| {
-        let step = now + d;
-        step >= 0 && constant_time_eq(hotp(&key, step as u64, DIGITS).as_bytes(), code.as_bytes())
-    })
+    (-ALLOWED_DRIFT_STEPS..=ALLOWED_DRIFT_STEPS)
+        .map(|d| now + d)
+        .filter(|step| *step >= 0 && after_step.is_none_or(|last| *step > last))
+        .find(|step| constant_time_eq(hotp(&key, *step as u64, DIGITS).as_bytes(), code.as_bytes()))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -127,13 +132,26 @@ mod tests {
         let secret = BASE32_NOPAD.encode(b"12345678901234567890");
         let at = Utc.timestamp_opt(1111111109, 0).unwrap();
         let code = totp_now(&secret, at);
-        assert_eq!(code, "081804", "the 6-digit code is the low digits of the 8-digit one");
-        assert!(verify(&secret, &code, at));
-        assert!(verify(&secret, &code, at + chrono::Duration::seconds(30)));
-        assert!(!verify(&secret, &code, at + chrono::Duration::seconds(90)));
-        assert!(!verify(&secret, "12345", at));
-        assert!(!verify(&secret, "abcdef", at));
-        assert!(verify(&secret.to_lowercase(), &code, at));
+        assert_eq!(
+            code, "081804",
+            "the 6-digit code is the low digits of the 8-digit one"
+        );
+        let step = 1111111109 / 30;
+        assert_eq!(verify(&secret, &code, at, None), Some(step));
+        assert_eq!(
+            verify(&secret, &code, at + chrono::Duration::seconds(30), None),
+            Some(step)
+        );
+        assert_eq!(
+            verify(&secret, &code, at + chrono::Duration::seconds(90), None),
+            None
+        );
+        assert_eq!(verify(&secret, "12345", at, None), None);
+        assert_eq!(verify(&secret, "abcdef", at, None), None);
+        assert_eq!(verify(&secret.to_lowercase(), &code, at, None), Some(step));
+        // Once used, the same step is refused.
+        assert_eq!(verify(&secret, &code, at, Some(step)), None);
+        assert_eq!(verify(&secret, &code, at, Some(step - 1)), Some(step));
     }
 
     #[test]

@@ -22,7 +22,11 @@ use crate::totp;
 const TOTP_ISSUER: &str = "Keepwatch";
 
 /// Loads the caller's account and checks `password` against it, off the runtime.
-async fn confirm_password(state: &AppState, caller: &Caller, password: String) -> HttpResult<AccountAuth> {
+async fn confirm_password(
+    state: &AppState,
+    caller: &Caller,
+    password: String,
+) -> HttpResult<AccountAuth> {
     let account_id = caller.account_id.clone();
     let account = state
         .db

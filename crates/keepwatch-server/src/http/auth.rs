@@ -34,17 +34,21 @@ pub async fn sign_in(state: &AppState, input: LoginInput) -> HttpResult<TokenPai
             .retry_after(wait)
         })?;
     let email = input.request.email.clone();
-    let account = state.db.read(move |c, _, _| login::find_by_email(c, &email)).await?;
+    let account = state
+        .db
+        .read(move |c, _, _| login::find_by_email(c, &email))
+        .await?;
     // An unknown email is checked against a hash of the same cost, so that it takes as long as
     // a known one and timing does not tell which emails have accounts.
     let hash = account
         .as_ref()
         .map_or_else(|| state.dummy_hash.clone(), |a| a.password_hash.clone());
     let password = input.request.password.clone();
-    let password_ok = tokio::task::spawn_blocking(move || crate::secrets::verify_password(&password, &hash))
-        .await
-        .map_err(HttpError::internal)?
-        && account.is_some();
+    let password_ok =
+        tokio::task::spawn_blocking(move || crate::secrets::verify_password(&password, &hash))
+            .await
+            .map_err(HttpError::internal)?
+            && account.is_some();
     let limits = state.limits.clone();
     let account_id = account.map(|a| a.id);
     let pair = state
@@ -62,7 +66,16 @@ pub async fn login(
     RequestDevice(device): RequestDevice,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> HttpResult<Json<TokenPair>> {
-    sign_in(&state, LoginInput { request, ip, device }).await.map(Json)
+    sign_in(
+        &state,
+        LoginInput {
+            request,
+            ip,
+            device,
+        },
+    )
+    .await
+    .map(Json)
 }
 
 /// `POST /v1/auth/refresh`.

@@ -28,11 +28,19 @@ pub async fn list(
     let has_more = events.len() > limit as usize;
     events.truncate(limit as usize);
     let cursor = events.last().map_or(cursor, |e| e.id);
-    Ok(Json(EventList { events, cursor, has_more }))
+    Ok(Json(EventList {
+        events,
+        cursor,
+        has_more,
+    }))
 }
 
 /// `GET /v1/events/stream`.
-pub async fn stream(State(state): State<AppState>, headers: HeaderMap, Auth(caller): Auth) -> HttpResult<impl IntoResponse> {
+pub async fn stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Auth(caller): Auth,
+) -> HttpResult<impl IntoResponse> {
     let cursor = match headers.get("last-event-id") {
         None => None,
         Some(value) => Some(
@@ -41,7 +49,11 @@ pub async fn stream(State(state): State<AppState>, headers: HeaderMap, Auth(call
                 .ok()
                 .map(str::trim)
                 .and_then(|v| v.parse::<u64>().ok())
-                .ok_or_else(|| HttpError::invalid_request("`Last-Event-ID` must be an event id (a whole number)"))?,
+                .ok_or_else(|| {
+                    HttpError::invalid_request(
+                        "`Last-Event-ID` must be an event id (a whole number)",
+                    )
+                })?,
         ),
     };
     let keep_alive = KeepAlive::new().interval(state.limits.sse_keep_alive);

@@ -45,8 +45,14 @@ fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Says what is wrong with a body without echoing its values, which may be secrets.
@@ -58,7 +64,10 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         Category::Data => {
             let text = e.to_string();
             // These name only fields and allowed variants, never the values sent.
-            if text.starts_with("unknown field") || text.starts_with("missing field") || text.starts_with("unknown variant") {
+            if text.starts_with("unknown field")
+                || text.starts_with("missing field")
+                || text.starts_with("unknown variant")
+            {
                 text
             } else {
                 format!("a field has the wrong type or value at {at}")
@@ -85,7 +94,9 @@ pub fn list_limit(limit: Option<u32>) -> Result<u32, HttpError> {
     match limit {
         None => Ok(DEFAULT_LIST_LIMIT),
         Some(n) if (1..=MAX_LIST_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(HttpError::invalid_request(format!("`limit` must be 1–{MAX_LIST_LIMIT}"))),
+        Some(_) => Err(HttpError::invalid_request(format!(
+            "`limit` must be 1–{MAX_LIST_LIMIT}"
+        ))),
     }
 }
 
@@ -102,7 +113,11 @@ impl FromRequestParts<AppState> for ClientIp {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .ok_or_else(|| HttpError::internal("no peer address on the request"))?;
-        Ok(ClientIp(client_ip::resolve(peer, &parts.headers, &state.trusted_proxies)))
+        Ok(ClientIp(client_ip::resolve(
+            peer,
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
     }
 }
 
@@ -121,7 +136,11 @@ impl FromRequestParts<AppState> for RequestDevice {
                 .filter(|v| !v.is_empty())
         };
         // Structured-header strings arrive quoted: `"macOS"`.
-        let hint = |name: &str| text(name).map(|v| v.trim_matches('"').to_owned()).filter(|v| !v.is_empty());
+        let hint = |name: &str| {
+            text(name)
+                .map(|v| v.trim_matches('"').to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let user_agent = text(USER_AGENT.as_str());
         let platform = hint(paths::HEADER_CH_PLATFORM);
         let platform_version = hint(paths::HEADER_CH_PLATFORM_VERSION);
@@ -143,12 +162,14 @@ pub fn bearer(headers: &HeaderMap) -> Result<String, HttpError> {
     let value = value
         .to_str()
         .map_err(|_| HttpError::invalid_token("malformed Authorization header"))?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(|| HttpError::invalid_token("the Authorization header must be `Bearer <token>`"))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+        HttpError::invalid_token("the Authorization header must be `Bearer <token>`")
+    })?;
     let token = token.trim();
     if !scheme.eq_ignore_ascii_case("bearer") || !looks_like_token(token) {
-        return Err(HttpError::invalid_token("the Authorization header must be `Bearer <token>`"));
+        return Err(HttpError::invalid_token(
+            "the Authorization header must be `Bearer <token>`",
+        ));
     }
     Ok(token.to_owned())
 }

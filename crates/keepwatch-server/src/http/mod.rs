@@ -38,22 +38,31 @@ pub fn router(state: AppState) -> Router {
             paths::IP_BLOCKLIST,
             get(security::list_blocklist).post(security::add_blocklist_entry),
         )
-        .route(paths::IP_BLOCKLIST_ENTRY, delete(security::remove_blocklist_entry))
+        .route(
+            paths::IP_BLOCKLIST_ENTRY,
+            delete(security::remove_blocklist_entry),
+        )
         .route(
             paths::SESSION_LENGTH,
             get(security::get_session_length).put(security::put_session_length),
         )
         .route(paths::TRUSTED_DEVICES, get(security::list_trusted_devices))
-        .route(paths::TRUSTED_DEVICE, delete(security::forget_trusted_device))
+        .route(
+            paths::TRUSTED_DEVICE,
+            delete(security::forget_trusted_device),
+        )
         .route(paths::LOGIN_HISTORY, get(security::login_history))
         .route(paths::EVENTS, get(events::list))
         .route(paths::EVENTS_STREAM, get(events::stream))
         .route(paths::OPENAPI, get(openapi))
         .fallback(|| async { HttpError::for_status(StatusCode::NOT_FOUND) })
-        .method_not_allowed_fallback(|| async { HttpError::for_status(StatusCode::METHOD_NOT_ALLOWED) })
+        .method_not_allowed_fallback(|| async {
+            HttpError::for_status(StatusCode::METHOD_NOT_ALLOWED)
+        })
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
         .layer(axum::middleware::map_response(errors_as_json))
+        .layer(axum::middleware::map_response(ask_for_client_hints))
         .layer(CatchPanicLayer::custom(panic_response))
 }
 
@@ -73,12 +82,26 @@ async fn errors_as_json(response: Response) -> Response {
     if !is_error || is_json {
         return response;
     }
-    let retry_after = response.headers().get(axum::http::header::RETRY_AFTER).cloned();
+    let retry_after = response
+        .headers()
+        .get(axum::http::header::RETRY_AFTER)
+        .cloned();
     let mut replaced = HttpError::for_status(status).into_response();
     if let Some(value) = retry_after {
-        replaced.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        replaced
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
     }
     replaced
+}
+
+/// Chromium sends the real OS version (which its User-Agent freezes) only when asked.
+async fn ask_for_client_hints(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        "accept-ch",
+        HeaderValue::from_static("Sec-CH-UA-Platform, Sec-CH-UA-Platform-Version"),
+    );
+    response
 }
 
 fn panic_response(_payload: Box<dyn Any + Send + 'static>) -> Response {

@@ -14,8 +14,14 @@ use crate::state::AppState;
 use crate::{account, blocklist, login, sessions};
 
 /// `GET /v1/security/ip-blocklist`.
-pub async fn list_blocklist(State(state): State<AppState>, Auth(caller): Auth) -> HttpResult<Json<Vec<BlocklistEntry>>> {
-    let list = state.db.read(move |c, _, _| blocklist::list(c, &caller.account_id)).await?;
+pub async fn list_blocklist(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> HttpResult<Json<Vec<BlocklistEntry>>> {
+    let list = state
+        .db
+        .read(move |c, _, _| blocklist::list(c, &caller.account_id))
+        .await?;
     Ok(Json(list))
 }
 
@@ -26,7 +32,10 @@ pub async fn add_blocklist_entry(
     ApiJson(body): ApiJson<NewBlocklistEntry>,
 ) -> HttpResult<(StatusCode, Json<BlocklistEntry>)> {
     let net = blocklist::parse_range(&body.address)?;
-    let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let note = body
+        .note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
     blocklist::check_note(note.as_deref())?;
     if net.contains(&caller.ip) {
         return Err(HttpError::new(
@@ -74,7 +83,10 @@ pub async fn remove_blocklist_entry(
 }
 
 /// `GET /v1/security/session-length`.
-pub async fn get_session_length(State(state): State<AppState>, Auth(caller): Auth) -> HttpResult<Json<SessionLength>> {
+pub async fn get_session_length(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> HttpResult<Json<SessionLength>> {
     let length = state
         .db
         .read(move |c, _, _| account::session_length(c, &caller.account_id))
@@ -96,7 +108,10 @@ pub async fn put_session_length(
 }
 
 /// `GET /v1/security/trusted-devices`.
-pub async fn list_trusted_devices(State(state): State<AppState>, Auth(caller): Auth) -> HttpResult<Json<Vec<TrustedDevice>>> {
+pub async fn list_trusted_devices(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> HttpResult<Json<Vec<TrustedDevice>>> {
     let list = state
         .db
         .read(move |c, geo, now| login::trusted_devices(c, geo, &caller.account_id, now))

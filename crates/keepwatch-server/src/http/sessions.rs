@@ -15,7 +15,11 @@ use crate::sessions::{self, EndReason};
 use crate::state::AppState;
 
 /// `GET /v1/sessions`, with a content-hash `ETag`.
-pub async fn list(State(state): State<AppState>, Auth(caller): Auth, headers: HeaderMap) -> HttpResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    headers: HeaderMap,
+) -> HttpResult<Response> {
     let list = state
         .db
         .read(move |c, geo, _| {
@@ -43,7 +47,13 @@ pub async fn list(State(state): State<AppState>, Auth(caller): Auth, headers: He
         return Ok((StatusCode::NOT_MODIFIED, [(ETAG, etag_value)]).into_response());
     }
     Ok((
-        [(ETAG, etag_value), (axum::http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [
+            (ETAG, etag_value),
+            (
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+        ],
         body,
     )
         .into_response())
@@ -75,7 +85,10 @@ pub async fn revoke(
 }
 
 /// `POST /v1/sessions/revoke-others`.
-pub async fn revoke_others(State(state): State<AppState>, Auth(caller): Auth) -> HttpResult<Json<RevokeOthersResponse>> {
+pub async fn revoke_others(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> HttpResult<Json<RevokeOthersResponse>> {
     let revoked = state
         .db
         .write(move |w| sessions::revoke_others(w, &caller.account_id, &caller.session_id))

@@ -13,9 +13,19 @@ async fn password_sign_in_and_wrong_credentials() {
     t.user(false).await;
 
     let wrong = json!({"email": EMAIL, "password": "nope nope nope", "client": "web"});
-    expect_error(t.login_raw(&wrong, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials).await;
+    expect_error(
+        t.login_raw(&wrong, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidCredentials,
+    )
+    .await;
     let unknown = json!({"email": "bob@example.com", "password": PASSWORD, "client": "web"});
-    expect_error(t.login_raw(&unknown, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials).await;
+    expect_error(
+        t.login_raw(&unknown, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidCredentials,
+    )
+    .await;
 
     let pair = t.login().await;
     assert_eq!(pair.token_type, "Bearer");
@@ -29,7 +39,10 @@ async fn password_sign_in_and_wrong_credentials() {
 
     // Email case does not matter.
     let upper = json!({"email": EMAIL.to_uppercase(), "password": PASSWORD, "client": "desktop"});
-    assert_eq!(t.login_raw(&upper, None, None).await.status(), StatusCode::OK);
+    assert_eq!(
+        t.login_raw(&upper, None, None).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -39,44 +52,109 @@ async fn totp_and_backup_codes() {
     let secret = user.totp_secret.clone().unwrap();
     assert_eq!(user.backup_codes.len(), 10);
 
-    expect_error(t.login_raw(&password_body(), None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::TotpRequired).await;
+    expect_error(
+        t.login_raw(&password_body(), None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::TotpRequired,
+    )
+    .await;
     let mut body = password_body();
     body["totp_code"] = json!("000000");
     if totp_now(&secret, t.now()) == "000000" {
         body["totp_code"] = json!("111111");
     }
-    expect_error(t.login_raw(&body, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidTotp).await;
+    expect_error(
+        t.login_raw(&body, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+    )
+    .await;
 
-    body["totp_code"] = json!(totp_now(&secret, t.now()));
-    assert_eq!(t.login_raw(&body, None, None).await.status(), StatusCode::OK);
-    // One step of drift either way is accepted, two are not.
-    body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(30)));
-    assert_eq!(t.login_raw(&body, None, None).await.status(), StatusCode::OK);
+    // One step of drift is accepted, two are not.
     body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(90)));
-    expect_error(t.login_raw(&body, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidTotp).await;
+    expect_error(
+        t.login_raw(&body, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+    )
+    .await;
+    body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(30)));
+    assert_eq!(
+        t.login_raw(&body, None, None).await.status(),
+        StatusCode::OK
+    );
+    body["totp_code"] = json!(totp_now(&secret, t.now()));
+    assert_eq!(
+        t.login_raw(&body, None, None).await.status(),
+        StatusCode::OK
+    );
+    // A code is good once: replaying it (or an older one) while still fresh fails.
+    expect_error(
+        t.login_raw(&body, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+    )
+    .await;
+    body["totp_code"] = json!(totp_now(&secret, t.now() - chrono::Duration::seconds(30)));
+    expect_error(
+        t.login_raw(&body, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+    )
+    .await;
+    // The next step's code works again.
+    t.advance(chrono::Duration::seconds(30));
+    body["totp_code"] = json!(totp_now(&secret, t.now()));
+    assert_eq!(
+        t.login_raw(&body, None, None).await.status(),
+        StatusCode::OK
+    );
 
     // A backup code works once, typed in any case.
     let mut body = password_body();
     body["backup_code"] = json!(user.backup_codes[0].to_uppercase());
-    assert_eq!(t.login_raw(&body, None, None).await.status(), StatusCode::OK);
-    expect_error(t.login_raw(&body, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidTotp).await;
+    assert_eq!(
+        t.login_raw(&body, None, None).await.status(),
+        StatusCode::OK
+    );
+    expect_error(
+        t.login_raw(&body, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn five_failures_lock_the_account_for_thirty_minutes() {
     let t = TestServer::start().await;
     t.user(false).await;
-    let observer = t.login().await;
+    t.login().await;
     let wrong = json!({"email": EMAIL, "password": "wrong password!", "client": "web"});
     for _ in 0..4 {
-        expect_error(t.login_raw(&wrong, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials).await;
+        expect_error(
+            t.login_raw(&wrong, None, None).await,
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidCredentials,
+        )
+        .await;
     }
-    let headers = expect_error(t.login_raw(&wrong, None, None).await, StatusCode::LOCKED, ErrorCode::AccountLocked).await;
+    let headers = expect_error(
+        t.login_raw(&wrong, None, None).await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
     assert_eq!(headers["retry-after"], "1800");
 
     // Even the right password is refused while locked.
     t.advance(chrono::Duration::minutes(29));
-    let headers = expect_error(t.login_raw(&password_body(), None, None).await, StatusCode::LOCKED, ErrorCode::AccountLocked).await;
+    let headers = expect_error(
+        t.login_raw(&password_body(), None, None).await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
     assert_eq!(headers["retry-after"], "60");
 
     t.advance(chrono::Duration::minutes(1));
@@ -85,15 +163,25 @@ async fn five_failures_lock_the_account_for_thirty_minutes() {
     // Events: five login_failed, one account_locked, one login_failed while locked.
     let events = t.events(&pair.access_token, 0).await;
     let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == EventKind::LoginFailed).count(), 6, "{kinds:?}");
-    let locked: Vec<_> = events.iter().filter(|e| e.kind == EventKind::AccountLocked).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == EventKind::LoginFailed)
+            .count(),
+        6,
+        "{kinds:?}"
+    );
+    let locked: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::AccountLocked)
+        .collect();
     assert_eq!(locked.len(), 1);
     assert_eq!(locked[0].locked_until, Some(t.now()));
     assert!(locked[0].attempt.is_some());
 
     // And the history, newest first.
     let history: Vec<keepwatch_api::LoginAttempt> = t
-        .get(paths::LOGIN_HISTORY, &observer.access_token)
+        .get(paths::LOGIN_HISTORY, &pair.access_token)
         .send()
         .await
         .unwrap()
@@ -107,7 +195,12 @@ async fn five_failures_lock_the_account_for_thirty_minutes() {
 
     // A success resets the count: four more failures do not lock.
     for _ in 0..4 {
-        expect_error(t.login_raw(&wrong, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials).await;
+        expect_error(
+            t.login_raw(&wrong, None, None).await,
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidCredentials,
+        )
+        .await;
     }
     t.login().await;
 }
@@ -123,12 +216,25 @@ async fn sign_ins_are_rate_limited_per_address() {
     for _ in 0..3 {
         t.login_raw(&password_body(), a, None).await;
     }
-    let headers = expect_error(t.login_raw(&password_body(), a, None).await, StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited).await;
+    let headers = expect_error(
+        t.login_raw(&password_body(), a, None).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+    )
+    .await;
     assert_eq!(headers["retry-after"], "60");
     // Another address is not affected; the window slides.
-    assert_eq!(t.login_raw(&password_body(), Some(ip("192.0.2.51")), None).await.status(), StatusCode::OK);
+    assert_eq!(
+        t.login_raw(&password_body(), Some(ip("192.0.2.51")), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
     t.advance(chrono::Duration::seconds(61));
-    assert_eq!(t.login_raw(&password_body(), a, None).await.status(), StatusCode::OK);
+    assert_eq!(
+        t.login_raw(&password_body(), a, None).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -150,32 +256,72 @@ async fn trusted_device_skips_two_factor_for_thirty_days() {
     let resp = t.login_raw(&trusted, None, None).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let second: TokenPair = resp.json().await.unwrap();
-    assert!(second.device_token.is_none(), "no new device without a 2FA step");
+    assert!(
+        second.device_token.is_none(),
+        "no new device without a 2FA step"
+    );
 
-    let devices: Vec<keepwatch_api::TrustedDevice> =
-        t.get(paths::TRUSTED_DEVICES, &pair.access_token).send().await.unwrap().json().await.unwrap();
+    let devices: Vec<keepwatch_api::TrustedDevice> = t
+        .get(paths::TRUSTED_DEVICES, &pair.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].expires_at, t.now() + chrono::Duration::days(30));
     assert_eq!(devices[0].device.browser.as_deref(), Some("Chrome"));
     let events = t.events(&pair.access_token, 0).await;
-    assert!(events.iter().any(|e| e.kind == EventKind::TrustedDeviceAdded && e.trusted_device.as_ref().map(|d| &d.id) == Some(&devices[0].id)));
+    assert!(events
+        .iter()
+        .any(|e| e.kind == EventKind::TrustedDeviceAdded
+            && e.trusted_device.as_ref().map(|d| &d.id) == Some(&devices[0].id)));
 
     // After 30 days it no longer counts.
     t.advance(chrono::Duration::days(30));
-    expect_error(t.login_raw(&trusted, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::TotpRequired).await;
+    expect_error(
+        t.login_raw(&trusted, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::TotpRequired,
+    )
+    .await;
 
     // Forgetting: a fresh trusted device, then DELETE it.
     body["totp_code"] = json!(totp_now(&secret, t.now()));
     let pair: TokenPair = t.login_raw(&body, None, None).await.json().await.unwrap();
-    let devices: Vec<keepwatch_api::TrustedDevice> =
-        t.get(paths::TRUSTED_DEVICES, &pair.access_token).send().await.unwrap().json().await.unwrap();
+    let devices: Vec<keepwatch_api::TrustedDevice> = t
+        .get(paths::TRUSTED_DEVICES, &pair.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(devices.len(), 1);
     let path = paths::with_id(paths::TRUSTED_DEVICE, &devices[0].id);
-    assert_eq!(t.delete(&path, &pair.access_token).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    expect_error(t.delete(&path, &pair.access_token).send().await.unwrap(), StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    assert_eq!(
+        t.delete(&path, &pair.access_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_error(
+        t.delete(&path, &pair.access_token).send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
     let mut again = password_body();
     again["device_token"] = json!(pair.device_token.unwrap());
-    expect_error(t.login_raw(&again, None, None).await, StatusCode::UNAUTHORIZED, ErrorCode::TotpRequired).await;
+    expect_error(
+        t.login_raw(&again, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::TotpRequired,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -194,17 +340,52 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
     let second: TokenPair = resp.json().await.unwrap();
     assert_eq!(second.session_id, first.session_id);
     assert_ne!(second.refresh_token, first.refresh_token);
-    assert_eq!(t.get(paths::SESSIONS, &second.access_token).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        t.get(paths::SESSIONS, &second.access_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
     // The rotated token again: refused, and the whole session ends.
-    expect_error(refresh(&first.refresh_token).await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
-    expect_error(t.get(paths::SESSIONS, &second.access_token).send().await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
-    expect_error(refresh(&second.refresh_token).await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
-    expect_error(refresh("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
+    expect_error(
+        refresh(&first.refresh_token).await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
+    expect_error(
+        t.get(paths::SESSIONS, &second.access_token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
+    expect_error(
+        refresh(&second.refresh_token).await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
+    expect_error(
+        refresh("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
 
     let other = t.login().await;
     let events = t.events(&other.access_token, 0).await;
-    let revoked: Vec<_> = events.iter().filter(|e| e.kind == EventKind::SessionRevoked).collect();
+    let revoked: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::SessionRevoked)
+        .collect();
     assert_eq!(revoked.len(), 1);
     assert_eq!(revoked[0].session.as_ref().unwrap().id, first.session_id);
 }
@@ -215,11 +396,32 @@ async fn access_tokens_expire_and_refresh_renews_them() {
     t.user(false).await;
     let pair = t.login().await;
     t.advance(chrono::Duration::minutes(15));
-    expect_error(t.get(paths::SESSIONS, &pair.access_token).send().await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
-    let resp = t.client.post(t.url(paths::REFRESH)).json(&json!({"refresh_token": pair.refresh_token})).send().await.unwrap();
+    expect_error(
+        t.get(paths::SESSIONS, &pair.access_token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
+    let resp = t
+        .client
+        .post(t.url(paths::REFRESH))
+        .json(&json!({"refresh_token": pair.refresh_token}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let renewed: TokenPair = resp.json().await.unwrap();
-    assert_eq!(t.get(paths::SESSIONS, &renewed.access_token).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        t.get(paths::SESSIONS, &renewed.access_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -228,14 +430,38 @@ async fn logout_ends_the_current_session() {
     t.user(false).await;
     let pair = t.login().await;
     let other = t.login().await;
-    assert_eq!(t.post(paths::LOGOUT, &pair.access_token).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    expect_error(t.post(paths::LOGOUT, &pair.access_token).send().await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
-    let resp = t.client.post(t.url(paths::REFRESH)).json(&json!({"refresh_token": pair.refresh_token})).send().await.unwrap();
+    assert_eq!(
+        t.post(paths::LOGOUT, &pair.access_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_error(
+        t.post(paths::LOGOUT, &pair.access_token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
+    let resp = t
+        .client
+        .post(t.url(paths::REFRESH))
+        .json(&json!({"refresh_token": pair.refresh_token}))
+        .send()
+        .await
+        .unwrap();
     expect_error(resp, StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
     let list = t.sessions(&other.access_token).await;
     assert_eq!(list.sessions.len(), 1);
     let events = t.events(&other.access_token, 0).await;
     let last = events.last().unwrap();
     assert_eq!(last.kind, EventKind::SessionRevoked);
-    assert_eq!(last.actor_session_id.as_deref(), Some(pair.session_id.as_str()));
+    assert_eq!(
+        last.actor_session_id.as_deref(),
+        Some(pair.session_id.as_str())
+    );
 }

@@ -27,7 +27,11 @@ async fn add_user_then_serve_then_sign_in() {
         .unwrap();
     writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
     let out = add.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let secret = stdout
         .lines()
@@ -35,10 +39,18 @@ async fn add_user_then_serve_then_sign_in() {
         .expect("the TOTP secret is printed")
         .to_owned();
     assert!(stdout.contains("otpauth://totp/"));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains(PASSWORD), "the password is never logged");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains(PASSWORD),
+        "the password is never logged"
+    );
 
     // Without --password-stdin it refuses rather than prompting or reading argv.
-    let refused = Command::new(BIN).args(["add-user", "--db"]).arg(&db).args(["--email", "x@example.com"]).output().unwrap();
+    let refused = Command::new(BIN)
+        .args(["add-user", "--db"])
+        .arg(&db)
+        .args(["--email", "x@example.com"])
+        .output()
+        .unwrap();
     assert!(!refused.status.success());
 
     let mut serve = Command::new(BIN)
@@ -59,8 +71,14 @@ async fn add_user_then_serve_then_sign_in() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = Vec::new();
     let base = loop {
-        let line = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| panic!("no listening line: {seen:?}"));
-        if let Some(url) = line.split("listening on ").nth(1).filter(|_| line.starts_with("keepwatch-server")) {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no listening line: {seen:?}"));
+        if let Some(url) = line
+            .split("listening on ")
+            .nth(1)
+            .filter(|_| line.starts_with("keepwatch-server"))
+        {
             break url.trim().to_owned();
         }
         seen.push(line);
@@ -68,11 +86,62 @@ async fn add_user_then_serve_then_sign_in() {
 
     let mut body = password_body();
     body["totp_code"] = serde_json::json!(keepwatch_server::totp_now(&secret, chrono::Utc::now()));
-    let resp = reqwest::Client::new().post(format!("{base}{}", paths::LOGIN)).json(&body).send().await.unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{base}{}", paths::LOGIN))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 
+    let pair: keepwatch_api::TokenPair = resp.json().await.unwrap();
+
+    // add-withdrawal works beside the running server.
+    let out = Command::new(BIN)
+        .args(["add-withdrawal", "--db"])
+        .arg(&db)
+        .args([
+            "--email",
+            EMAIL,
+            "--asset",
+            "BTC",
+            "--amount",
+            "0.5",
+            "--address",
+            "bc1qcli",
+        ])
+        .args(["--from-ip", "203.0.113.9"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Vec<keepwatch_api::Withdrawal> = reqwest::Client::new()
+        .get(format!("{base}{}", paths::WITHDRAWALS))
+        .bearer_auth(&pair.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (
+            list[0].address.as_str(),
+            list[0].ip.as_deref(),
+            list[0].address_in_book
+        ),
+        ("bc1qcli", Some("203.0.113.9"), false)
+    );
+
     // SIGTERM shuts it down cleanly.
-    let status = Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &serve.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let exit = loop {
@@ -84,7 +153,13 @@ async fn add_user_then_serve_then_sign_in() {
     };
     assert!(exit.success(), "{exit:?}");
     let logs: Vec<String> = rx.try_iter().collect();
-    assert!(!logs.iter().chain(&seen).any(|l| l.contains(PASSWORD) || l.contains(&secret)), "no secrets in logs");
+    assert!(
+        !logs
+            .iter()
+            .chain(&seen)
+            .any(|l| l.contains(PASSWORD) || l.contains(&secret)),
+        "no secrets in logs"
+    );
 }
 
 #[test]

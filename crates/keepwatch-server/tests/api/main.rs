@@ -3,6 +3,7 @@
 mod account;
 mod auth;
 mod binary;
+mod demo;
 mod events;
 mod input;
 mod network;

@@ -26,7 +26,10 @@ async fn untrusted_peers_cannot_spoof_their_address() {
         .unwrap();
     let list: keepwatch_api::SessionList = resp.json().await.unwrap();
     assert_eq!(list.sessions[0].ip, "127.0.0.1");
-    assert_eq!(list.sessions[0].location, keepwatch_api::Location::default());
+    assert_eq!(
+        list.sessions[0].location,
+        keepwatch_api::Location::default()
+    );
 }
 
 #[tokio::test]
@@ -47,7 +50,14 @@ async fn trusted_proxies_pass_the_right_most_untrusted_hop() {
     // The list request itself came without a header, from 127.0.0.1: the session's last
     // address moves there. Check the sign-in address in the history instead.
     assert_eq!(list.sessions[0].ip, "127.0.0.1");
-    let history: Vec<keepwatch_api::LoginAttempt> = t.get(paths::LOGIN_HISTORY, &pair.access_token).send().await.unwrap().json().await.unwrap();
+    let history: Vec<keepwatch_api::LoginAttempt> = t
+        .get(paths::LOGIN_HISTORY, &pair.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(history[0].ip, "198.51.100.20");
 
     let resp = t
@@ -88,7 +98,9 @@ fn config(dir: &std::path::Path, listen: &str, tls: Option<TlsFiles>) -> ServerC
 async fn serves_https_with_a_certificate() {
     let dir = tempfile::tempdir().unwrap();
     let (files, pem) = self_signed(dir.path());
-    let server = start(config(dir.path(), "127.0.0.1:0", Some(files))).await.unwrap();
+    let server = start(config(dir.path(), "127.0.0.1:0", Some(files)))
+        .await
+        .unwrap();
     let base = server.base_url();
     assert!(base.starts_with("https://localhost:"), "{base}");
     server.add_user(EMAIL, PASSWORD, false).await.unwrap();
@@ -98,15 +110,33 @@ async fn serves_https_with_a_certificate() {
         .https_only(true)
         .build()
         .unwrap();
-    let resp = client.post(format!("{base}{}", paths::LOGIN)).json(&password_body()).send().await.unwrap();
+    let resp = client
+        .post(format!("{base}{}", paths::LOGIN))
+        .json(&password_body())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let pair: keepwatch_api::TokenPair = resp.json().await.unwrap();
-    let resp = client.get(format!("{base}{}", paths::SESSIONS)).bearer_auth(&pair.access_token).send().await.unwrap();
+    let resp = client
+        .get(format!("{base}{}", paths::SESSIONS))
+        .bearer_auth(&pair.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 
     // A client that does not trust the certificate cannot connect, nor can plain HTTP talk.
-    assert!(reqwest::Client::new().get(format!("{base}{}", paths::OPENAPI)).send().await.is_err());
-    let plain = format!("http://127.0.0.1:{}{}", server.local_addr().port(), paths::OPENAPI);
+    assert!(reqwest::Client::new()
+        .get(format!("{base}{}", paths::OPENAPI))
+        .send()
+        .await
+        .is_err());
+    let plain = format!(
+        "http://127.0.0.1:{}{}",
+        server.local_addr().port(),
+        paths::OPENAPI
+    );
     let resp = reqwest::Client::new().get(plain).send().await;
     assert!(resp.map(|r| r.status() != StatusCode::OK).unwrap_or(true));
     server.shutdown().await;
@@ -122,9 +152,91 @@ async fn plain_http_is_refused_off_loopback_and_bad_tls_files_are_reported() {
     }
     // With a certificate the same address is fine (port 0: nothing is exposed for long).
     let (files, _) = self_signed(dir.path());
-    let server = start(config(dir.path(), "0.0.0.0:0", Some(files.clone()))).await.unwrap();
+    let server = start(config(dir.path(), "0.0.0.0:0", Some(files.clone())))
+        .await
+        .unwrap();
     server.shutdown().await;
     // Garbage certificate files are a clear error.
     std::fs::write(&files.cert, "not a pem").unwrap();
-    assert!(matches!(start(config(dir.path(), "127.0.0.1:0", Some(files))).await, Err(ServerError::Tls(_))));
+    assert!(matches!(
+        start(config(dir.path(), "127.0.0.1:0", Some(files))).await,
+        Err(ServerError::Tls(_))
+    ));
+}
+
+#[tokio::test]
+async fn data_and_event_ids_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(config(dir.path(), "127.0.0.1:0", None))
+        .await
+        .unwrap();
+    server.add_user(EMAIL, PASSWORD, false).await.unwrap();
+    let client = reqwest::Client::new();
+    let login = |base: String| {
+        let client = client.clone();
+        async move {
+            client
+                .post(format!("{base}{}", paths::LOGIN))
+                .json(&password_body())
+                .send()
+                .await
+                .unwrap()
+                .json::<keepwatch_api::TokenPair>()
+                .await
+                .unwrap()
+        }
+    };
+    let first = login(server.base_url()).await;
+    server.shutdown().await;
+
+    let server = start(config(dir.path(), "127.0.0.1:0", None))
+        .await
+        .unwrap();
+    let base = server.base_url();
+    let resp = client
+        .get(format!("{base}{}", paths::SESSIONS))
+        .bearer_auth(&first.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "tokens outlive a restart");
+    login(base.clone()).await;
+    let events: keepwatch_api::EventList = client
+        .get(format!("{base}{}", paths::EVENTS))
+        .bearer_auth(&first.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        events.events.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn connections_that_trickle_their_headers_are_dropped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut options = Options::default();
+    options.limits.header_read_timeout = std::time::Duration::from_millis(200);
+    let t = TestServer::start_with(options).await;
+    let mut conn = tokio::net::TcpStream::connect(t.server.local_addr())
+        .await
+        .unwrap();
+    conn.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        conn.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the server closed the connection");
+    // Complete requests are unaffected.
+    let resp = t.client.get(t.url(paths::OPENAPI)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
 }

@@ -12,23 +12,42 @@ async fn list_has_an_etag_and_answers_304_until_it_changes() {
     let t = TestServer::start().await;
     t.user(false).await;
     let pair = t.login().await;
-    let resp = t.get(paths::SESSIONS, &pair.access_token).send().await.unwrap();
+    let resp = t
+        .get(paths::SESSIONS, &pair.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
     assert!(etag.starts_with('"') && etag.ends_with('"'));
 
-    let resp = t.get(paths::SESSIONS, &pair.access_token).header("if-none-match", &etag).send().await.unwrap();
+    let resp = t
+        .get(paths::SESSIONS, &pair.access_token)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(resp.headers()["etag"], etag.as_str());
     assert!(resp.bytes().await.unwrap().is_empty());
 
     // A stale tag gets the full list.
-    let resp = t.get(paths::SESSIONS, &pair.access_token).header("if-none-match", "\"stale\"").send().await.unwrap();
+    let resp = t
+        .get(paths::SESSIONS, &pair.access_token)
+        .header("if-none-match", "\"stale\"")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 
     // A new session changes it.
     t.login().await;
-    let resp = t.get(paths::SESSIONS, &pair.access_token).header("if-none-match", &etag).send().await.unwrap();
+    let resp = t
+        .get(paths::SESSIONS, &pair.access_token)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_ne!(resp.headers()["etag"], etag.as_str());
 }
@@ -41,34 +60,92 @@ async fn revoke_one_refuses_the_current_and_unknown_ones() {
     let other = t.login().await;
 
     let path = paths::with_id(paths::SESSION, &me.session_id);
-    expect_error(t.delete(&path, &me.access_token).send().await.unwrap(), StatusCode::CONFLICT, ErrorCode::CurrentSession).await;
+    expect_error(
+        t.delete(&path, &me.access_token).send().await.unwrap(),
+        StatusCode::CONFLICT,
+        ErrorCode::CurrentSession,
+    )
+    .await;
     let unknown = paths::with_id(paths::SESSION, "ses_nope");
-    expect_error(t.delete(&unknown, &me.access_token).send().await.unwrap(), StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    expect_error(
+        t.delete(&unknown, &me.access_token).send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
 
     // Another account's session is not found either.
-    t.server.add_user("bob@example.com", "bobs password here", false).await.unwrap();
+    t.server
+        .add_user("bob@example.com", "bobs password here", false)
+        .await
+        .unwrap();
     let bob: TokenPair = t
-        .login_raw(&json!({"email": "bob@example.com", "password": "bobs password here", "client": "web"}), None, None)
+        .login_raw(
+            &json!({"email": "bob@example.com", "password": "bobs password here", "client": "web"}),
+            None,
+            None,
+        )
         .await
         .json()
         .await
         .unwrap();
     let bobs = paths::with_id(paths::SESSION, &bob.session_id);
-    expect_error(t.delete(&bobs, &me.access_token).send().await.unwrap(), StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
-    assert_eq!(t.get(paths::SESSIONS, &bob.access_token).send().await.unwrap().status(), StatusCode::OK);
+    expect_error(
+        t.delete(&bobs, &me.access_token).send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
+    assert_eq!(
+        t.get(paths::SESSIONS, &bob.access_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
     let path = paths::with_id(paths::SESSION, &other.session_id);
-    assert_eq!(t.delete(&path, &me.access_token).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    expect_error(t.get(paths::SESSIONS, &other.access_token).send().await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
-    expect_error(t.delete(&path, &me.access_token).send().await.unwrap(), StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    assert_eq!(
+        t.delete(&path, &me.access_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_error(
+        t.get(paths::SESSIONS, &other.access_token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
+    expect_error(
+        t.delete(&path, &me.access_token).send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
     let list = t.sessions(&me.access_token).await;
-    assert_eq!(list.sessions.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), [me.session_id.as_str()]);
+    assert_eq!(
+        list.sessions
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        [me.session_id.as_str()]
+    );
 
     let events = t.events(&me.access_token, 0).await;
     let last = events.last().unwrap();
     assert_eq!(last.kind, EventKind::SessionRevoked);
     assert_eq!(last.session.as_ref().unwrap().id, other.session_id);
-    assert_eq!(last.actor_session_id.as_deref(), Some(me.session_id.as_str()));
+    assert_eq!(
+        last.actor_session_id.as_deref(),
+        Some(me.session_id.as_str())
+    );
 }
 
 #[tokio::test]
@@ -78,15 +155,37 @@ async fn revoke_others_keeps_only_the_caller() {
     let me = t.login().await;
     let a = t.login().await;
     let b = t.login().await;
-    let resp = t.post(paths::REVOKE_OTHERS, &me.access_token).send().await.unwrap();
+    let resp = t
+        .post(paths::REVOKE_OTHERS, &me.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(resp.json::<serde_json::Value>().await.unwrap(), json!({"revoked": 2}));
+    assert_eq!(
+        resp.json::<serde_json::Value>().await.unwrap(),
+        json!({"revoked": 2})
+    );
     for gone in [&a, &b] {
-        expect_error(t.get(paths::SESSIONS, &gone.access_token).send().await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
+        expect_error(
+            t.get(paths::SESSIONS, &gone.access_token)
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidToken,
+        )
+        .await;
     }
     assert_eq!(t.sessions(&me.access_token).await.sessions.len(), 1);
-    let resp = t.post(paths::REVOKE_OTHERS, &me.access_token).send().await.unwrap();
-    assert_eq!(resp.json::<serde_json::Value>().await.unwrap(), json!({"revoked": 0}));
+    let resp = t
+        .post(paths::REVOKE_OTHERS, &me.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.json::<serde_json::Value>().await.unwrap(),
+        json!({"revoked": 0})
+    );
 }
 
 struct Browser {
@@ -96,6 +195,7 @@ struct Browser {
     browser: &'static str,
     os: &'static str,
     device_type: DeviceType,
+    label: &'static str,
 }
 
 const BROWSERS: &[Browser] = &[
@@ -106,6 +206,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Chrome",
         os: "macOS",
         device_type: DeviceType::Desktop,
+        label: "Chrome 124 on macOS Sonoma",
     },
     Browser {
         ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
@@ -114,6 +215,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Firefox",
         os: "Windows",
         device_type: DeviceType::Desktop,
+        label: "Firefox 125 on Windows",
     },
     Browser {
         ua: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15",
@@ -122,6 +224,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Safari",
         os: "macOS",
         device_type: DeviceType::Desktop,
+        label: "Safari 17 on macOS",
     },
     Browser {
         ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80",
@@ -130,6 +233,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Edge",
         os: "Windows",
         device_type: DeviceType::Desktop,
+        label: "Edge 124 on Windows 11",
     },
     Browser {
         ua: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
@@ -138,6 +242,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Safari",
         os: "iOS",
         device_type: DeviceType::Mobile,
+        label: "Safari 17 on iPhone (iOS 17.4)",
     },
     Browser {
         ua: "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
@@ -146,6 +251,7 @@ const BROWSERS: &[Browser] = &[
         browser: "Chrome",
         os: "Android",
         device_type: DeviceType::Mobile,
+        label: "Chrome 124 on Android 14",
     },
 ];
 
@@ -155,7 +261,11 @@ async fn devices_are_labelled_from_user_agent_and_client_hints() {
     t.user(false).await;
     let mut ids = Vec::new();
     for b in BROWSERS {
-        let mut req = t.client.post(t.url(paths::LOGIN)).json(&password_body()).header("user-agent", b.ua);
+        let mut req = t
+            .client
+            .post(t.url(paths::LOGIN))
+            .json(&password_body())
+            .header("user-agent", b.ua);
         if let Some(p) = b.platform {
             req = req.header(paths::HEADER_CH_PLATFORM, p);
         }
@@ -167,19 +277,38 @@ async fn devices_are_labelled_from_user_agent_and_client_hints() {
     }
     let list = t.sessions(&ids[0].access_token).await;
     for (b, pair) in BROWSERS.iter().zip(&ids) {
-        let s = list.sessions.iter().find(|s| s.id == pair.session_id).unwrap();
+        let s = list
+            .sessions
+            .iter()
+            .find(|s| s.id == pair.session_id)
+            .unwrap();
         let d = &s.device;
-        assert!(d.browser.as_deref().unwrap_or("").contains(b.browser), "{:?} for {}", d, b.ua);
+        assert!(
+            d.browser.as_deref().unwrap_or("").contains(b.browser),
+            "{:?} for {}",
+            d,
+            b.ua
+        );
         assert_eq!(d.os.as_deref(), Some(b.os), "{d:?}");
         assert_eq!(d.device_type, b.device_type, "{d:?}");
-        assert!(d.label.contains(b.browser) && d.label.contains(b.os), "label {:?}", d.label);
+        assert_eq!(d.label, b.label);
         assert_eq!(d.user_agent.as_deref(), Some(b.ua));
     }
     // No User-Agent at all still yields a label.
-    let resp = t.client.post(t.url(paths::LOGIN)).json(&password_body()).send().await.unwrap();
+    let resp = t
+        .client
+        .post(t.url(paths::LOGIN))
+        .json(&password_body())
+        .send()
+        .await
+        .unwrap();
     let pair: TokenPair = resp.json().await.unwrap();
     let list = t.sessions(&ids[0].access_token).await;
-    let bare = list.sessions.iter().find(|s| s.id == pair.session_id).unwrap();
+    let bare = list
+        .sessions
+        .iter()
+        .find(|s| s.id == pair.session_id)
+        .unwrap();
     assert!(!bare.device.label.is_empty());
 }
 
@@ -187,15 +316,31 @@ async fn devices_are_labelled_from_user_agent_and_client_hints() {
 async fn sessions_carry_location_and_network_and_follow_the_last_address() {
     let t = TestServer::start().await;
     t.user(false).await;
-    let berlin = t.login_from(Some(BERLIN_V4.to_string().parse().unwrap()), CHROME_MAC).await;
+    let berlin = t
+        .login_from(Some(BERLIN_V4.to_string().parse().unwrap()), CHROME_MAC)
+        .await;
     let private = t.login_from(Some(ip("10.1.2.3")), CHROME_MAC).await;
-    let list = t.sessions(&berlin.access_token).await;
-    let s = list.sessions.iter().find(|s| s.id == berlin.session_id).unwrap();
+    // Every request moves its own session's address, so look from a third session.
+    let observer = t.login().await;
+    let list = t.sessions(&observer.access_token).await;
+    let s = list
+        .sessions
+        .iter()
+        .find(|s| s.id == berlin.session_id)
+        .unwrap();
     assert_eq!(s.ip, BERLIN_V4.to_string());
     assert_eq!(s.location.country_code.as_deref(), Some("DE"));
     assert_eq!(s.location.city.as_deref(), Some("Berlin"));
-    assert!(s.network.asn.is_some() && s.network.isp.is_some(), "{:?}", s.network);
-    let p = list.sessions.iter().find(|s| s.id == private.session_id).unwrap();
+    assert!(
+        s.network.asn.is_some() && s.network.isp.is_some(),
+        "{:?}",
+        s.network
+    );
+    let p = list
+        .sessions
+        .iter()
+        .find(|s| s.id == private.session_id)
+        .unwrap();
     assert_eq!(p.ip, "10.1.2.3");
     assert_eq!(p.location, keepwatch_api::Location::default());
 
@@ -208,7 +353,11 @@ async fn sessions_carry_location_and_network_and_follow_the_last_address() {
         .await
         .unwrap();
     let list: keepwatch_api::SessionList = resp.json().await.unwrap();
-    let s = list.sessions.iter().find(|s| s.id == berlin.session_id).unwrap();
+    let s = list
+        .sessions
+        .iter()
+        .find(|s| s.id == berlin.session_id)
+        .unwrap();
     assert_eq!(s.ip, SAO_PAULO_V4.to_string());
     assert_eq!(s.location.country_code.as_deref(), Some("BR"));
     assert_eq!(s.last_active_at, t.now());
@@ -233,45 +382,126 @@ async fn idle_sessions_expire_by_client_kind_and_session_length() {
     let desktop_short = login("desktop", false).await;
     let mobile = login("mobile_pwa", false).await;
     let list = t.sessions(&web.access_token).await;
-    let expires = |id: &str| list.sessions.iter().find(|s| s.id == id).unwrap().expires_at;
-    assert_eq!(expires(&web.session_id), t.now() + chrono::Duration::days(30));
-    assert_eq!(expires(&short.session_id), t.now() + chrono::Duration::hours(12));
-    assert_eq!(expires(&desktop_short.session_id), t.now() + chrono::Duration::days(30));
-    assert_eq!(expires(&mobile.session_id), t.now() + chrono::Duration::days(90));
-    assert_eq!(list.sessions.iter().find(|s| s.id == mobile.session_id).unwrap().client, ClientKind::MobilePwa);
+    let expires = |id: &str| {
+        list.sessions
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap()
+            .expires_at
+    };
+    assert_eq!(
+        expires(&web.session_id),
+        t.now() + chrono::Duration::days(30)
+    );
+    assert_eq!(
+        expires(&short.session_id),
+        t.now() + chrono::Duration::hours(12)
+    );
+    assert_eq!(
+        expires(&desktop_short.session_id),
+        t.now() + chrono::Duration::days(30)
+    );
+    assert_eq!(
+        expires(&mobile.session_id),
+        t.now() + chrono::Duration::days(90)
+    );
+    assert_eq!(
+        list.sessions
+            .iter()
+            .find(|s| s.id == mobile.session_id)
+            .unwrap()
+            .client,
+        ClientKind::MobilePwa
+    );
 
     // 12 hours later the un-remembered web session is gone even though it was busy.
     let refresh = |pair: &TokenPair| {
-        t.client.post(t.url(paths::REFRESH)).json(&json!({"refresh_token": pair.refresh_token})).send()
+        t.client
+            .post(t.url(paths::REFRESH))
+            .json(&json!({"refresh_token": pair.refresh_token}))
+            .send()
     };
     t.advance(chrono::Duration::hours(6));
-    let short = refresh(&short).await.unwrap().json::<TokenPair>().await.unwrap();
+    let short = refresh(&short)
+        .await
+        .unwrap()
+        .json::<TokenPair>()
+        .await
+        .unwrap();
     t.advance(chrono::Duration::hours(6));
-    expect_error(refresh(&short).await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
+    expect_error(
+        refresh(&short).await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
 
     // Keep the remembered web session alive; let the desktop one idle out at 30 days.
-    let mut web = refresh(&web).await.unwrap().json::<TokenPair>().await.unwrap();
+    let mut web = refresh(&web)
+        .await
+        .unwrap()
+        .json::<TokenPair>()
+        .await
+        .unwrap();
     t.advance(chrono::Duration::days(29) - chrono::Duration::hours(12));
-    web = refresh(&web).await.unwrap().json::<TokenPair>().await.unwrap();
+    web = refresh(&web)
+        .await
+        .unwrap()
+        .json::<TokenPair>()
+        .await
+        .unwrap();
     t.advance(chrono::Duration::days(1) + chrono::Duration::hours(1));
-    expect_error(refresh(&desktop_short).await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
-    web = refresh(&web).await.unwrap().json::<TokenPair>().await.unwrap();
+    expect_error(
+        refresh(&desktop_short).await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
+    web = refresh(&web)
+        .await
+        .unwrap()
+        .json::<TokenPair>()
+        .await
+        .unwrap();
     t.advance(chrono::Duration::days(29) - chrono::Duration::hours(1));
-    web = refresh(&web).await.unwrap().json::<TokenPair>().await.unwrap();
+    web = refresh(&web)
+        .await
+        .unwrap()
+        .json::<TokenPair>()
+        .await
+        .unwrap();
     t.advance(chrono::Duration::days(29));
-    web = refresh(&web).await.unwrap().json::<TokenPair>().await.unwrap();
+    web = refresh(&web)
+        .await
+        .unwrap()
+        .json::<TokenPair>()
+        .await
+        .unwrap();
     // Mobile lives 90 days; the sweep finds it without any request.
     t.advance(chrono::Duration::days(2) - chrono::Duration::seconds(1));
     assert_eq!(t.server.sweep_expired().await.unwrap(), 0);
     t.advance(chrono::Duration::seconds(1));
     assert_eq!(t.server.sweep_expired().await.unwrap(), 1);
+    web = refresh(&web)
+        .await
+        .unwrap()
+        .json::<TokenPair>()
+        .await
+        .unwrap();
     let events = t.events(&web.access_token, 0).await;
     let expired: Vec<&str> = events
         .iter()
         .filter(|e| e.kind == EventKind::SessionExpired)
         .map(|e| e.session.as_ref().unwrap().id.as_str())
         .collect();
-    assert_eq!(expired, [short.session_id.as_str(), desktop_short.session_id.as_str(), mobile.session_id.as_str()]);
+    assert_eq!(
+        expired,
+        [
+            short.session_id.as_str(),
+            desktop_short.session_id.as_str(),
+            mobile.session_id.as_str()
+        ]
+    );
 
     // A shorter setting applies at once to existing sessions.
     let resp = t
@@ -282,8 +512,19 @@ async fn idle_sessions_expire_by_client_kind_and_session_length() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let list = t.sessions(&web.access_token).await;
-    assert_eq!(list.sessions[0].expires_at, t.now() + chrono::Duration::days(1));
+    assert_eq!(
+        list.sessions[0].expires_at,
+        t.now() + chrono::Duration::days(1)
+    );
     t.advance(chrono::Duration::days(1));
     assert_eq!(t.server.sweep_expired().await.unwrap(), 1);
-    expect_error(t.get(paths::SESSIONS, &web.access_token).send().await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
+    expect_error(
+        t.get(paths::SESSIONS, &web.access_token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidToken,
+    )
+    .await;
 }

@@ -51,7 +51,9 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let files = keepwatch_geo::fixture::write_standard(dir.path()).unwrap();
         let geo = GeoDb::open(&files.city, &files.asn).unwrap();
-        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()));
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+        ));
         let server = start(ServerConfig {
             db_path: dir.path().join("server.sqlite"),
             listen: "127.0.0.1:0".parse().unwrap(),
@@ -91,7 +93,10 @@ impl TestServer {
 
     /// Creates the standard test user; returns its TOTP secret and backup codes when asked.
     pub async fn user(&self, with_totp: bool) -> keepwatch_server::NewUser {
-        self.server.add_user(EMAIL, PASSWORD, with_totp).await.unwrap()
+        self.server
+            .add_user(EMAIL, PASSWORD, with_totp)
+            .await
+            .unwrap()
     }
 
     /// POST /v1/auth/login from `ip` (via X-Forwarded-For) with `ua`.
@@ -146,7 +151,10 @@ impl TestServer {
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
-        resp.json::<keepwatch_api::EventList>().await.unwrap().events
+        resp.json::<keepwatch_api::EventList>()
+            .await
+            .unwrap()
+            .events
     }
 }
 
@@ -155,12 +163,17 @@ pub fn password_body() -> Value {
 }
 
 /// Asserts the status and an ApiError body with `code`; returns the response headers.
-pub async fn expect_error(resp: Response, status: StatusCode, code: ErrorCode) -> reqwest::header::HeaderMap {
+pub async fn expect_error(
+    resp: Response,
+    status: StatusCode,
+    code: ErrorCode,
+) -> reqwest::header::HeaderMap {
     let headers = resp.headers().clone();
     let got = resp.status();
     let text = resp.text().await.unwrap();
     assert_eq!(got, status, "body: {text}");
-    let body: ApiError = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an ApiError ({e}): {text}"));
+    let body: ApiError =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an ApiError ({e}): {text}"));
     assert_eq!(body.error, code, "body: {text}");
     assert!(!body.message.is_empty());
     headers
@@ -205,12 +218,14 @@ impl SseReader {
                 let block: String = self.buf.drain(..pos + 2).collect();
                 let mut msg = SseMessage::default();
                 let mut has_field = false;
-                for line in block.lines() {
+                for line in block.lines().filter(|l| !l.is_empty()) {
                     if line.starts_with(':') {
                         self.comments += 1;
                         continue;
                     }
-                    let (field, value) = line.split_once(':').map_or((line, ""), |(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)));
+                    let (field, value) = line
+                        .split_once(':')
+                        .map_or((line, ""), |(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)));
                     has_field = true;
                     match field {
                         "id" => msg.id = Some(value.to_owned()),
