@@ -440,3 +440,82 @@ async fn travel_mode_softens_a_vpn_detour_and_alerts_can_be_acknowledged() {
     assert!(out.contains("off"));
     world.forget_keyring();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_factor_sign_in_and_lockout_are_clear() {
+    require_secret_service!();
+    let world = World::start().await;
+    let server = world.server.as_ref().unwrap();
+    let user = server
+        .add_user("tom@example.com", PASSWORD, true)
+        .await
+        .unwrap();
+    let login = |extra: Vec<String>| {
+        let mut args: Vec<String> = [
+            "login",
+            "--server",
+            &world.base,
+            "--email",
+            "tom@example.com",
+            "--password-stdin",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra);
+        args
+    };
+    // Without a code and without a terminal to ask for one: a clear refusal.
+    let args = login(vec![]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = fails_cleanly(&world.run(&args, &format!("{PASSWORD}\n")).await);
+    assert!(
+        err.contains("Two-factor code") && err.contains("flag"),
+        "{err}"
+    );
+    let code = keepwatch_server::totp_now(user.totp_secret.as_deref().unwrap(), server.now());
+    let args = login(vec!["--totp".into(), code]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(&world.run(&args, &format!("{PASSWORD}\n")).await);
+    let tom = format!(
+        "tom@example.com@{}",
+        world.base.trim_start_matches("http://")
+    );
+    let _ = keyring::Entry::new("keepwatch", &tom)
+        .unwrap()
+        .delete_credential();
+
+    // Five wrong passwords lock the account; the sixth attempt says for how long.
+    for _ in 0..5 {
+        let out = world
+            .run(
+                &[
+                    "login",
+                    "--server",
+                    &world.base,
+                    "--email",
+                    EMAIL,
+                    "--password-stdin",
+                ],
+                "not the password\n",
+            )
+            .await;
+        fails_cleanly(&out);
+    }
+    let err = fails_cleanly(
+        &world
+            .run(
+                &[
+                    "login",
+                    "--server",
+                    &world.base,
+                    "--email",
+                    EMAIL,
+                    "--password-stdin",
+                ],
+                &format!("{PASSWORD}\n"),
+            )
+            .await,
+    );
+    assert!(err.contains("locked") && err.contains("30 min"), "{err}");
+}
