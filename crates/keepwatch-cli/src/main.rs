@@ -201,6 +201,9 @@ struct LoginArgs {
     /// Trust the sessions that exist now: they and their devices and countries do not alert.
     #[arg(long)]
     trust_existing: bool,
+    /// PEM file of the CA that signed a self-hosted server's certificate.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -677,6 +680,13 @@ async fn login(kw: &Keepwatch, args: LoginArgs) -> Result<()> {
         totp_code: args.totp,
         backup_code: args.backup_code,
         trust_existing: args.trust_existing,
+        ca_cert: args
+            .ca_cert
+            .map(|p| {
+                std::fs::canonicalize(&p)
+                    .with_context(|| format!("cannot read the CA certificate {}", p.display()))
+            })
+            .transpose()?,
     };
     let view = match kw.login(params.clone()).await {
         Err(CoreError::TotpRequired)

@@ -1,6 +1,6 @@
 //! The facade: accounts on this machine, signing in and out, and opening one account.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::Utc;
@@ -30,6 +30,8 @@ pub struct LoginParams {
     pub backup_code: Option<String>,
     /// Trust the sessions that exist now (they become part of the baseline).
     pub trust_existing: bool,
+    /// A PEM file of the CA that signed the server's certificate (self-hosted servers).
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for LoginParams {
@@ -86,11 +88,18 @@ impl Keepwatch {
         })
     }
 
-    fn client_options(&self, account_id: &str) -> ClientOptions {
-        ClientOptions {
+    fn client_options(&self, account_id: &str, ca_cert: Option<&Path>) -> Result<ClientOptions> {
+        let mut options = ClientOptions {
             refresh_lock_file: Some(self.dirs.refresh_lock_file(account_id)),
             ..self.options.clone()
+        };
+        if let Some(path) = ca_cert {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::io(format!("reading the CA certificate {}", path.display()), e)
+            })?;
+            options.extra_root_certificates.push(pem);
         }
+        Ok(options)
     }
 
     fn config(&self) -> std::sync::MutexGuard<'_, Config> {
@@ -137,7 +146,7 @@ impl Keepwatch {
             &config.server,
             config.id.clone(),
             self.secrets.clone(),
-            self.client_options(&config.id),
+            self.client_options(&config.id, config.ca_cert.as_deref())?,
         )?;
         let history = History::open(&self.dirs.history_file(&config.id))?;
         if let (Some(etag), Some(body)) = (
@@ -167,7 +176,7 @@ impl Keepwatch {
             &server,
             id.clone(),
             self.secrets.clone(),
-            self.client_options(&id),
+            self.client_options(&id, params.ca_cert.as_deref())?,
         )?;
         let request = LoginRequest {
             email: params.email.trim().to_owned(),
@@ -186,6 +195,7 @@ impl Keepwatch {
             email: params.email.trim().to_owned(),
             added_at: Utc::now(),
             session_id: Some(pair.session_id.clone()),
+            ca_cert: params.ca_cert.clone(),
         };
         let prefs = {
             let mut c = self.config();
@@ -193,6 +203,7 @@ impl Keepwatch {
                 Some(existing) => {
                     existing.session_id = account.session_id.clone();
                     existing.server = account.server.clone();
+                    existing.ca_cert = account.ca_cert.clone();
                 }
                 None => c.accounts.push(account.clone()),
             }

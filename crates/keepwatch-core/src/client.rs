@@ -41,6 +41,9 @@ pub struct ClientOptions {
     /// watcher and a CLI command) never present the same refresh token: the server would take
     /// that for token theft and end the session.
     pub refresh_lock_file: Option<std::path::PathBuf>,
+    /// PEM certificates trusted as roots besides the platform's web roots (a self-hosted
+    /// server with its own CA).
+    pub extra_root_certificates: Vec<Vec<u8>>,
 }
 
 impl Default for ClientOptions {
@@ -53,6 +56,7 @@ impl Default for ClientOptions {
             max_retries: 3,
             default_retry_wait: Duration::from_secs(1),
             refresh_lock_file: None,
+            extra_root_certificates: Vec::new(),
         }
     }
 }
@@ -215,11 +219,22 @@ impl AccountClient {
     ) -> Result<Self> {
         let base = validate_server_url(server)?;
         let user_agent = USER_AGENT;
+        let roots = options
+            .extra_root_certificates
+            .iter()
+            .map(|pem| {
+                reqwest::Certificate::from_pem(pem)
+                    .map_err(|e| Error::Invalid(format!("not a PEM certificate: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let build = |overall: Option<Duration>| {
             let mut b = reqwest::Client::builder()
                 .user_agent(user_agent)
                 .connect_timeout(options.connect_timeout)
                 .redirect(reqwest::redirect::Policy::none());
+            for root in &roots {
+                b = b.add_root_certificate(root.clone());
+            }
             if let Some(t) = overall {
                 b = b.timeout(t);
             }

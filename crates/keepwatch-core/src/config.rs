@@ -103,6 +103,9 @@ pub struct AccountConfig {
     /// The session Keepwatch itself holds on the server.
     #[serde(default)]
     pub session_id: Option<String>,
+    /// A PEM file of the CA that signed the server's certificate, for self-hosted servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// What the user chose.
@@ -208,6 +211,7 @@ mod tests {
             email: email.into(),
             added_at: chrono::Utc::now(),
             session_id: None,
+            ca_cert: None,
         }
     }
 

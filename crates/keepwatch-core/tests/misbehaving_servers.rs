@@ -333,6 +333,7 @@ async fn a_stream_dropped_mid_event_resumes_from_the_last_event_id() {
         totp_code: None,
         backup_code: None,
         trust_existing: false,
+        ca_cert: None,
     })
     .await
     .unwrap();
@@ -414,6 +415,7 @@ async fn signed_in_keepwatch(server: &RawServer, dir: &std::path::Path) -> keepw
         totp_code: None,
         backup_code: None,
         trust_existing: true,
+        ca_cert: None,
     })
     .await
     .unwrap();

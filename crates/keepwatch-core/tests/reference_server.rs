@@ -436,3 +436,66 @@ async fn instances_refreshing_at_once_never_present_the_same_refresh_token() {
     account.server_sessions().await.unwrap();
     forget_keyring(account.id());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
+    require_secret_service!();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let tls = keepwatch_server::TlsFiles {
+        cert: dir.path().join("cert.pem"),
+        key: dir.path().join("key.pem"),
+    };
+    std::fs::write(&tls.cert, cert.cert.pem()).unwrap();
+    std::fs::write(&tls.key, cert.key_pair.serialize_pem()).unwrap();
+    let server = keepwatch_server::start(keepwatch_server::ServerConfig {
+        db_path: dir.path().join("server.sqlite"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: Some(tls.clone()),
+        trusted_proxies: vec![],
+        geo: std::sync::Arc::new(keepwatch_geo::GeoDb::empty()),
+        clock: std::sync::Arc::new(keepwatch_server::SystemClock),
+        limits: keepwatch_server::Limits::for_tests(),
+    })
+    .await
+    .unwrap();
+    server.add_user(EMAIL, PASSWORD, false).await.unwrap();
+    let url = format!("https://localhost:{}", server.local_addr().port());
+    let kw = keepwatch_core::Keepwatch::with_parts(
+        keepwatch_core::DataDirs::single(dir.path().join("kw")),
+        keepwatch_core::secrets::Secrets::keyring(),
+        Default::default(),
+    )
+    .unwrap();
+    let mut params = keepwatch_core::LoginParams {
+        server: url,
+        email: EMAIL.into(),
+        password: PASSWORD.into(),
+        totp_code: None,
+        backup_code: None,
+        trust_existing: true,
+        ca_cert: None,
+    };
+    // An unknown CA is a clear network error, not a panic and not a silent downgrade.
+    let err = kw.login(params.clone()).await.unwrap_err();
+    assert!(matches!(err, Error::Network(_)), "{err:?}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    params.ca_cert = Some(tls.cert.clone());
+    kw.login(params).await.unwrap();
+    let account = kw.account(None).unwrap();
+    assert_eq!(account.sessions().await.unwrap().sessions.len(), 1);
+    // A restart reads the CA from the configuration.
+    let kw = keepwatch_core::Keepwatch::with_parts(
+        keepwatch_core::DataDirs::single(dir.path().join("kw")),
+        keepwatch_core::secrets::Secrets::keyring(),
+        Default::default(),
+    )
+    .unwrap();
+    let account = kw.account(None).unwrap();
+    assert!(account.sessions().await.unwrap().freshness.online);
+    forget_keyring(account.id());
+    server.shutdown().await;
+}

@@ -99,6 +99,7 @@ impl World {
             totp_code: None,
             backup_code: None,
             trust_existing,
+            ca_cert: None,
         }
     }
 
