@@ -118,9 +118,11 @@ impl Account {
     /// cursor, ended sessions; new sessions and events go through the detector.
     pub async fn sync(&self) -> Result<SyncReport> {
         let _guard = self.inner.sync_lock.lock().await;
+        // Taken before asking, so that a session an event adds after the list was made is
+        // never mistaken for one that left it.
+        let now = Utc::now();
         let list = self.inner.client.sessions().await?;
         let mut report = SyncReport::default();
-        let now = Utc::now();
         let own = self.own_session_id().map(str::to_owned);
         let etag = self.inner.client.sessions_etag();
         let list_for_db = list.clone();
@@ -176,7 +178,7 @@ impl Account {
         let prefs = self.inner.prefs.clone();
         let (ended, alerts) = self
             .db(move |h| {
-                let ended = h.end_missing_sessions(&active, now)?;
+                let ended = h.end_missing_sessions(&active, now, Utc::now())?;
                 let mut alerts = Vec::new();
                 for s in &new_sessions {
                     if let Some(a) = raise_session_alert(h, &prefs, s, now)? {

@@ -415,16 +415,20 @@ impl History {
         Ok(())
     }
 
-    /// Marks every active session not in `active_ids` as ended (`vanished`). Returns their ids.
+    /// Marks every active session not in `active_ids` (a list made at `listed_at`) as ended
+    /// (`vanished`) at `at`. Sessions recorded after `listed_at` (from events) are left alone.
+    /// Returns the ids ended.
     pub fn end_missing_sessions(
         &self,
         active_ids: &[String],
+        listed_at: Timestamp,
         at: Timestamp,
     ) -> Result<Vec<String>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id FROM sessions WHERE ended_at IS NULL")?;
+        let mut stmt =
+            conn.prepare("SELECT id FROM sessions WHERE ended_at IS NULL AND last_seen <= ?1")?;
         let open: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
+            .query_map([ts(&listed_at)], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let gone: Vec<String> = open
             .into_iter()
@@ -910,7 +914,16 @@ mod tests {
         h.end_session("a", EndReason::SignedOutElsewhere, now, None)
             .unwrap();
         h.end_session("a", EndReason::Expired, now, None).unwrap();
-        let gone = h.end_missing_sessions(&["c".into()], now).unwrap();
+        // "d" came from an event after the list was made: not missing, just newer.
+        let later = now + chrono::TimeDelta::seconds(1);
+        h.upsert_session(
+            &session("d", "Berlin", "Germany", "DE", "Firefox"),
+            "k",
+            false,
+            later,
+        )
+        .unwrap();
+        let gone = h.end_missing_sessions(&["c".into()], now, later).unwrap();
         assert_eq!(gone, vec!["b".to_owned()]);
         let a = h.session("a").unwrap().unwrap();
         assert_eq!(a.end_reason, Some(EndReason::SignedOutElsewhere));
@@ -918,7 +931,7 @@ mod tests {
             h.session("b").unwrap().unwrap().end_reason,
             Some(EndReason::Vanished)
         );
-        assert_eq!(h.active_sessions().unwrap().len(), 1);
+        assert_eq!(h.active_sessions().unwrap().len(), 2);
     }
 
     #[test]

@@ -147,7 +147,7 @@ impl SyncEngine {
                         at: Utc::now(),
                         mode: SyncMode::Polling,
                     });
-                    self.raise(report.new_alerts, &updates, &action_tx);
+                    self.raise(report.new_alerts, &updates, &action_tx).await;
                     let _ = updates.send(SyncUpdate::Changed);
                     match self
                         .follow_stream(
@@ -234,7 +234,7 @@ impl SyncEngine {
                         backoff.reset();
                         let (fresh, alerts) = self.account.record_event(*event).await?;
                         self.account.db(|h| h.mark_synced(Utc::now())).await?;
-                        self.raise(alerts, updates, action_tx);
+                        self.raise(alerts, updates, action_tx).await;
                         if fresh {
                             let _ = updates.send(SyncUpdate::Changed);
                         }
@@ -253,27 +253,32 @@ impl SyncEngine {
         }
     }
 
-    fn raise(
+    async fn raise(
         &self,
         alerts: Vec<AlertRecord>,
         updates: &mpsc::UnboundedSender<SyncUpdate>,
         action_tx: &mpsc::UnboundedSender<ActionRequest>,
     ) {
         for alert in alerts {
-            let session = alert.alert.session_id.as_deref().and_then(|id| {
-                self.account
-                    .inner
-                    .history
-                    .session(id)
+            let session = match alert.alert.session_id.clone() {
+                Some(id) => self
+                    .account
+                    .db(move |h| h.session(&id))
+                    .await
                     .ok()
                     .flatten()
-                    .map(|r| r.snapshot)
-            });
+                    .map(|r| r.snapshot),
+                None => None,
+            };
             let notice = AlertNotice::for_alert(&alert, session.as_ref());
             if let Some(n) = &self.notifier {
-                if let Err(e) = n.notify(notice.clone(), action_tx.clone()) {
-                    tracing::warn!(error = %e, "could not show a notification");
-                }
+                // Showing a notification is a blocking D-Bus call: keep it off the runtime.
+                let (n, notice, tx) = (Arc::clone(n), notice.clone(), action_tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = n.notify(notice, tx) {
+                        tracing::warn!(error = %e, "could not show a notification");
+                    }
+                });
             }
             let _ = updates.send(SyncUpdate::Alert {
                 alert: Box::new(alert),

@@ -21,7 +21,7 @@ fn fast_options() -> ClientOptions {
         max_body_bytes: 64 * 1024,
         max_retries: 2,
         default_retry_wait: Duration::from_millis(50),
-        refresh_lock_file: None,
+        ..Default::default()
     }
 }
 
