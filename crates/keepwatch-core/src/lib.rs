@@ -9,6 +9,8 @@
 //! return the serde types of [`views`], which the `keepwatch` CLI prints and the desktop app
 //! shows.
 
+#![warn(missing_docs)]
+
 pub mod account;
 pub mod app;
 pub mod client;
