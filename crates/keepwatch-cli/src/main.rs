@@ -306,7 +306,8 @@ fn main() -> ExitCode {
     let filter = match cli.verbose {
         0 => "warn",
         1 => "info,keepwatch_core=info",
-        _ => "debug",
+        // Our crates only: dependencies' debug output is noise and could echo request details.
+        _ => "warn,keepwatch=debug,keepwatch_core=debug",
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use crate::error::{Error, Result};
 use crate::history::AlertRecord;
 use keepwatch_api::Session;
-use keepwatch_detector::Severity;
+use keepwatch_detector::{AlertKind, Severity};
 
 /// Action id of the "Sign out session" button.
 pub const ACTION_SIGN_OUT: &str = "sign_out";
@@ -46,9 +46,18 @@ impl AlertNotice {
             Severity::Warning => "Warning",
             Severity::Info => "Notice",
         };
+        let sign_in = matches!(
+            alert.kind,
+            AlertKind::PossibleTakeover
+                | AlertKind::NewCountry
+                | AlertKind::ImpossibleTravel
+                | AlertKind::NewDevice
+        );
+        // A sign-in is told by its device and place; anything else (a withdrawal, a password
+        // change) by the detector's summary, which names device and place too.
         let body = match session {
-            Some(s) => describe_session(s),
-            None => alert.summary.clone(),
+            Some(s) if sign_in => describe_session(s),
+            _ => alert.summary.clone(),
         };
         Self {
             alert_key: alert.key.clone(),

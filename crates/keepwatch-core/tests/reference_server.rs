@@ -247,6 +247,28 @@ async fn a_foreign_sign_in_raises_one_takeover_alert_even_across_restarts() {
     );
     assert_eq!(alert.alert.severity, Severity::Warning);
 
+    // A withdrawal to an address outside the book: critical, told by amount and destination.
+    world
+        .server()
+        .add_withdrawal(
+            EMAIL,
+            "BTC",
+            "0.42",
+            "bc1q9h7garjyf0qk2k8ylqjc7n4hvdm5rr3vx0nsn5",
+            false,
+            Some(sao_paulo()),
+        )
+        .await
+        .unwrap();
+    let Some(SyncUpdate::Alert { alert, notice }) =
+        next_alert(&mut rx, Duration::from_secs(5)).await
+    else {
+        panic!("no alert for the withdrawal");
+    };
+    assert_eq!(alert.alert.kind, AlertKind::UnknownWithdrawalAddress);
+    assert_eq!(alert.alert.severity, Severity::Critical);
+    assert!(notice.body.contains("0.42 BTC"), "{}", notice.body);
+
     let _ = stop.send(());
     task.await.unwrap().unwrap();
     drop(account);
@@ -262,7 +284,7 @@ async fn a_foreign_sign_in_raises_one_takeover_alert_even_across_restarts() {
         .await
         .unwrap()
         .alerts;
-    assert_eq!(alerts.len(), 2);
+    assert_eq!(alerts.len(), 3);
     assert!(alerts.iter().all(|a| a.state == AlertState::New));
 
     // "This was me" closes the alert and makes Brazil + Chrome-on-Windows familiar.
