@@ -262,3 +262,58 @@ impl Keepwatch {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::secrets::{MemoryStore, SecretStore};
+
+    #[tokio::test]
+    async fn logout_forgets_token_and_history_even_when_the_server_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let kw = Keepwatch::with_parts(
+            DataDirs::single(dir.path().to_path_buf()),
+            Secrets::new(store.clone()),
+            ClientOptions {
+                connect_timeout: Duration::from_secs(1),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // An account as `login` leaves it, on a server that no longer answers (port 1 is
+        // closed on loopback).
+        let id = account_id("http://127.0.0.1:1", "ann@example.com").unwrap();
+        {
+            let mut c = kw.config();
+            c.accounts.push(AccountConfig {
+                id: id.clone(),
+                server: "http://127.0.0.1:1".into(),
+                email: "ann@example.com".into(),
+                added_at: Utc::now(),
+                session_id: Some("own".into()),
+                ca_cert: None,
+            });
+            c.save(&kw.dirs.config_file()).unwrap();
+        }
+        History::open(&kw.dirs.history_file(&id)).unwrap();
+        store.set(&id, "refresh-token").unwrap();
+
+        let account = kw.account(None).unwrap();
+        kw.logout(account, false).await.unwrap();
+
+        assert!(store.secrets.lock().unwrap().is_empty());
+        assert_eq!(
+            *store.log.lock().unwrap(),
+            vec![format!("set {id}"), format!("delete {id}")],
+            "nothing but the one delete touched the store"
+        );
+        assert!(!kw.dirs.history_file(&id).exists());
+        assert!(kw.accounts().is_empty());
+        let reloaded = Config::load(&kw.dirs.config_file()).unwrap();
+        assert!(reloaded.accounts.is_empty());
+    }
+}

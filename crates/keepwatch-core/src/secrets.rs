@@ -151,7 +151,7 @@ impl Secrets {
 #[derive(Debug, Default)]
 pub(crate) struct MemoryStore {
     pub(crate) secrets: std::sync::Mutex<std::collections::HashMap<String, String>>,
-    /// Every `set` and `delete`, in order, to check write-before-forget ordering.
+    /// Every `set` and `delete`, in order.
     pub(crate) log: std::sync::Mutex<Vec<String>>,
     /// Makes every call block this long (a locked keyring).
     pub(crate) delay: Option<Duration>,
