@@ -23,6 +23,8 @@ use crate::views::{
 
 /// Largest page asked of `/v1/events` while catching up.
 const EVENTS_PAGE: u32 = 500;
+/// Most pages read in one catch-up; the rest waits for the next sync.
+const MAX_EVENT_PAGES: usize = 200;
 
 pub(crate) struct AccountInner {
     pub(crate) config: AccountConfig,
@@ -158,20 +160,20 @@ impl Account {
 
         // Events first, so that sessions that ended get their precise reason.
         let mut cursor = self.db(|h| h.last_event_id()).await?;
-        loop {
+        for _ in 0..MAX_EVENT_PAGES {
             let page = self.inner.client.events(cursor, Some(EVENTS_PAGE)).await?;
-            for event in &page.events {
-                let (stored, alerts) = self.record_event(event.clone()).await?;
+            let last_id = page.events.iter().map(|e| e.id).max().unwrap_or(0);
+            for event in page.events {
+                let (stored, alerts) = self.record_event(event).await?;
                 report.new_events += usize::from(stored);
                 report.new_alerts.extend(alerts);
             }
-            if page.cursor <= cursor && page.events.is_empty() {
+            // A server that says "more" without moving its cursor would keep us here forever.
+            let next = page.cursor.max(last_id);
+            if !page.has_more || next <= cursor {
                 break;
             }
-            cursor = page.cursor.max(cursor);
-            if !page.has_more {
-                break;
-            }
+            cursor = next;
         }
 
         let active: Vec<String> = list.sessions.iter().map(|s| s.id.clone()).collect();

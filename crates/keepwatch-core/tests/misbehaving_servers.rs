@@ -570,3 +570,44 @@ async fn a_silent_stream_is_given_up_after_the_idle_timeout_and_reopened() {
         .unwrap()
         .delete_credential();
 }
+
+#[tokio::test]
+async fn an_events_list_that_always_has_more_does_not_trap_the_sync() {
+    require_secret_service!();
+    let server = RawServer::start(with_login_and_refresh(|req, _| {
+        match req.path.split('?').next().unwrap_or_default() {
+            "/v1/sessions" => json_reply(
+                200,
+                &[],
+                &session_list(vec![session("own", "Berlin", "Germany", "DE", "Keepwatch")]),
+            ),
+            // The same event, "more to come", cursor never moving.
+            "/v1/events" => {
+                let e = Event::new(1, EventKind::BlocklistChanged, chrono::Utc::now());
+                json_reply(
+                    200,
+                    &[],
+                    &serde_json::to_value(keepwatch_api::EventList {
+                        events: vec![e],
+                        cursor: 1,
+                        has_more: true,
+                    })
+                    .unwrap(),
+                )
+            }
+            _ => api_error(404, "not_found", "no"),
+        }
+    }))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let account = tokio::time::timeout(
+        Duration::from_secs(10),
+        signed_in_keepwatch(&server, dir.path()),
+    )
+    .await
+    .expect("login's first sync finished");
+    assert!(server.requests_to("/v1/events").len() <= 3);
+    let _ = keyring::Entry::new("keepwatch", account.id())
+        .unwrap()
+        .delete_credential();
+}
