@@ -315,18 +315,20 @@ impl History {
 
     fn migrate(&self) -> Result<()> {
         let mut conn = self.conn();
-        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // The version is read inside a write transaction: the watcher and a CLI command may
+        // open a new database at the same moment, and only one of them may migrate it.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version as usize > MIGRATIONS.len() {
             return Err(Error::Invalid(format!(
                 "history database is from a newer Keepwatch (schema {version})"
             )));
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction()?;
+        for sql in MIGRATIONS.iter().skip(version as usize) {
             tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as u32)?;
-            tx.commit()?;
         }
+        tx.pragma_update(None, "user_version", MIGRATIONS.len() as u32)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -863,6 +865,25 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn two_openers_of_a_new_database_migrate_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || History::open(&path).map(|_| ()))
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap().unwrap();
+        }
+        assert_eq!(
+            History::open(&path).unwrap().schema_version().unwrap(),
+            MIGRATIONS.len() as u32
+        );
     }
 
     #[test]
