@@ -300,13 +300,29 @@ impl History {
         }
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         let history = Self {
             conn: Mutex::new(conn),
         };
-        history.migrate()?;
-        Ok(history)
+        // Switching to WAL and migrating need the database to themselves; SQLite answers
+        // "busy" at once (without waiting) when another process is doing the same, so wait here.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match history.initialise() {
+                Err(Error::History(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.map(|()| history),
+            }
+        }
+    }
+
+    fn initialise(&self) -> Result<()> {
+        self.conn().pragma_update(None, "journal_mode", "WAL")?;
+        self.migrate()
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
