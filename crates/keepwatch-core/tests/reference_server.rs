@@ -101,6 +101,13 @@ async fn every_account_call_works_against_the_reference_server() {
     assert_eq!(withdrawals[0].amount, "0.5");
     assert!(account.login_history(Some(10)).await.unwrap().len() >= 2);
     assert!(account.client().trusted_devices().await.unwrap().is_empty());
+    assert!(matches!(
+        account
+            .client()
+            .forget_trusted_device("no-such-device")
+            .await,
+        Err(Error::NotFound(_))
+    ));
     let events = account.client().events(0, Some(100)).await.unwrap();
     assert!(events.events.len() >= 2);
 
@@ -519,5 +526,61 @@ async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
     let account = kw.account(None).unwrap();
     assert!(account.sessions().await.unwrap().freshness.online);
     forget_keyring(account.id());
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_reference_servers_sign_in_rate_limit_is_waited_out() {
+    require_secret_service!();
+    let dir = tempfile::tempdir().unwrap();
+    let server = keepwatch_server::start(keepwatch_server::ServerConfig {
+        db_path: dir.path().join("server.sqlite"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: None,
+        trusted_proxies: vec![],
+        geo: std::sync::Arc::new(keepwatch_geo::GeoDb::empty()),
+        clock: std::sync::Arc::new(keepwatch_server::SystemClock),
+        limits: keepwatch_server::Limits {
+            login_rate_max: 2,
+            login_rate_window: Duration::from_secs(1),
+            ..keepwatch_server::Limits::for_tests()
+        },
+    })
+    .await
+    .unwrap();
+    server.add_user(EMAIL, PASSWORD, false).await.unwrap();
+    let kw = keepwatch_core::Keepwatch::with_parts(
+        keepwatch_core::DataDirs::single(dir.path().join("kw")),
+        keepwatch_core::secrets::Secrets::keyring(),
+        Default::default(),
+    )
+    .unwrap();
+    let mut params = keepwatch_core::LoginParams {
+        server: server.base_url(),
+        email: EMAIL.into(),
+        password: "wrong password".into(),
+        totp_code: None,
+        backup_code: None,
+        trust_existing: true,
+        ca_cert: None,
+    };
+    // Two attempts use up the window...
+    for _ in 0..2 {
+        assert!(matches!(
+            kw.login(params.clone()).await,
+            Err(Error::InvalidCredentials)
+        ));
+    }
+    // ...so the third is answered 429 with Retry-After, waited out, and goes through.
+    params.password = PASSWORD.into();
+    let started = Instant::now();
+    kw.login(params).await.unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(500),
+        "retried after {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "retried after {waited:?}");
+    forget_keyring(kw.account(None).unwrap().id());
     server.shutdown().await;
 }
