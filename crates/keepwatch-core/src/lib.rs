@@ -35,3 +35,16 @@ pub use history::{AlertRecord, AlertState, EndReason, HistoryQuery, SessionRecor
 pub use keepwatch_detector::{Alert, AlertKind, Reason, ResponseStep, Severity};
 pub use notifier::{DesktopNotifier, Notifier};
 pub use sync::{SyncEngine, SyncMode, SyncOptions, SyncUpdate};
+
+#[cfg(test)]
+mod tests {
+    /// The desktop app keeps these in shared state and moves them between tasks.
+    #[test]
+    fn the_facade_can_be_shared_across_threads() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<crate::Keepwatch>();
+        shareable::<crate::Account>();
+        shareable::<crate::SyncEngine>();
+        shareable::<crate::DesktopNotifier>();
+    }
+}
