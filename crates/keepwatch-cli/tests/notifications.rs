@@ -26,22 +26,22 @@ impl Drop for NotificationDaemon {
     }
 }
 
-fn name_has_owner(name: &str) -> bool {
-    Command::new("gdbus")
-        .args([
-            "call",
-            "--session",
-            "--dest",
-            "org.freedesktop.DBus",
-            "--object-path",
-            "/org/freedesktop/DBus",
-            "--method",
-            "org.freedesktop.DBus.NameHasOwner",
-            name,
-        ])
+/// python3-dbus comes with python3-dbusmock, so the test needs nothing else to talk D-Bus.
+fn python_dbus(script: &str, args: &[&str]) -> std::process::Output {
+    Command::new("/usr/bin/python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("true"))
-        .unwrap_or(false)
+        .expect("python3 runs")
+}
+
+fn name_has_owner(name: &str) -> bool {
+    let out = python_dbus(
+        "import dbus, sys; print(dbus.SessionBus().name_has_owner(sys.argv[1]))",
+        &[name],
+    );
+    String::from_utf8_lossy(&out.stdout).trim() == "True"
 }
 
 fn start_notification_daemon(dir: &Path) -> NotificationDaemon {
@@ -77,25 +77,20 @@ fn notify_calls(log: &Path) -> Vec<String> {
 
 /// Presses a button of notification `id`, as a notification server does.
 fn invoke_action(id: usize, action: &str) {
-    let status = Command::new("gdbus")
-        .args([
-            "call",
-            "--session",
-            "--dest",
-            "org.freedesktop.Notifications",
-            "--object-path",
-            "/org/freedesktop/Notifications",
-            "--method",
-            "org.freedesktop.DBus.Mock.EmitSignal",
-            "org.freedesktop.Notifications",
-            "ActionInvoked",
-            "us",
-        ])
-        .arg(format!("[<uint32 {id}>, <'{action}'>]"))
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let out = python_dbus(
+        "import dbus, sys\n\
+         bus = dbus.SessionBus()\n\
+         mock = bus.get_object('org.freedesktop.Notifications', '/org/freedesktop/Notifications')\n\
+         mock.EmitSignal('org.freedesktop.Notifications', 'ActionInvoked', 'us',\n\
+             [dbus.UInt32(int(sys.argv[1])), sys.argv[2]],\n\
+             dbus_interface='org.freedesktop.DBus.Mock')\n",
+        &[&id.to_string(), action],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A running `keepwatch watch`, its stdout lines and stderr lines on channels.
