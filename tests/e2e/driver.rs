@@ -1,13 +1,13 @@
 //! The real app under WebDriver: `tauri-driver` in front of WebKitGTK's `WebKitWebDriver`.
 
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
-
 use crate::display::Display;
+use crate::webdriver::Session;
 
 /// tauri-driver, bound to a free loopback port; stopped on drop.
 pub struct TauriDriver {
@@ -43,11 +43,13 @@ impl TauriDriver {
         let native_port = free_port();
         let mut command = Command::new(tauri_driver_path());
         command
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("DISPLAY", display.name())
-            // WebKitGTK's compositing needs a GPU that Xvfb does not have.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         for (key, value) in envs {
@@ -57,28 +59,51 @@ impl TauriDriver {
             .spawn()
             .expect("tauri-driver could not be started: `cargo install tauri-driver --locked`");
         let driver = TauriDriver { port, child };
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on {addr}");
-            std::thread::sleep(Duration::from_millis(50));
+        // tauri-driver listens before WebKitWebDriver behind it does; a session requested in
+        // between is dropped without an answer.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !driver.ready() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not become ready on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
         }
         driver
     }
 
-    /// Launches the app binary and returns a WebDriver client for its main window.
-    pub async fn launch_app(&self) -> Client {
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_keepwatch-app") }),
-        );
-        capabilities.insert("browserName".into(), "wry".into());
-        ClientBuilder::native()
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("tauri-driver refused the session")
+    /// Whether `GET /status` answers `"ready": true`.
+    fn ready(&self) -> bool {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let Ok(mut stream) = TcpStream::connect(addr) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        let request = "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        if stream.write_all(request.as_bytes()).is_err() {
+            return false;
+        }
+        // The driver may keep the connection open despite `Connection: close`, so read only
+        // until the answer is in.
+        let mut response = Vec::new();
+        let mut chunk = [0u8; 1024];
+        while let Ok(read @ 1..) = stream.read(&mut chunk) {
+            response.extend_from_slice(&chunk[..read]);
+            let text = String::from_utf8_lossy(&response).replace(' ', "");
+            if text.contains("\"ready\":") {
+                return text.contains("\"ready\":true");
+            }
+        }
+        false
+    }
+
+    /// Launches the app binary and returns a WebDriver session for its main window.
+    pub async fn launch_app(&self) -> Session {
+        let capabilities = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": env!("CARGO_BIN_EXE_keepwatch-app") },
+        });
+        Session::create(&format!("http://127.0.0.1:{}", self.port), capabilities).await
     }
 }
 
@@ -90,8 +115,8 @@ impl Drop for TauriDriver {
 }
 
 /// Saves a screenshot of the current window as `test-artifacts/e2e/<name>.png`.
-pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
-    let png = client.screenshot().await.expect("the window could not be captured");
+pub async fn screenshot(session: &Session, name: &str) -> PathBuf {
+    let png = session.screenshot().await;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/e2e");
     std::fs::create_dir_all(&dir).expect("test-artifacts/e2e could not be created");
     let path = dir.join(format!("{name}.png"));

@@ -3,8 +3,9 @@
 
 mod display;
 mod driver;
+mod webdriver;
 
-use fantoccini::Locator;
+use std::time::Duration;
 
 use display::Display;
 use driver::{screenshot, TauriDriver};
@@ -13,12 +14,12 @@ use driver::{screenshot, TauriDriver};
 async fn the_window_opens_and_shows_the_app() {
     let display = Display::start();
     let driver = TauriDriver::start(&display, &[]);
-    let client = driver.launch_app().await;
+    let app = driver.launch_app().await;
 
-    let heading = client.wait().for_element(Locator::Css("h1")).await.expect("no heading");
-    assert_eq!(heading.text().await.unwrap(), "Keepwatch");
-    assert_eq!(client.title().await.unwrap(), "Keepwatch");
-    screenshot(&client, "00-window").await;
+    let heading = app.wait_for("h1", Duration::from_secs(30)).await;
+    assert_eq!(app.text(&heading).await, "Keepwatch");
+    assert_eq!(app.title().await, "Keepwatch");
+    screenshot(&app, "00-window").await;
 
-    client.close().await.expect("the app did not close");
+    app.close().await;
 }

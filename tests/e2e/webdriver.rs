@@ -1,0 +1,151 @@
+//! The few W3C WebDriver commands these tests use, over plain HTTP to tauri-driver.
+//!
+//! A full client library would add little: the protocol is JSON over HTTP, and owning the
+//! calls keeps every request the tests make visible here.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+/// The key W3C WebDriver uses for element references in JSON.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A WebDriver session: one launched app.
+pub struct Session {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// A reference to an element in the app's page.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Session {
+    /// Creates a session with `capabilities` on the driver at `driver_url`.
+    pub async fn create(driver_url: &str, capabilities: Value) -> Session {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("an HTTP client for WebDriver");
+        let answer = call(
+            &http,
+            reqwest::Method::POST,
+            &format!("{driver_url}/session"),
+            Some(json!({ "capabilities": { "alwaysMatch": capabilities } })),
+        )
+        .await;
+        let id = answer["sessionId"]
+            .as_str()
+            .expect("a session id")
+            .to_owned();
+        Session {
+            http,
+            base: format!("{driver_url}/session/{id}"),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        call(
+            &self.http,
+            reqwest::Method::GET,
+            &format!("{}{path}", self.base),
+            None,
+        )
+        .await
+    }
+
+    /// The document's title.
+    pub async fn title(&self) -> String {
+        self.get("/title")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The first element matching `css`, if any.
+    pub async fn find(&self, css: &str) -> Option<Element> {
+        let body = json!({ "using": "css selector", "value": css });
+        let answer = try_call(
+            &self.http,
+            reqwest::Method::POST,
+            &format!("{}/element", self.base),
+            Some(body),
+        )
+        .await
+        .ok()?;
+        answer[ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element(id.to_owned()))
+    }
+
+    /// Waits up to `timeout` for an element matching `css`.
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(element) = self.find(css).await {
+                return element;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nothing matched `{css}` within {timeout:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The rendered text of `element`.
+    pub async fn text(&self, element: &Element) -> String {
+        self.get(&format!("/element/{}/text", element.0))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// A PNG of the window.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        let encoded = self.get("/screenshot").await;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().expect("a base64 screenshot"))
+            .expect("the screenshot is base64")
+    }
+
+    /// Ends the session, which closes the app.
+    pub async fn close(self) {
+        call(&self.http, reqwest::Method::DELETE, &self.base, None).await;
+    }
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<Value>,
+) -> Value {
+    match try_call(http, method.clone(), url, body).await {
+        Ok(value) => value,
+        Err(error) => panic!("WebDriver {method} {url} failed: {error}"),
+    }
+}
+
+async fn try_call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<Value>,
+) -> Result<Value, String> {
+    let mut request = http.request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let answer: Value = response.json().await.map_err(|e| e.to_string())?;
+    if status.is_success() {
+        Ok(answer["value"].clone())
+    } else {
+        Err(format!("{status}: {}", answer["value"]))
+    }
+}
