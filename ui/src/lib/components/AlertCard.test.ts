@@ -28,9 +28,12 @@ describe("AlertCard", () => {
     expect(container.querySelector(".badge")?.textContent).toBe("حرج");
     expect(screen.getByRole("heading", { level: 3 }).textContent).toBe("احتمال استيلاء على الحساب");
     const reasons = [...container.querySelectorAll(".reasons li")].map((li) => li.textContent);
-    expect(reasons[0]).toBe("لم يُستخدم هذا الحساب من قبل من الجهاز Firefox 125 on Windows 11.");
+    // Server text is isolated (FSI…PDI) inside the right-to-left sentence.
+    expect(reasons[0]).toBe(
+      "لم يُستخدم هذا الحساب من قبل من الجهاز \u2068Firefox 125 on Windows 11\u2069.",
+    );
     // Country names come from Intl in the UI language.
-    expect(reasons[1]).toBe("لم يُستخدم هذا الحساب من قبل من البرازيل (BR).");
+    expect(reasons[1]).toBe("لم يُستخدم هذا الحساب من قبل من \u2068البرازيل (BR)\u2069.");
   });
 
   it("names a hosting network as a likely VPN", () => {

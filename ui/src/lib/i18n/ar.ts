@@ -48,6 +48,7 @@ export const ar: Messages = {
   currentSession: "هذا الجهاز",
   firstLogin: "أول دخول",
   lastActivity: "آخر نشاط",
+  location: "الموقع",
   ipAddress: "عنوان IP",
   unknownNetwork: "شبكة غير معروفة",
   unknownLocation: "الموقع غير معروف",

@@ -46,6 +46,7 @@ export const en = {
   currentSession: "This device",
   firstLogin: "First login",
   lastActivity: "Last activity",
+  location: "Location",
   ipAddress: "IP address",
   unknownNetwork: "Unknown network",
   unknownLocation: "Location unknown",

@@ -16,6 +16,15 @@ export function alertTitle(m: Messages, kind: AlertKind): string {
   return m[`kind_${kind}`];
 }
 
+/**
+ * Server text (device labels, networks, places, addresses) inside a right-to-left sentence is
+ * wrapped in Unicode isolates (FSI…PDI) so that its own direction cannot reorder the sentence
+ * around it, e.g. "(AS28573)" or a trailing full stop. Left-to-right sentences need none.
+ */
+function isolate(text: string, locale: string): string {
+  return locale.startsWith("ar") ? `\u2068${text}\u2069` : text;
+}
+
 function networkName(m: Messages, asn: number | null, isp: string | null): string {
   if (isp && asn !== null) return `${isp} (AS${asn})`;
   if (isp) return isp;
@@ -29,27 +38,31 @@ function travelTime(minutes: number, locale: string): string {
 
 /** One reason as a sentence in the UI language. */
 export function reasonText(m: Messages, reason: Reason, locale: string): string {
+  const t = (text: string) => isolate(text, locale);
   switch (reason.type) {
     case "unfamiliar_country": {
       const name = countryName(reason.country_code, locale, reason.country);
-      return m.reason_unfamiliar_country(`${name} (${reason.country_code})`);
+      return m.reason_unfamiliar_country(t(`${name} (${reason.country_code})`));
     }
     case "unfamiliar_device":
-      return m.reason_unfamiliar_device(reason.label);
+      return m.reason_unfamiliar_device(t(reason.label));
     case "unidentified_device":
-      return m.reason_unidentified_device(reason.label);
+      return m.reason_unidentified_device(t(reason.label));
     case "unknown_location":
       return m.reason_unknown_location;
     case "network": {
-      const name = networkName(m, reason.asn, reason.isp);
+      const name = t(networkName(m, reason.asn, reason.isp));
       return reason.seen_before ? m.reason_network_seen(name) : m.reason_network(name);
     }
     case "vpn_or_hosting_network":
-      return m.reason_vpn(networkName(m, reason.asn, reason.isp ?? reason.operator), reason.operator);
+      return m.reason_vpn(
+        t(networkName(m, reason.asn, reason.isp ?? reason.operator)),
+        t(reason.operator),
+      );
     case "impossible_travel":
       return m.reason_impossible_travel(
-        reason.from,
-        reason.to,
+        t(reason.from),
+        t(reason.to),
         kilometres(reason.km, locale),
         travelTime(reason.minutes, locale),
         speed(reason.kmh, locale),
@@ -61,7 +74,7 @@ export function reasonText(m: Messages, reason: Reason, locale: string): string 
     case "unknown_session":
       return m.reason_unknown_session;
     case "withdrawal_to_unknown_address":
-      return m.reason_withdrawal(reason.amount, reason.asset, reason.address);
+      return m.reason_withdrawal(t(reason.amount), t(reason.asset), t(reason.address));
     case "failed_sign_in":
       switch (reason.outcome) {
         case "invalid_credentials":
