@@ -85,11 +85,4 @@ export class AppStore {
     const rest = this.alerts.filter((a) => a.alert.key !== record.alert.key);
     this.alerts = [record, ...rest];
   }
-
-  /** The open alert about a session, if any: the session list highlights it. */
-  alertFor(sessionId: string): AlertRecord | null {
-    return (
-      this.alerts.find((a) => a.alert.session_id === sessionId && a.state !== "resolved") ?? null
-    );
-  }
 }

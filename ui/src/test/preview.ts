@@ -33,11 +33,26 @@ const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
   ],
 };
 
+// The fixtures are pinned to f.NOW; move every time by the same amount so that they read as
+// recent whenever the preview is opened.
+const offset = Date.now() - f.NOW.getTime();
+function shifted(value: unknown): unknown {
+  if (typeof value === "string" && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value)) {
+    return new Date(Date.parse(value) + offset).toISOString();
+  }
+  if (Array.isArray(value)) return value.map(shifted);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shifted(v)]));
+  }
+  return value;
+}
+
 mockIPC(
   (cmd, payload) => {
     const answer = answers[cmd];
     if (!answer) throw { kind: "unavailable", message: `preview has no ${cmd}` };
-    return answer((payload ?? {}) as Record<string, unknown>);
+    const raw = answer((payload ?? {}) as Record<string, unknown>);
+    return cmd === "set_settings" ? raw : shifted(raw);
   },
   { shouldMockEvents: true },
 );
