@@ -39,6 +39,13 @@ describe("App", () => {
     const status = screen.getAllByRole("status")[0]!;
     expect(status.textContent).toContain("Offline — showing saved data");
     expect(status.textContent).toContain("Last synced");
+    // Nothing can be signed out without the account service, and the page says why.
+    expect(document.body.textContent).toContain("Offline: signing sessions out needs a connection");
+    for (const name of ["Sign out", "Sign out all other sessions"]) {
+      for (const button of screen.getAllByRole("button", { name })) {
+        expect((button as HTMLButtonElement).disabled).toBe(true);
+      }
+    }
     expect(screen.getByRole("navigation").textContent).toContain("Alerts");
   });
 

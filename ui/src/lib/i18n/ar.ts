@@ -52,6 +52,7 @@ export const ar: Messages = {
   ipAddress: "عنوان IP",
   unknownNetwork: "شبكة غير معروفة",
   unknownLocation: "الموقع غير معروف",
+  offlineActions: "غير متصل: يتطلب تسجيل خروج الجلسات اتصالًا بخدمة الحساب.",
   noSessions: "لا توجد جلسات لعرضها.",
   unfamiliar: "جلسة غير مألوفة",
   thisWasMe: "كنت أنا",

@@ -50,6 +50,7 @@ export const en = {
   ipAddress: "IP address",
   unknownNetwork: "Unknown network",
   unknownLocation: "Location unknown",
+  offlineActions: "Offline: signing sessions out needs a connection to the account service.",
   noSessions: "No sessions to show.",
   unfamiliar: "Unfamiliar session",
   thisWasMe: "This was me",
