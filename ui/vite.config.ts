@@ -17,6 +17,9 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    setupFiles: ["@testing-library/svelte/vitest"],
+    // A zone far from UTC, so tests see that times are shown in local time, not UTC.
+    env: { TZ: "Asia/Tokyo" },
   },
   resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
 });

@@ -1,10 +1,78 @@
+import { emit } from "@tauri-apps/api/event";
 import { render, screen } from "@testing-library/svelte";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
+import {
+  accounts,
+  alerts,
+  historyPage,
+  offlineStatus,
+  sessionList,
+  settings,
+  status,
+  vpn,
+} from "./test/fixtures";
+import { answerIpc } from "./test/ipc-mock";
 
 describe("App", () => {
-  it("names the app", () => {
+  it("says it is not connected, rather than showing a blank page, outside the app", async () => {
     render(App);
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Keepwatch");
+    expect(
+      (await screen.findByRole("heading", { name: "Not connected to the Keepwatch service" }))
+        .textContent,
+    ).toBeTruthy();
+    expect(document.body.textContent).toContain("IP geolocation by DB-IP");
+  });
+
+  it("starts offline with the cached sessions and when they were last synced", async () => {
+    answerIpc({
+      status: () => offlineStatus,
+      settings: () => settings,
+      accounts: () => accounts,
+      list_sessions: () => sessionList,
+      list_alerts: () => alerts,
+      history: () => historyPage,
+    });
+    render(App);
+    expect(await screen.findByText("Chrome 124 on macOS Sonoma")).toBeTruthy();
+    const status = screen.getAllByRole("status")[0]!;
+    expect(status.textContent).toContain("Offline — showing saved data");
+    expect(status.textContent).toContain("Last synced");
+    // Nothing can be signed out without the account service, and the page says why.
+    expect(document.body.textContent).toContain("Offline: signing sessions out needs a connection");
+    for (const name of ["Sign out", "Sign out all other sessions"]) {
+      for (const button of screen.getAllByRole("button", { name })) {
+        expect((button as HTMLButtonElement).disabled).toBe(true);
+      }
+    }
+    expect(screen.getByRole("navigation").textContent).toContain("Alerts");
+  });
+
+  it("follows live updates from the sync engine", async () => {
+    answerIpc({
+      status: () => offlineStatus,
+      settings: () => settings,
+      accounts: () => accounts,
+      list_sessions: () => sessionList,
+      list_alerts: () => [],
+    });
+    render(App);
+    await screen.findByText("Chrome 124 on macOS Sonoma");
+    expect(screen.getByRole("navigation").textContent).not.toMatch(/Alerts\s*1/);
+
+    await emit("sync://status", status);
+    await emit("sync://alert", { alert: { ...vpn, session_id: "s-phone" }, state: "open", updated_at: null });
+    await emit("sync://sessions", { ...sessionList, sessions: sessionList.sessions.slice(0, 2) });
+
+    await vi.waitFor(() =>
+      expect(screen.getAllByRole("status")[0]!.textContent).toContain("Up to date"),
+    );
+    expect(screen.getByRole("navigation").textContent).toMatch(/Alerts\s*1/);
+    expect(screen.queryByText("Firefox 125 on Windows 11")).toBeNull();
+    // The phone now has an open alert, so the session list marks it.
+    expect(document.querySelector(".session.unfamiliar h3")?.textContent).toBe(
+      "Mobile Safari 17 on iOS 17.4",
+    );
   });
 });

@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 
 /// `POST /v1/account/password` body.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     /// The password now.
@@ -26,6 +28,8 @@ pub const MIN_PASSWORD_LENGTH: usize = 10;
 
 /// `POST /v1/account/password` answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct ChangePasswordResponse {
     /// How many other sessions were ended by the change.
     pub revoked_sessions: u32,
@@ -33,6 +37,8 @@ pub struct ChangePasswordResponse {
 
 /// `POST /v1/account/2fa/reset` body.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct TwoFactorResetRequest {
     /// The account's password, to confirm.
@@ -47,6 +53,8 @@ impl std::fmt::Debug for TwoFactorResetRequest {
 
 /// `POST /v1/account/2fa/reset` answer, shown to the user once.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct TwoFactorResetResponse {
     /// The new TOTP secret, base32.
     pub secret: String,
@@ -64,6 +72,8 @@ impl std::fmt::Debug for TwoFactorResetResponse {
 
 /// Where a withdrawal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum WithdrawalStatus {
     /// Requested, not yet sent.
@@ -81,6 +91,8 @@ pub enum WithdrawalStatus {
 
 /// One withdrawal from the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Withdrawal {
     /// Stable id.
     pub id: String,

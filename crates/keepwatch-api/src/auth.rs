@@ -5,6 +5,8 @@ use utoipa::ToSchema;
 
 /// Which kind of client opened a session; it decides the session's idle lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ClientKind {
     /// A web browser: idle lifetime `web_idle_days`.
@@ -28,6 +30,8 @@ impl ClientKind {
 
 /// `POST /v1/auth/login` body.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The account's email address.
@@ -71,6 +75,8 @@ pub const TRUSTED_DEVICE_DAYS: i64 = 30;
 
 /// The answer to a successful sign-in or refresh.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct TokenPair {
     /// Bearer token for API calls; short-lived.
     pub access_token: String,
@@ -99,6 +105,8 @@ impl std::fmt::Debug for TokenPair {
 
 /// `POST /v1/auth/refresh` body.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The latest refresh token. Presenting one that was already rotated revokes the session.

@@ -5,6 +5,8 @@ use utoipa::ToSchema;
 
 /// Machine-readable error code. Clients match on it; the `message` is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 400: malformed JSON, unknown fields, bad parameters, a bad IP address or CIDR range.
@@ -48,6 +50,8 @@ pub enum ErrorCode {
 
 /// The body of every error response: `{"error": "code", "message": "text"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct ApiError {
     /// What went wrong, for programs.
     pub error: ErrorCode,

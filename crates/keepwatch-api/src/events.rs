@@ -10,6 +10,8 @@ use crate::{BlocklistEntry, LoginAttempt, Session, TrustedDevice, Withdrawal};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// Someone signed in; `session` is the new session.
@@ -58,6 +60,8 @@ impl EventKind {
 
 /// Whether a blocklist entry came or went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum BlocklistAction {
     /// The entry was added.
@@ -68,6 +72,8 @@ pub enum BlocklistAction {
 
 /// One account event. Fields that do not apply to its `kind` are `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Event {
     /// Cursor: strictly increasing per account. Resume after it with `?after=` or
     /// `Last-Event-ID`.
@@ -118,6 +124,8 @@ impl Event {
 
 /// `GET /v1/events` query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, IntoParams)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct EventsQuery {
@@ -129,6 +137,8 @@ pub struct EventsQuery {
 
 /// `GET /v1/events` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct EventList {
     /// Events after the cursor, oldest first.
     pub events: Vec<Event>,

@@ -42,6 +42,8 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
     serde::Deserialize,
     utoipa::IntoParams,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct LimitQuery {

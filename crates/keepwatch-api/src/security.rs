@@ -9,6 +9,8 @@ use crate::{Device, Location, Network};
 
 /// One blocked address or range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct BlocklistEntry {
     /// Stable id, used to remove it.
     pub id: String,
@@ -22,6 +24,8 @@ pub struct BlocklistEntry {
 
 /// `POST /v1/security/ip-blocklist` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct NewBlocklistEntry {
     /// An IPv4 or IPv6 address, or a CIDR range of either.
@@ -36,6 +40,8 @@ pub const MAX_NOTE_CHARS: usize = 200;
 
 /// `GET`/`PUT /v1/security/session-length`: how long idle sessions live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct SessionLength {
     /// Idle days before a web or desktop session expires (1–30, default 30).
@@ -65,6 +71,8 @@ pub const NO_REMEMBER_ME_HOURS: i64 = 12;
 
 /// A device that skips the 2FA prompt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct TrustedDevice {
     /// Stable id, used to forget it.
     pub id: String,
@@ -82,6 +90,8 @@ pub struct TrustedDevice {
 
 /// How a sign-in attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum LoginOutcome {
     /// Signed in.
@@ -103,6 +113,8 @@ pub enum LoginOutcome {
 
 /// One sign-in attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct LoginAttempt {
     /// Stable id.
     pub id: String,

@@ -9,6 +9,8 @@ use crate::ClientKind;
 
 /// The kind of hardware a session runs on, as far as the User-Agent tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceType {
     /// A desktop or laptop computer.
@@ -26,6 +28,8 @@ pub enum DeviceType {
 
 /// What a session runs on, parsed from its User-Agent and client hints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Device {
     /// For people: `"Chrome 124 on macOS Sonoma"`. Always present; `"Unknown device"` when
     /// nothing could be parsed.
@@ -46,6 +50,8 @@ pub struct Device {
 
 /// The network an address belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Network {
     /// Autonomous system number, e.g. `15169`.
     pub asn: Option<u32>,
@@ -56,6 +62,8 @@ pub struct Network {
 /// Approximate place of an address, from a geolocation database. All `null` for private
 /// addresses and addresses the database does not cover.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Location {
     /// City name in English.
     pub city: Option<String>,
@@ -73,6 +81,8 @@ pub struct Location {
 
 /// One signed-in session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Session {
     /// Stable id, used to revoke it.
     pub id: String,
@@ -102,6 +112,8 @@ pub struct Session {
 
 /// `GET /v1/sessions` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct SessionList {
     /// The id of the session that made this request.
     pub current_session_id: String,
@@ -111,6 +123,8 @@ pub struct SessionList {
 
 /// `POST /v1/sessions/revoke-others` answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct RevokeOthersResponse {
     /// How many sessions were ended.
     pub revoked: u32,

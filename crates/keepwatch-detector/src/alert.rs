@@ -7,6 +7,8 @@ use crate::{Reason, ResponseStep};
 
 /// How urgently the user should look. Ordered: `Info < Warning < Critical`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth knowing; no action expected.
@@ -19,6 +21,8 @@ pub enum Severity {
 
 /// What an alert is about. The stable identifier the UI keys translations and icons on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     /// Unfamiliar device in an unfamiliar country (or after impossible travel).
@@ -71,6 +75,8 @@ impl AlertKind {
 /// `"event:<event id>"` for every other event. The core stores the keys it has raised and drops
 /// any alert whose key it has already raised; the detector itself keeps no memory.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Alert {
     /// De-duplication key; see the type's documentation. Built by [`session_key`] or
     /// [`event_key`].

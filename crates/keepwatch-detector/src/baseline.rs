@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 /// stores it and hands it to [`crate::Context`]. Values may be inserted directly (e.g. when loaded
 /// from storage); lookups normalise case, so `"de"` and `"DE"` are one country.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Baseline {
     /// ISO 3166-1 alpha-2 country codes, upper case (`"DE"`).
     pub countries: BTreeSet<String>,
@@ -121,6 +123,8 @@ pub fn ipv6_prefix_64(ip: &str) -> Option<String> {
 /// "Chrome 125" is the same device. Serialised as `"browser/os/type"`, e.g.
 /// `"chrome/windows/desktop"`; a missing family is `"unknown"`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export, type = "string"))]
 #[serde(try_from = "String", into = "String")]
 pub struct DeviceKey {
     browser: String,

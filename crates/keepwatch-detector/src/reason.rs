@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 /// Structured so that the UI can word it in any language; [`Reason::text`] gives English.
 /// Serialised with a `"type"` tag equal to [`Reason::code`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reason {
     /// The session's country is not among the familiar ones.

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// One thing the user can do about an alert. The UI turns each into a button.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResponseStep {
     /// End the session.

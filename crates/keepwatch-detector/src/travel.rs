@@ -33,6 +33,8 @@ const EARTH_RADIUS_KM: f64 = 6371.0088;
 /// Where and when a session was seen, kept by the core so that the next sign-in can be checked
 /// against it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct Sighting {
     /// The session seen.
     pub session_id: String,

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Regenerates the TypeScript bindings in ui/src/bindings from the Rust contract
+# (keepwatch-api) and the detector (keepwatch-detector), with ts-rs.
+#
+#   ui/scripts/bindings.sh           rewrite ui/src/bindings
+#   ui/scripts/bindings.sh --check   fail if ui/src/bindings differs from a fresh export
+#
+# ts-rs writes bindings from tests it generates (`export_bindings_*`), so this runs only those
+# tests, with the crates' `ts` feature on. The export directory and `TS_RS_LARGE_INT=number`
+# come from .cargo/config.toml; the check overrides the directory with a temporary one.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BINDINGS="$ROOT/ui/src/bindings"
+cd "$ROOT"
+
+export_to() {
+  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector \
+    --features keepwatch-api/ts,keepwatch-detector/ts --lib export_bindings >/dev/null
+}
+
+case "${1:-}" in
+  --check)
+    fresh=$(mktemp -d)
+    trap 'rm -rf "$fresh"' EXIT
+    export_to "$fresh"
+    if ! diff -ru "$BINDINGS" "$fresh"; then
+      echo "bindings.sh: ui/src/bindings is stale; run ui/scripts/bindings.sh and commit" >&2
+      exit 1
+    fi
+    echo "bindings.sh: ui/src/bindings matches the Rust types"
+    ;;
+  "")
+    # Start empty so that a type removed in Rust does not leave its file behind.
+    rm -rf "$BINDINGS"
+    mkdir -p "$BINDINGS"
+    export_to "$BINDINGS"
+    echo "bindings.sh: wrote $(ls "$BINDINGS" | wc -l) files to ui/src/bindings"
+    ;;
+  *)
+    echo "usage: ui/scripts/bindings.sh [--check]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,68 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { describe, expect, it, vi } from "vitest";
+import { accounts } from "../../test/fixtures";
+import { answerIpc } from "../../test/ipc-mock";
+import SignInForm from "./SignInForm.svelte";
+
+async function fill() {
+  await fireEvent.input(screen.getByLabelText("Account service address"), {
+    target: { value: "https://exchange.example" },
+  });
+  await fireEvent.input(screen.getByLabelText("Email"), { target: { value: "amira@example.com" } });
+  await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "correct horse" } });
+}
+
+describe("SignInForm", () => {
+  it("explains a lockout with the time left", async () => {
+    answerIpc({
+      sign_in: () => {
+        throw { kind: "account_locked", message: "locked", retry_after_secs: 1800 };
+      },
+    });
+    render(SignInForm);
+    await fill();
+    await fireEvent.submit(screen.getByRole("button", { name: "Sign in" }).closest("form")!);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe(
+      "Too many failed sign-ins have locked this account. You can try again in 30 minutes.",
+    );
+  });
+
+  it("asks for a TOTP code when the server wants one, then sends it", async () => {
+    let first = true;
+    const calls = answerIpc({
+      sign_in: () => {
+        if (first) {
+          first = false;
+          throw { kind: "totp_required", message: "2FA code needed" };
+        }
+        return accounts[0];
+      },
+    });
+    const onsignedin = vi.fn();
+    render(SignInForm, { onsignedin });
+    await fill();
+    const form = screen.getByRole("button", { name: "Sign in" }).closest("form")!;
+    await fireEvent.submit(form);
+    const code = await screen.findByLabelText("6-digit code from your authenticator app");
+    // The first prompt is a question, not an error.
+    expect(screen.queryByRole("alert")).toBeNull();
+    await fireEvent.input(code, { target: { value: "123456" } });
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "correct horse" } });
+    await fireEvent.submit(form);
+    await vi.waitFor(() => expect(onsignedin).toHaveBeenCalledWith(accounts[0]));
+    expect(calls[1]).toEqual({
+      cmd: "sign_in",
+      args: {
+        request: {
+          server_url: "https://exchange.example",
+          email: "amira@example.com",
+          password: "correct horse",
+          totp_code: "123456",
+          remember: true,
+          trust_device: false,
+        },
+      },
+    });
+  });
+});

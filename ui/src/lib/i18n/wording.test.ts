@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { ar } from "./ar";
+import { en } from "./en";
+import { explainError, reasonText } from "./wording";
+
+describe("explainError", () => {
+  it("words a lockout with the time left, not a code", () => {
+    const error = { kind: "account_locked" as const, message: "423", retry_after_secs: 1740 };
+    expect(explainError(en, error, "en")).toBe(
+      "Too many failed sign-ins have locked this account. You can try again in 29 minutes.",
+    );
+    // Ten minutes later, ten minutes less.
+    expect(explainError(en, error, "en", 600)).toBe(
+      "Too many failed sign-ins have locked this account. You can try again in 19 minutes.",
+    );
+    expect(explainError(ar, error, "ar-u-nu-latn")).toContain("29 دقيقة");
+  });
+
+  it("words long and unknown lockouts", () => {
+    expect(
+      explainError(en, { kind: "account_locked", message: "", retry_after_secs: 5400 }, "en"),
+    ).toContain("1 hour 30 minutes");
+    expect(explainError(en, { kind: "account_locked", message: "" }, "en")).toBe(
+      "Too many failed sign-ins have locked this account. Most locks lift by themselves after 30 minutes.",
+    );
+  });
+
+  it("explains a blocked address in words, with the time when there is one", () => {
+    expect(explainError(en, { kind: "ip_blocked", message: "403" }, "en")).toContain(
+      "this computer's network address is on the account's IP blocklist",
+    );
+    expect(
+      explainError(en, { kind: "ip_blocked", message: "403", retry_after_secs: 45 }, "en"),
+    ).toBe(
+      "Sign-in refused: this computer's network address is blocked. The block lifts in 45 seconds.",
+    );
+  });
+
+  it("falls back to the core's message for kinds it does not know", () => {
+    expect(explainError(en, { kind: "internal", message: "disk full" }, "en")).toBe(
+      "Something went wrong: disk full",
+    );
+  });
+});
+
+describe("reasonText", () => {
+  it("words impossible travel with localised numbers and units", () => {
+    const reason = {
+      type: "impossible_travel" as const,
+      from: "Berlin, Germany",
+      to: "São Paulo, Brazil",
+      km: 10009,
+      minutes: 45,
+      kmh: 13079,
+    };
+    expect(reasonText(en, reason, "en")).toBe(
+      "Berlin, Germany to São Paulo, Brazil is 10,009 km in 45 minutes: even allowing for geolocation error that is 13,079 km/h, faster than any flight.",
+    );
+  });
+
+  it("words a failed sign-in by its outcome", () => {
+    expect(reasonText(en, { type: "failed_sign_in", outcome: "invalid_totp" }, "en")).toContain(
+      "someone knows your password",
+    );
+  });
+});

@@ -1,0 +1,158 @@
+// The typed IPC layer: one function per Tauri command of the desktop shell, and the live events.
+// Every name, argument and answer here is listed in ui/IPC.md, which the Rust side implements.
+//
+// Argument keys are camelCase because Tauri 2 maps a Rust command parameter `session_id` to the
+// JavaScript key `sessionId`; the values inside them are the serde (snake_case) types.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+import type { BlocklistEntry } from "../bindings/BlocklistEntry";
+import type { ChangePasswordResponse } from "../bindings/ChangePasswordResponse";
+import type { NewBlocklistEntry } from "../bindings/NewBlocklistEntry";
+import type { RevokeOthersResponse } from "../bindings/RevokeOthersResponse";
+import type { SessionLength } from "../bindings/SessionLength";
+import type { SessionList } from "../bindings/SessionList";
+import type { TrustedDevice } from "../bindings/TrustedDevice";
+import type { TwoFactorResetResponse } from "../bindings/TwoFactorResetResponse";
+import type { Withdrawal } from "../bindings/Withdrawal";
+import type {
+  AccountSummary,
+  AlertRecord,
+  AlertState,
+  ExportFormat,
+  ExportResult,
+  HistoryFilter,
+  HistoryPage,
+  IpcError,
+  IpcErrorKind,
+  Settings,
+  SignInRequest,
+  SyncStatus,
+} from "./types";
+
+/** Whether the page runs inside the Keepwatch app, with the core on the other end. */
+export function connected(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+/** Whether a thrown value is an IpcError. */
+export function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === "string" &&
+    typeof (value as { message?: unknown }).message === "string"
+  );
+}
+
+/** Turns whatever a command rejected with into an IpcError. */
+export function toIpcError(value: unknown): IpcError {
+  if (isIpcError(value)) {
+    const error: IpcError = { kind: value.kind, message: value.message };
+    const retry = value.retry_after_secs;
+    if (typeof retry === "number" && Number.isFinite(retry) && retry >= 0) {
+      error.retry_after_secs = retry;
+    }
+    return error;
+  }
+  const message = value instanceof Error ? value.message : String(value);
+  return { kind: "internal", message };
+}
+
+function notConnected(): IpcError {
+  return { kind: "not_connected", message: "Not connected to the Keepwatch service" };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  if (!connected()) throw notConnected();
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toIpcError(error);
+  }
+}
+
+/** The error kinds that mean "try again later", with a retry time when the server gave one. */
+export const RETRYABLE: readonly IpcErrorKind[] = [
+  "account_locked",
+  "rate_limited",
+  "unavailable",
+  "network",
+];
+
+// --- Accounts -------------------------------------------------------------------------------
+
+export const status = () => call<SyncStatus>("status");
+export const accounts = () => call<AccountSummary[]>("accounts");
+export const signIn = (request: SignInRequest) => call<AccountSummary>("sign_in", { request });
+/** Ends the account's session on the server; `forget` also deletes its keyring entry and cache. */
+export const signOut = (accountId: string, forget: boolean) =>
+  call<void>("sign_out", { accountId, forget });
+export const switchAccount = (accountId: string) =>
+  call<SyncStatus>("switch_account", { accountId });
+
+// --- Sessions -------------------------------------------------------------------------------
+
+/** The active account's sessions: fresh when online, the cached list when offline. */
+export const listSessions = () => call<SessionList>("list_sessions");
+export const revokeSession = (sessionId: string) => call<void>("revoke_session", { sessionId });
+export const revokeOthers = () => call<RevokeOthersResponse>("revoke_others");
+/** "This was me": the core learns the session as familiar and resolves its alerts. */
+export const confirmSession = (sessionId: string) =>
+  call<void>("confirm_session", { sessionId });
+
+// --- Alerts ---------------------------------------------------------------------------------
+
+export const listAlerts = () => call<AlertRecord[]>("list_alerts");
+export const setAlertState = (key: string, state: AlertState) =>
+  call<void>("set_alert_state", { key, state });
+
+// --- History --------------------------------------------------------------------------------
+
+export const history = (filter: HistoryFilter) => call<HistoryPage>("history", { filter });
+export const exportHistory = (format: ExportFormat, filter: HistoryFilter) =>
+  call<ExportResult>("export_history", { format, filter });
+
+// --- Account actions ------------------------------------------------------------------------
+
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  call<ChangePasswordResponse>("change_password", { currentPassword, newPassword });
+export const resetTwoFactor = (password: string) =>
+  call<TwoFactorResetResponse>("reset_two_factor", { password });
+export const withdrawals = (limit?: number) =>
+  call<Withdrawal[]>("withdrawals", { limit: limit ?? null });
+
+// --- Security settings ----------------------------------------------------------------------
+
+export const blocklist = () => call<BlocklistEntry[]>("blocklist");
+export const addBlock = (entry: NewBlocklistEntry) => call<BlocklistEntry>("add_block", { entry });
+export const removeBlock = (id: string) => call<void>("remove_block", { id });
+export const sessionLength = () => call<SessionLength>("session_length");
+export const setSessionLength = (value: SessionLength) =>
+  call<SessionLength>("set_session_length", { value });
+export const trustedDevices = () => call<TrustedDevice[]>("trusted_devices");
+export const forgetTrustedDevice = (id: string) => call<void>("forget_trusted_device", { id });
+
+// --- App settings ---------------------------------------------------------------------------
+
+export const settings = () => call<Settings>("settings");
+export const setSettings = (value: Settings) => call<Settings>("set_settings", { settings: value });
+
+// --- Live events ----------------------------------------------------------------------------
+
+/** Event names and payloads the shell emits. */
+export type Events = {
+  "sync://status": SyncStatus;
+  "sync://sessions": SessionList;
+  "sync://alert": AlertRecord;
+};
+
+/** Subscribes to a live event; resolves to a function that unsubscribes. No-op when offline. */
+export async function on<E extends keyof Events>(
+  event: E,
+  handler: (payload: Events[E]) => void,
+): Promise<UnlistenFn> {
+  if (!connected()) return () => {};
+  return listen<Events[E]>(event, (e) => handler(e.payload));
+}
