@@ -11,6 +11,7 @@ use keepwatch_core::client::{AccountClient, ClientOptions};
 use keepwatch_core::config::DataDirs;
 use keepwatch_core::secrets::Secrets;
 use keepwatch_core::{Error, Keepwatch, LoginParams, SyncEngine, SyncOptions};
+use keepwatch_testkit::require_secret_service;
 use support::*;
 
 fn fast_options() -> ClientOptions {

@@ -12,52 +12,6 @@ use keepwatch_api::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Whether the real Secret Service answers. Without it: a loud skip, or a failure when
-/// `KEEPWATCH_REQUIRE_SECRET_SERVICE=1` (CI).
-pub fn secret_service_available() -> bool {
-    // Tests run in parallel: each probe needs its own entry.
-    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let user = format!("probe-{}-{n}", std::process::id());
-    let probe = keyring::Entry::new("keepwatch-test-probe", &user).and_then(|e| {
-        e.set_password("probe")?;
-        let back = e.get_password()?;
-        e.delete_credential()?;
-        Ok(back)
-    });
-    match probe {
-        Ok(v) if v == "probe" => true,
-        other => {
-            let why = match other {
-                Ok(_) => "read back a different secret".to_owned(),
-                Err(e) => e.to_string(),
-            };
-            if std::env::var("KEEPWATCH_REQUIRE_SECRET_SERVICE").as_deref() == Ok("1") {
-                panic!("the Secret Service is required (KEEPWATCH_REQUIRE_SECRET_SERVICE=1) but unusable: {why}");
-            }
-            // Straight to the file descriptor: the test harness captures `eprintln!`, and
-            // a skip must be seen.
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "\n!!!!! SKIPPING a keyring test: no usable Secret Service ({why}).\n\
-                 !!!!! Run the tests inside tests/support/with-session-bus.sh.\n"
-            );
-            false
-        }
-    }
-}
-
-/// Returns early from a test when there is no Secret Service (or fails it, see above).
-#[macro_export]
-macro_rules! require_secret_service {
-    () => {
-        if !$crate::support::secret_service_available() {
-            return;
-        }
-    };
-}
-
 /// A request as the raw server read it.
 #[derive(Debug, Clone)]
 pub struct RawRequest {
