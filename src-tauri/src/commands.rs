@@ -230,9 +230,8 @@ pub async fn export_history(
     let path = path
         .into_path()
         .map_err(|e| IpcError::new("storage", e.to_string()))?;
-    let file = std::fs::File::create(&path).map_err(|e| {
-        IpcError::new("storage", format!("cannot create {}: {e}", path.display()))
-    })?;
+    let file = std::fs::File::create(&path)
+        .map_err(|e| IpcError::new("storage", format!("cannot create {}: {e}", path.display())))?;
     account.export(core_format, Box::new(file)).await?;
     // The core exports the whole history; the count is of what the filter shows.
     let (_, rows, _) = account.history_records(filter.query()).await?;

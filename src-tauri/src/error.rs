@@ -111,7 +111,10 @@ mod tests {
         assert_eq!(weak.kind, "weak_password");
         let offline = serde_json::to_value(IpcError::from(Error::Timeout)).unwrap();
         assert_eq!(offline["kind"], "network");
-        assert!(offline.get("retry_after_secs").is_none(), "omitted, not null");
+        assert!(
+            offline.get("retry_after_secs").is_none(),
+            "omitted, not null"
+        );
         assert_eq!(IpcError::from(Error::NoAccount).kind, "no_account");
         assert_eq!(IpcError::from(Error::SignedOut).kind, "not_signed_in");
     }

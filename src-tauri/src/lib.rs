@@ -21,8 +21,7 @@ use tauri::{Manager, RunEvent, WindowEvent};
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -93,7 +92,10 @@ pub fn run() {
     app.run(|_app, event| {
         // The last window closing is not quitting: Keepwatch watches from the tray until
         // "Quit" (which exits with a code).
-        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
             api.prevent_exit();
         }
     });

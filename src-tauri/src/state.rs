@@ -3,7 +3,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use keepwatch_core::{Account, DesktopNotifier, Keepwatch, SyncEngine, SyncMode, SyncOptions, SyncUpdate};
+use keepwatch_core::{
+    Account, DesktopNotifier, Keepwatch, SyncEngine, SyncMode, SyncOptions, SyncUpdate,
+};
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::{mpsc, oneshot};
 

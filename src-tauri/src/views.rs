@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use keepwatch_api::{Device, Location, Network};
 use keepwatch_core::history::EndReason;
 use keepwatch_core::views::AccountView;
-use keepwatch_core::{Alert, AlertState as CoreAlertState, HistoryQuery, SessionRecord, Severity, Trust};
+use keepwatch_core::{
+    Alert, AlertState as CoreAlertState, HistoryQuery, SessionRecord, Severity, Trust,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IpcError;
@@ -436,6 +438,9 @@ mod tests {
         }))
         .unwrap();
         let shown = format!("{r:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains("123456"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("123456"),
+            "{shown}"
+        );
     }
 }
