@@ -130,6 +130,9 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         // Window state and autostart files stay in the scratch folder.
         ("XDG_CONFIG_HOME", config_home.display().to_string()),
         ("RUST_LOG", "info".to_owned()),
+        // As `./run demo` does: the sign-in form comes filled in with server and account.
+        ("KEEPWATCH_DEMO_SERVER", service.base.clone()),
+        ("KEEPWATCH_DEMO_EMAIL", EMAIL.to_owned()),
     ];
 
     // --- First launch: sign in, watch, respond ------------------------------------------
@@ -141,8 +144,18 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         assert_eq!(app.title().await, "Keepwatch");
 
         app.wait_for("[data-testid=sign-in-form]", WAIT).await;
-        fill(&app, "[data-testid=server-url]", &service.base).await;
-        fill(&app, "[data-testid=email]", EMAIL).await;
+        let base = service.base.clone();
+        wait_until("the demo defaults fill the form", async || {
+            let values = app
+                .execute(
+                    "return [document.querySelector('[data-testid=server-url]').value, \
+                     document.querySelector('[data-testid=email]').value];",
+                    vec![],
+                )
+                .await;
+            values == serde_json::json!([base, EMAIL])
+        })
+        .await;
         fill(&app, "[data-testid=password]", PASSWORD).await;
         screenshot(&app, "01-sign-in").await;
         app.click_on("[data-testid=sign-in]", WAIT).await;
