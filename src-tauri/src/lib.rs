@@ -1,11 +1,102 @@
 //! Keepwatch desktop shell: window, tray and wiring over `keepwatch-core`.
 //!
 //! Nothing here decides anything; the core does. This crate turns the core's answers into a
-//! window, a tray icon and native notifications.
+//! window, a tray icon and native notifications: [`commands`] answer the window, [`state`]
+//! runs the core's sync engine for the active account and forwards its updates as events,
+//! [`tray`] shows how things stand, [`window`] opens and closes the webview.
+
+#![warn(missing_docs)]
+
+pub mod commands;
+pub mod error;
+pub mod state;
+pub mod tray;
+pub mod views;
+pub mod window;
+
+use keepwatch_core::Keepwatch;
+use tauri::{Manager, RunEvent, WindowEvent};
 
 /// Starts the desktop app and blocks until it quits.
 pub fn run() {
-    tauri::Builder::default()
-        .run(tauri::generate_context!())
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let app = tauri::Builder::default()
+        // First, so that a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            window::show(app)
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            // KEEPWATCH_DATA_DIR (tests, the demo) wins over the platform folders.
+            let kw = Keepwatch::open(None)?;
+            app.manage(state::AppState::new(kw));
+            tray::install(app.handle())?;
+            let state = app.state::<state::AppState>();
+            if let Err(e) = state.activate(app.handle(), None) {
+                tracing::warn!(error = ?e, "could not open the account; showing sign-in");
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                // Keep watching from the tray, but end the webview and its WebKit processes:
+                // "Open" builds a new one in a moment.
+                api.prevent_close();
+                use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+                let _ = window.app_handle().save_window_state(StateFlags::all());
+                let _ = window.destroy();
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::status,
+            commands::accounts,
+            commands::sign_in,
+            commands::sign_out,
+            commands::switch_account,
+            commands::list_sessions,
+            commands::revoke_session,
+            commands::revoke_others,
+            commands::confirm_session,
+            commands::list_alerts,
+            commands::set_alert_state,
+            commands::history,
+            commands::export_history,
+            commands::change_password,
+            commands::reset_two_factor,
+            commands::withdrawals,
+            commands::blocklist,
+            commands::add_block,
+            commands::remove_block,
+            commands::session_length,
+            commands::set_session_length,
+            commands::trusted_devices,
+            commands::forget_trusted_device,
+            commands::settings,
+            commands::set_settings,
+            commands::demo_defaults,
+        ])
+        .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
+
+    app.run(|_app, event| {
+        // The last window closing is not quitting: Keepwatch watches from the tray until
+        // "Quit" (which exits with a code).
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    });
 }

@@ -22,7 +22,7 @@ fn free_port() -> u16 {
         .expect("no free loopback port")
 }
 
-fn tauri_driver_path() -> PathBuf {
+pub fn tauri_driver_path() -> PathBuf {
     if let Some(path) = std::env::var_os("TAURI_DRIVER") {
         return path.into();
     }

@@ -87,10 +87,16 @@ impl Session {
             if let Some(element) = self.find(css).await {
                 return element;
             }
-            assert!(
-                Instant::now() < deadline,
-                "nothing matched `{css}` within {timeout:?}"
-            );
+            if Instant::now() >= deadline {
+                let page = self.get("/source").await;
+                let page: String = page
+                    .as_str()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(3000)
+                    .collect();
+                panic!("nothing matched `{css}` within {timeout:?}; the page: {page}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -102,6 +108,90 @@ impl Session {
             .as_str()
             .unwrap_or_default()
             .to_owned()
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        call(
+            &self.http,
+            reqwest::Method::POST,
+            &format!("{}{path}", self.base),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Every element matching `css`.
+    pub async fn find_all(&self, css: &str) -> Vec<Element> {
+        let body = json!({ "using": "css selector", "value": css });
+        let answer = self.post("/elements", body).await;
+        answer
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| item[ELEMENT_KEY].as_str())
+                    .map(|id| Element(id.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Clicks `element`.
+    pub async fn click(&self, element: &Element) {
+        self.post(&format!("/element/{}/click", element.0), json!({}))
+            .await;
+    }
+
+    /// Waits for `css` and clicks it.
+    pub async fn click_on(&self, css: &str, timeout: Duration) {
+        let element = self.wait_for(css, timeout).await;
+        self.click(&element).await;
+    }
+
+    /// Empties an input.
+    pub async fn clear(&self, element: &Element) {
+        self.post(&format!("/element/{}/clear", element.0), json!({}))
+            .await;
+    }
+
+    /// Types `text` into `element`.
+    pub async fn send_keys(&self, element: &Element, text: &str) {
+        self.post(
+            &format!("/element/{}/value", element.0),
+            json!({ "text": text }),
+        )
+        .await;
+    }
+
+    /// Runs `script` (a function body) in the page with `args`; returns its value.
+    pub async fn execute(&self, script: &str, args: Vec<Value>) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": args }))
+            .await
+    }
+
+    /// Waits until `check` holds for the text of every element matching `css` (polled).
+    pub async fn wait_for_texts(
+        &self,
+        css: &str,
+        timeout: Duration,
+        what: &str,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let mut texts = Vec::new();
+            for element in self.find_all(css).await {
+                texts.push(self.text(&element).await);
+            }
+            if check(&texts) {
+                return texts;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: `{css}` never matched within {timeout:?}; last seen {texts:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
     }
 
     /// A PNG of the window.

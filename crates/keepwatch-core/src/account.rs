@@ -315,6 +315,47 @@ impl Account {
         })
     }
 
+    /// The active sessions as the account API shapes them (device, network, location), from
+    /// the server when it answers, else the last snapshots in history; `current` marks
+    /// Keepwatch's own session. This is what the desktop window's session list shows.
+    pub async fn session_list(&self) -> Result<(Freshness, SessionList)> {
+        let freshness = self.try_sync().await?;
+        let own = self.own_session_id().map(str::to_owned);
+        let records = self.db(|h| h.active_sessions()).await?;
+        Ok((freshness, snapshot_list(&records, own.as_deref())))
+    }
+
+    /// [`Account::session_list`] from history alone, without asking the server: for a
+    /// listener of the sync engine, which has just synced.
+    pub async fn cached_session_list(&self) -> Result<SessionList> {
+        let own = self.own_session_id().map(str::to_owned);
+        let records = self.db(|h| h.active_sessions()).await?;
+        Ok(snapshot_list(&records, own.as_deref()))
+    }
+
+    /// Every alert in history, newest first, without asking the server.
+    pub async fn cached_alerts(&self) -> Result<Vec<AlertRecord>> {
+        self.db(|h| h.query_alerts(&HistoryQuery::default())).await
+    }
+
+    /// Session records ever seen that match `query` (synced first when the server answers),
+    /// with every alert in history, for views that need the API's whole session shape.
+    pub async fn history_records(
+        &self,
+        query: HistoryQuery,
+    ) -> Result<(Freshness, Vec<SessionRecord>, Vec<AlertRecord>)> {
+        let freshness = self.try_sync().await?;
+        let (records, alerts) = self
+            .db(move |h| {
+                Ok((
+                    h.query_sessions(&query)?,
+                    h.query_alerts(&HistoryQuery::default())?,
+                ))
+            })
+            .await?;
+        Ok((freshness, records, alerts))
+    }
+
     /// Alerts matching `query` (synced first when the server answers).
     pub async fn alerts(&self, query: HistoryQuery) -> Result<AlertsView> {
         let freshness = self.try_sync().await?;
@@ -536,6 +577,22 @@ fn raise_session_alert(
         h.alert(&new.key)
     } else {
         Ok(None)
+    }
+}
+
+/// The server-shaped list of `records`' last snapshots, `current` set for `own` only.
+fn snapshot_list(records: &[SessionRecord], own: Option<&str>) -> SessionList {
+    let sessions = records
+        .iter()
+        .map(|r| {
+            let mut s = r.snapshot.clone();
+            s.current = Some(r.id.as_str()) == own;
+            s
+        })
+        .collect();
+    SessionList {
+        current_session_id: own.unwrap_or_default().to_owned(),
+        sessions,
     }
 }
 

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use keepwatch_api::Timestamp;
+use keepwatch_detector::Severity;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -118,6 +119,16 @@ pub struct Preferences {
     pub notifications: bool,
     /// Until when foreign sign-ins are expected (the user is travelling).
     pub travel_mode_until: Option<Timestamp>,
+    /// The desktop app's language (`"en"`, `"ar"`); `None` follows the system.
+    pub language: Option<String>,
+    /// Alerts below this severity are listed but not notified.
+    pub notify_min_severity: Severity,
+    /// Whether notifications play a sound.
+    pub notification_sound: bool,
+    /// Whether the desktop app starts at login.
+    pub start_at_login: bool,
+    /// No notifications until then ("pause alerts for an hour"); alerts are still recorded.
+    pub notifications_paused_until: Option<Timestamp>,
 }
 
 impl Default for Preferences {
@@ -126,6 +137,11 @@ impl Default for Preferences {
             poll_interval_secs: 30,
             notifications: true,
             travel_mode_until: None,
+            language: None,
+            notify_min_severity: Severity::Warning,
+            notification_sound: true,
+            start_at_login: false,
+            notifications_paused_until: None,
         }
     }
 }
@@ -213,6 +229,22 @@ mod tests {
             session_id: None,
             ca_cert: None,
         }
+    }
+
+    /// A config file written before the desktop app's preferences existed still loads, with
+    /// the defaults for what it lacks.
+    #[test]
+    fn older_preferences_load_with_defaults_for_new_fields() {
+        let c: Config = serde_json::from_str(
+            r#"{"accounts":[],"preferences":{"poll_interval_secs":5,"notifications":false}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.preferences.poll_interval_secs, 5);
+        assert!(!c.preferences.notifications);
+        assert_eq!(c.preferences.notify_min_severity, Severity::Warning);
+        assert!(c.preferences.notification_sound);
+        assert!(!c.preferences.start_at_login);
+        assert_eq!(c.preferences.language, None);
     }
 
     #[test]

@@ -271,7 +271,13 @@ impl SyncEngine {
                 None => None,
             };
             let notice = AlertNotice::for_alert(&alert, session.as_ref());
-            if let Some(n) = &self.notifier {
+            let prefs = &self.account.inner.prefs;
+            let paused = prefs
+                .notifications_paused_until
+                .is_some_and(|t| t > Utc::now());
+            let wanted =
+                prefs.notifications && !paused && alert.alert.severity >= prefs.notify_min_severity;
+            if let Some(n) = self.notifier.as_ref().filter(|_| wanted) {
                 // Showing a notification is a blocking D-Bus call: keep it off the runtime.
                 let (n, notice, tx) = (Arc::clone(n), notice.clone(), action_tx.clone());
                 tokio::task::spawn_blocking(move || {

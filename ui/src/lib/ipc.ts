@@ -20,6 +20,7 @@ import type {
   AccountSummary,
   AlertRecord,
   AlertState,
+  DemoDefaults,
   ExportFormat,
   ExportResult,
   HistoryFilter,
@@ -138,6 +139,9 @@ export const forgetTrustedDevice = (id: string) => call<void>("forget_trusted_de
 
 export const settings = () => call<Settings>("settings");
 export const setSettings = (value: Settings) => call<Settings>("set_settings", { settings: value });
+
+/** What `./run demo` pre-fills in the sign-in form; null outside the demo. */
+export const demoDefaults = () => call<DemoDefaults | null>("demo_defaults");
 
 // --- Live events ----------------------------------------------------------------------------
 

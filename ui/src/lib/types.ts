@@ -173,3 +173,11 @@ export type IpcError = {
   /** For account_locked / rate_limited / unavailable: seconds until a retry may work. */
   retry_after_secs?: number;
 };
+
+/** The demo server and account `./run demo` asks the sign-in form to show. */
+export type DemoDefaults = {
+  server_url: string;
+  email: string;
+  /** The demo account's published password; null when the terminal shows it instead. */
+  password: string | null;
+};

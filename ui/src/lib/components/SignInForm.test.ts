@@ -28,6 +28,24 @@ describe("SignInForm", () => {
     );
   });
 
+  it("fills in the demo server and account when the app names them", async () => {
+    answerIpc({
+      demo_defaults: () => ({
+        server_url: "http://127.0.0.1:8477",
+        email: "demo@keepwatch.invalid",
+        password: null,
+      }),
+    });
+    render(SignInForm);
+    await vi.waitFor(() =>
+      expect((screen.getByLabelText("Account service address") as HTMLInputElement).value).toBe(
+        "http://127.0.0.1:8477",
+      ),
+    );
+    expect((screen.getByLabelText("Email") as HTMLInputElement).value).toBe("demo@keepwatch.invalid");
+    expect((screen.getByLabelText("Password") as HTMLInputElement).value).toBe("");
+  });
+
   it("asks for a TOTP code when the server wants one, then sends it", async () => {
     let first = true;
     const calls = answerIpc({
@@ -51,7 +69,8 @@ describe("SignInForm", () => {
     await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "correct horse" } });
     await fireEvent.submit(form);
     await vi.waitFor(() => expect(onsignedin).toHaveBeenCalledWith(accounts[0]));
-    expect(calls[1]).toEqual({
+    // The form first asks for demo defaults; the second sign-in call is the one with the code.
+    expect(calls.filter((c) => c.cmd === "sign_in")[1]).toEqual({
       cmd: "sign_in",
       args: {
         request: {
