@@ -32,11 +32,17 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60],
 ];
 
+/** How far ahead of this computer a server's clock may run before its times read as future. */
+const CLOCK_SKEW_SECONDS = 300;
+
 /** "3 hours ago", "in 2 days", "now": the largest whole unit between `iso` and `now`. */
 export function relativeTime(iso: string, now: Date, locale: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  let seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  // Every moment shown is in the past; a server clock a few minutes ahead of this computer's
+  // must not turn a sign-in into "in 1 minute".
+  if (seconds > 0 && seconds <= CLOCK_SKEW_SECONDS) seconds = 0;
   const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
