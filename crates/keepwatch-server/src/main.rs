@@ -2,7 +2,7 @@
 
 use std::io::BufRead;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -94,6 +94,11 @@ enum Command {
         /// Then again every this many seconds.
         #[arg(long)]
         intruder_repeat: Option<u64>,
+        /// Count `--intruder-after` from the first sign-in of a desktop client (Keepwatch) rather
+        /// than from start, so that the intruder is never among the sessions that already
+        /// existed when Keepwatch signed in.
+        #[arg(long)]
+        intruder_after_sign_in: bool,
         /// Create the demo account with 2FA and print its TOTP secret.
         #[arg(long)]
         totp: bool,
@@ -197,9 +202,19 @@ fn main() -> Result<()> {
             listen,
             intruder_after,
             intruder_repeat,
+            intruder_after_sign_in,
             totp,
             net,
-        } => runtime()?.block_on(run_demo(listen, intruder_after, intruder_repeat, totp, net)),
+        } => runtime()?.block_on(run_demo(
+            listen,
+            IntruderPlan {
+                after: intruder_after,
+                repeat: intruder_repeat,
+                after_sign_in: intruder_after_sign_in,
+            },
+            totp,
+            net,
+        )),
     }
 }
 
@@ -249,15 +264,55 @@ async fn serve(config: ServerConfig) -> Result<()> {
     Ok(())
 }
 
+/// When the demo's intruder signs in.
+struct IntruderPlan {
+    /// Seconds after start, or after the first desktop sign-in.
+    after: u64,
+    /// Then again every this many seconds.
+    repeat: Option<u64>,
+    /// Count `after` from the first desktop sign-in.
+    after_sign_in: bool,
+}
+
+/// Waits until a desktop client (Keepwatch) has signed in to the demo database.
+async fn desktop_signed_in(db: &Path) -> Result<()> {
+    loop {
+        let db = db.to_owned();
+        let found = tokio::task::spawn_blocking(move || -> rusqlite::Result<bool> {
+            let conn = rusqlite::Connection::open_with_flags(
+                &db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?;
+            conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sessions WHERE client = 'desktop')",
+                [],
+                |row| row.get(0),
+            )
+        })
+        .await
+        .context("waiting for a desktop sign-in")?
+        .context("reading the demo database")?;
+        if found {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 async fn run_demo(
     listen: SocketAddr,
-    intruder_after: u64,
-    intruder_repeat: Option<u64>,
+    plan: IntruderPlan,
     with_totp: bool,
     net: NetArgs,
 ) -> Result<()> {
+    let IntruderPlan {
+        after: intruder_after,
+        repeat: intruder_repeat,
+        after_sign_in,
+    } = plan;
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
-    let config = net.config(dir.path().join("demo.sqlite"), listen)?;
+    let db_path = dir.path().join("demo.sqlite");
+    let config = net.config(db_path.clone(), listen)?;
     let server = start(config).await?;
     let options = DemoOptions {
         with_totp,
@@ -272,11 +327,23 @@ async fn run_demo(
         Some(secret) => println!("  TOTP secret: {secret}"),
         None => println!("  2FA: off (start with --totp to turn it on)"),
     }
-    println!("An intruder signs in from São Paulo, Brazil in {intruder_after} s.");
+    if after_sign_in {
+        println!(
+            "An intruder signs in from São Paulo, Brazil {intruder_after} s after Keepwatch does."
+        );
+    } else {
+        println!("An intruder signs in from São Paulo, Brazil in {intruder_after} s.");
+    }
     println!("Stop with Ctrl-C; the database is thrown away.");
     println!();
 
     let intruder = async {
+        if after_sign_in {
+            if let Err(error) = desktop_signed_in(&db_path).await {
+                println!("the intruder stays away: {error:#}");
+                return std::future::pending::<()>().await;
+            }
+        }
         tokio::time::sleep(Duration::from_secs(intruder_after)).await;
         loop {
             match demo::intrude(&server, &account, &options).await {

@@ -175,3 +175,79 @@ fn serve_refuses_plain_http_off_loopback() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("loopback"), "{stderr}");
 }
+
+/// `demo --intruder-after-sign-in` holds the intruder back until Keepwatch (a desktop client)
+/// has signed in, so that the intruder is never among the sessions Keepwatch starts out trusting.
+#[tokio::test]
+async fn demo_intruder_waits_for_the_desktop_sign_in() {
+    let mut demo = Command::new(BIN)
+        .args(["demo", "--listen", "127.0.0.1:0", "--intruder-after", "0"])
+        .arg("--intruder-after-sign-in")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = demo.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let base = loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the demo printed no address");
+        if let Some(url) = line.strip_prefix("Keepwatch demo server: ") {
+            break url.trim().to_owned();
+        }
+    };
+    let http = reqwest::Client::new();
+    let sign_in = |client: &'static str| {
+        let http = http.clone();
+        let url = format!("{base}{}", paths::LOGIN);
+        async move {
+            let body = serde_json::json!({
+                "email": keepwatch_server::demo::DEMO_EMAIL,
+                "password": keepwatch_server::demo::DEMO_PASSWORD,
+                "client": client,
+                "remember_me": true,
+            });
+            let resp = http.post(url).json(&body).send().await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            resp.json::<keepwatch_api::TokenPair>().await.unwrap()
+        }
+    };
+    let count_sessions = |token: String| {
+        let http = http.clone();
+        let url = format!("{base}{}", paths::SESSIONS);
+        async move {
+            let list: keepwatch_api::SessionList = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            list.sessions.len()
+        }
+    };
+
+    // A browser sign-in does not release the intruder: three seeded sessions and this one.
+    let web = sign_in("web").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(count_sessions(web.access_token.clone()).await, 4);
+
+    // Keepwatch's does, and the intruder follows.
+    sign_in("desktop").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count_sessions(web.access_token.clone()).await < 6 {
+        assert!(Instant::now() < deadline, "the intruder never came");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = demo.kill();
+    let _ = demo.wait();
+}
