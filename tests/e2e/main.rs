@@ -114,10 +114,10 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
     }
     let dir = tempfile::tempdir().expect("a scratch folder");
     let notifications = NotificationDaemon::start(dir.path());
-    let mut service = AccountService::start(dir.path()).await;
+    let mut service = World::start().await;
     // The owner's browser, signed in before the app: trusted as existing at first sign-in.
     let owner = service
-        .sign_in_from(fixture_ip(keepwatch_geo::fixture::BERLIN_V4), CHROME_MAC)
+        .browser_login(ip(keepwatch_geo::fixture::BERLIN_V4), CHROME_MAC)
         .await;
 
     let display = Display::start();
@@ -184,10 +184,7 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         // A sign-in from São Paulo on an unknown device: listed, flagged and notified.
         let before = notifications.notify_calls().len();
         let intruder = service
-            .sign_in_from(
-                fixture_ip(keepwatch_geo::fixture::SAO_PAULO_V4),
-                CHROME_WINDOWS,
-            )
+            .browser_login(ip(keepwatch_geo::fixture::SAO_PAULO_V4), CHROME_WINDOWS)
             .await;
         wait_rows(&app, 3).await;
         let row = format!("[data-session-id=\"{}\"]", intruder.session_id);
@@ -230,7 +227,7 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
 
         // A device name made of markup shows as text; so does a blocklist note.
         service
-            .sign_in_from(fixture_ip(keepwatch_geo::fixture::BERLIN_V4), MARKUP)
+            .browser_login(ip(keepwatch_geo::fixture::BERLIN_V4), MARKUP)
             .await;
         service
             .block(&owner.access_token, "203.0.113.0/24", MARKUP)
@@ -299,7 +296,7 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
     }
 
     // --- Second launch, server gone: the cache, marked offline ---------------------------
-    service.stop().await;
+    service.stop_server().await;
     {
         let driver = TauriDriver::start(&display, &envs);
         let app = driver.launch_app().await;

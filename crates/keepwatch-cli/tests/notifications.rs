@@ -6,92 +6,11 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use support::*;
-
-/// The notification server, killed when dropped.
-struct NotificationDaemon {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Drop for NotificationDaemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// python3-dbus comes with python3-dbusmock, so the test needs nothing else to talk D-Bus.
-fn python_dbus(script: &str, args: &[&str]) -> std::process::Output {
-    Command::new("/usr/bin/python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("python3 runs")
-}
-
-fn name_has_owner(name: &str) -> bool {
-    let out = python_dbus(
-        "import dbus, sys; print(dbus.SessionBus().name_has_owner(sys.argv[1]))",
-        &[name],
-    );
-    String::from_utf8_lossy(&out.stdout).trim() == "True"
-}
-
-fn start_notification_daemon(dir: &Path) -> NotificationDaemon {
-    let log = dir.join("notifications.log");
-    let child = Command::new("/usr/bin/python3")
-        .args(["-m", "dbusmock", "--template", "notification_daemon", "-p"])
-        .arg(r#"{"capabilities": "body actions"}"#)
-        .arg("--logfile")
-        .arg(&log)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("python3-dbusmock runs");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !name_has_owner("org.freedesktop.Notifications") {
-        assert!(
-            Instant::now() < deadline,
-            "the notification daemon never appeared on the bus"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    NotificationDaemon { child, log }
-}
-
-/// The Notify calls logged so far, oldest first.
-fn notify_calls(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains(" Notify "))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Presses a button of notification `id`, as a notification server does.
-fn invoke_action(id: usize, action: &str) {
-    let out = python_dbus(
-        "import dbus, sys\n\
-         bus = dbus.SessionBus()\n\
-         mock = bus.get_object('org.freedesktop.Notifications', '/org/freedesktop/Notifications')\n\
-         mock.EmitSignal('org.freedesktop.Notifications', 'ActionInvoked', 'us',\n\
-             [dbus.UInt32(int(sys.argv[1])), sys.argv[2]],\n\
-             dbus_interface='org.freedesktop.DBus.Mock')\n",
-        &[&id.to_string(), action],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A running `keepwatch watch`, its stdout lines and stderr lines on channels.
 struct Watcher {
@@ -190,7 +109,7 @@ async fn wait_until_gone(world: &World, token: &str, id: &str, within: Duration)
 async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() {
     require_secret_service!();
     let world = World::start().await;
-    let daemon = start_notification_daemon(world.dir.path());
+    let daemon = NotificationDaemon::start(world.dir.path());
     let owner = world.browser_login(berlin(), CHROME_MAC).await;
     ok(&world.login(&["--trust-existing"]).await);
 
@@ -205,14 +124,14 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
     assert!(line.contains(&intruder.session_id), "{line}");
 
     let deadline = Instant::now() + Duration::from_secs(5);
-    while notify_calls(&daemon.log).is_empty() {
+    while daemon.notify_calls().is_empty() {
         assert!(
             Instant::now() < deadline,
             "no Notify call reached the notification server"
         );
         std::thread::sleep(Duration::from_millis(25));
     }
-    let calls = notify_calls(&daemon.log);
+    let calls = daemon.notify_calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     let call = &calls[0];
     assert!(call.contains(r#""Keepwatch""#), "{call}");
@@ -248,11 +167,11 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
     let line = watcher.next_line(Duration::from_secs(5));
     assert!(line.contains(&detour.session_id), "{line}");
     let deadline = Instant::now() + Duration::from_secs(5);
-    while notify_calls(&daemon.log).len() < 2 {
+    while daemon.notify_calls().len() < 2 {
         assert!(Instant::now() < deadline, "no Notify for the detour");
         std::thread::sleep(Duration::from_millis(25));
     }
-    let calls = notify_calls(&daemon.log);
+    let calls = daemon.notify_calls();
     assert_eq!(
         calls.len(),
         2,
@@ -266,7 +185,7 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut gone = false;
     while !gone && Instant::now() < deadline {
-        invoke_action(2, "sign_out");
+        daemon.invoke_action(2, "sign_out");
         gone = wait_until_gone(
             &world,
             &owner.access_token,
@@ -295,13 +214,13 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
     let line = watcher.next_line(Duration::from_secs(5));
     assert!(line.contains(&lagos.session_id), "{line}");
     let deadline = Instant::now() + Duration::from_secs(5);
-    while notify_calls(&daemon.log).len() < 3 {
+    while daemon.notify_calls().len() < 3 {
         assert!(Instant::now() < deadline, "no Notify for Lagos");
         std::thread::sleep(Duration::from_millis(25));
     }
     let deadline = Instant::now() + Duration::from_secs(10);
     let confirmed = loop {
-        invoke_action(3, "this_was_me");
+        daemon.invoke_action(3, "this_was_me");
         let alerts: serde_json::Value =
             serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
         let state = alerts["alerts"]
