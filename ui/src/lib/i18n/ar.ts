@@ -31,6 +31,7 @@ export const ar: Messages = {
   phase_syncing: "جارٍ المزامنة…",
   phase_offline: "غير متصل — تُعرض البيانات المحفوظة",
   phase_signed_out: "تم تسجيل الخروج — سجّل الدخول مجددًا",
+  phase_no_account: "لا يوجد حساب بعد — سجّل الدخول لبدء المراقبة",
   phase_error: "فشلت المزامنة",
   live: "مباشر",
   noAccount: "أضف حسابًا لبدء مراقبة جلساته.",

@@ -29,6 +29,7 @@ export const en = {
   phase_syncing: "Syncing…",
   phase_offline: "Offline — showing saved data",
   phase_signed_out: "Signed out — sign in again",
+  phase_no_account: "No account yet — sign in to start watching",
   phase_error: "Sync failed",
   live: "Live",
   noAccount: "Add an account to start watching its sessions.",
