@@ -1,5 +1,5 @@
 import { emit } from "@tauri-apps/api/event";
-import { render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import {
@@ -13,6 +13,7 @@ import {
   vpn,
 } from "./test/fixtures";
 import { answerIpc } from "./test/ipc-mock";
+import type { AccountSummary, SyncStatus } from "./lib/types";
 
 describe("App", () => {
   it("says it is not connected, rather than showing a blank page, outside the app", async () => {
@@ -74,5 +75,52 @@ describe("App", () => {
     expect(document.querySelector(".session.unfamiliar h3")?.textContent).toBe(
       "Mobile Safari 17 on iOS 17.4",
     );
+  });
+
+  it("opens the sessions once a first sign-in succeeds", async () => {
+    // A fresh install: no account until the form signs one in.
+    let known: AccountSummary[] = [];
+    let now: SyncStatus = {
+      ...status,
+      account_id: null,
+      phase: "signed_out",
+      live: false,
+      last_synced_at: null,
+    };
+    const calls = answerIpc({
+      status: () => now,
+      settings: () => settings,
+      accounts: () => known,
+      list_sessions: () => {
+        if (!known.length) throw { kind: "not_signed_in", message: "no account" };
+        return sessionList;
+      },
+      list_alerts: () => [],
+      sign_in: () => {
+        known = accounts;
+        now = status;
+        return accounts[0];
+      },
+    });
+    render(App);
+    const form = await screen.findByTestId("sign-in-form");
+    expect(screen.getByTestId("nav-accounts").getAttribute("aria-current")).toBe("page");
+    expect(screen.getAllByRole("status")[0]!.textContent).toContain("No account yet");
+
+    await fireEvent.input(screen.getByLabelText("Account service address"), {
+      target: { value: "https://exchange.example" },
+    });
+    await fireEvent.input(screen.getByLabelText("Email"), { target: { value: "amira@example.com" } });
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "correct horse" } });
+    await fireEvent.submit(form);
+
+    expect(await screen.findByRole("heading", { name: "Active sessions" })).toBeTruthy();
+    expect(screen.getByTestId("nav-sessions").getAttribute("aria-current")).toBe("page");
+    expect(screen.queryByTestId("sign-in-form")).toBeNull();
+    expect(await screen.findByText("Chrome 124 on macOS Sonoma")).toBeTruthy();
+    await vi.waitFor(() =>
+      expect(screen.getAllByRole("status")[0]!.textContent).toContain("Up to date"),
+    );
+    expect(calls.filter((c) => c.cmd === "sign_in")).toHaveLength(1);
   });
 });

@@ -59,6 +59,23 @@ export class AppStore {
     if (alerts.status === "fulfilled") this.alerts = alerts.value;
   }
 
+  /** Re-reads the sync status, e.g. once an account has been signed in. */
+  async loadStatus(): Promise<void> {
+    try {
+      this.status = await ipc.status();
+    } catch (error) {
+      this.error = ipc.toIpcError(error);
+    }
+  }
+
+  /**
+   * A sign-in succeeded: the account is now the active one, so everything the window shows is
+   * read again (the shell's live events may arrive before or after this answer).
+   */
+  async signedIn(): Promise<void> {
+    await Promise.all([this.loadStatus(), this.loadAccounts(), this.refresh()]);
+  }
+
   async loadAccounts(): Promise<void> {
     try {
       this.accounts = await ipc.accounts();
