@@ -45,4 +45,28 @@ describe("source rules", () => {
       expect(hits).toEqual([]);
     });
   }
+
+  // Text taken from the messages and kept in a variable stays in the language it was made in
+  // when the user switches: keep what happened (a Notice, an IpcError, a key) and word it in
+  // the markup. This catches `x = m.key…` / `x = … messages()…` assignments and `$state(m.…)`
+  // in code (a <script> block or a .ts file); markup and `$derived` are worded at render time.
+  it("keeps no worded message in state", () => {
+    const STORED = [
+      /^\s*(?!const\b|let\b|var\b|return\b|export\b)[\w$.]+(\[[^\]]*\])?\s*=(?![=>])[^;]*(\bm\.\w|\bmessages\(\))/,
+      /\$state\b[^(]*\([^)]*(\bm\.\w|\bmessages\(\))/,
+    ];
+    const hits = files
+      .filter((file) => /\.(svelte|ts)$/.test(file))
+      .flatMap((file) => {
+        const text = readFileSync(file, "utf8");
+        const code = file.endsWith(".svelte")
+          ? [...text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((s) => s[1] ?? "").join("\n")
+          : text;
+        return code
+          .split("\n")
+          .filter((line) => STORED.some((pattern) => pattern.test(line)))
+          .map((line) => `${relative(ROOT, file)}: ${line.trim()}`);
+      });
+    expect(hits).toEqual([]);
+  });
 });

@@ -1,8 +1,11 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { alerts, NOW, sessionList } from "../../test/fixtures";
 import { answerIpc } from "../../test/ipc-mock";
+import { setLanguage } from "../i18n/locale.svelte";
 import SessionList from "./SessionList.svelte";
+
+afterEach(() => setLanguage("en"));
 
 describe("SessionList", () => {
   it("lists the current session first", () => {
@@ -32,6 +35,20 @@ describe("SessionList", () => {
     expect(calls).toEqual([{ cmd: "revoke_others", args: {} }]);
     expect(screen.getByRole("status").textContent).toBe("Other sessions signed out: 2.");
     expect(screen.queryByRole("alertdialog")).toBeNull();
+  });
+
+  it("rewords its notice when the language changes", async () => {
+    answerIpc({ revoke_others: () => ({ revoked: 2 }) });
+    render(SessionList, { list: sessionList, alerts, now: NOW });
+    await fireEvent.click(screen.getByRole("button", { name: "Sign out all other sessions" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Sign out all others" }));
+    const notice = await screen.findByTestId("sessions-notice");
+    expect(notice.textContent).toBe("Other sessions signed out: 2.");
+
+    setLanguage("ar");
+    await vi.waitFor(() => expect(notice.textContent).toBe("الجلسات الأخرى التي أُنهيت: 2."));
+    setLanguage("en");
+    await vi.waitFor(() => expect(notice.textContent).toBe("Other sessions signed out: 2."));
   });
 
   it("does nothing when the confirmation is cancelled", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ar } from "./ar";
 import { en } from "./en";
-import { explainError, reasonText } from "./wording";
+import { explainError, noticeText, reasonText, type Notice } from "./wording";
 
 describe("explainError", () => {
   it("words a lockout with the time left, not a code", () => {
@@ -62,5 +62,39 @@ describe("reasonText", () => {
     expect(reasonText(en, { type: "failed_sign_in", outcome: "invalid_totp" }, "en")).toContain(
       "someone knows your password",
     );
+  });
+});
+
+describe("noticeText", () => {
+  const notices: Notice[] = [
+    { key: "signedOutOthers", count: 3 },
+    { key: "passwordChanged", revoked: 1234 },
+    { key: "exported", rows: 12, path: "/home/amira/keepwatch-history.csv" },
+    { key: "exportCancelled" },
+  ];
+
+  it("words every notice in both languages, from the same stored value", () => {
+    for (const notice of notices) {
+      const english = noticeText(en, notice, "en");
+      const arabic = noticeText(ar, notice, "ar-u-nu-latn");
+      expect(english, notice.key).not.toBe("");
+      expect(arabic, notice.key).not.toBe(english);
+      expect(arabic, notice.key).toMatch(/[\u0600-\u06FF]/);
+    }
+  });
+
+  it("formats numbers when shown, for the language then in use", () => {
+    expect(noticeText(en, { key: "passwordChanged", revoked: 1234 }, "en")).toBe(
+      "Password changed. Other sessions signed out: 1,234.",
+    );
+    expect(noticeText(ar, { key: "signedOutOthers", count: 3 }, "ar-u-nu-latn")).toBe(
+      "الجلسات الأخرى التي أُنهيت: 3.",
+    );
+  });
+
+  it("keeps a file path left-to-right inside an Arabic sentence", () => {
+    const notice: Notice = { key: "exported", rows: 12, path: "/home/amira/h.csv" };
+    expect(noticeText(en, notice, "en")).toBe("Exported 12 rows to /home/amira/h.csv.");
+    expect(noticeText(ar, notice, "ar-u-nu-latn")).toContain("\u2068/home/amira/h.csv\u2069");
   });
 });

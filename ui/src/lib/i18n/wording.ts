@@ -1,4 +1,6 @@
-// The detector's structured alerts and the core's errors, worded in the UI language.
+// The detector's structured alerts, the core's errors and the window's own notices, worded in
+// the UI language. Everything here takes data and words it when shown, so that a language
+// switch rewords what is already on screen: never keep the returned text in state.
 
 import type { AlertKind } from "../../bindings/AlertKind";
 import type { Reason } from "../../bindings/Reason";
@@ -166,3 +168,28 @@ export function explainError(m: Messages, error: IpcError, locale: string, elaps
   }
 }
 
+/**
+ * The outcome of an action, to tell the user in a status line. Components keep this, not its
+ * wording, and word it with `noticeText` when rendering: a stored sentence would stay in the
+ * language it was made in after the user switches.
+ */
+export type Notice =
+  | { key: "signedOutOthers"; count: number }
+  | { key: "passwordChanged"; revoked: number }
+  | { key: "exported"; rows: number; path: string }
+  | { key: "exportCancelled" };
+
+/** A notice as a sentence in the UI language, numbers formatted for `locale`. */
+export function noticeText(m: Messages, notice: Notice, locale: string): string {
+  switch (notice.key) {
+    case "signedOutOthers":
+      return m.signedOutOthers(count(notice.count, locale));
+    case "passwordChanged":
+      return m.passwordChanged(count(notice.revoked, locale));
+    case "exported":
+      // A file path is left-to-right text whatever the sentence around it.
+      return m.exported(count(notice.rows, locale), isolate(notice.path, locale));
+    case "exportCancelled":
+      return m.exportCancelled;
+  }
+}
