@@ -5,8 +5,8 @@
 //! Browser, OS and hardware detection comes from the community-maintained
 //! [uap-core](https://github.com/ua-parser/uap-core) rules (vendored under `uap-core/`, version in
 //! its README) run by the [`ua_parser`] crate. This crate only adds what those rules cannot know:
-//! which versions browsers freeze, what the `Sec-CH-UA-Platform*` client hints say instead, and
-//! how to say it all in one line.
+//! which versions browsers freeze, what the `Sec-CH-UA-Platform*` client hints say instead, how
+//! to say it all in one line, and Keepwatch's own User-Agent, which uap-core does not know.
 //!
 //! Build one [`DeviceParser`] at start-up and share it (it is `Send + Sync`): compiling the rules
 //! takes a few hundred milliseconds, parsing then takes microseconds.
@@ -33,13 +33,14 @@
 //!          | client " (automated)"             bots and scripts: "curl 8 (automated)"
 //!          | "Unknown device"                  nothing recognised
 //! client   = browser [" " major]               "Firefox 125"; "Unknown browser" if only the OS is known
+//!          | "Keepwatch" [" " major.minor]     this app: "Keepwatch 0.1"
 //! platform = os [" " os_version]               "Windows 11", "Android 14", "Linux", "macOS"
 //!          | apple_hw [" (iOS" [" " version] ")"]   "iPhone (iOS 17.4)", "iPad (iOS 17.4)"
 //! ```
 //!
 //! Examples: `Chrome 124 on macOS Sonoma`, `Firefox 125 on Windows` (version unknown),
 //! `Edge 124 on Windows 11`, `Safari 17 on iPhone (iOS 17.4)`, `Chrome 124 on Android 14`,
-//! `Samsung Internet 24 on Android 14`, `Googlebot 2 (automated)`.
+//! `Samsung Internet 24 on Android 14`, `Googlebot 2 (automated)`, `Keepwatch 0.1 on Linux`.
 //!
 //! * **Browser names** are uap-core's, with the "mobile" variants folded into the browser people
 //!   know, because [`keepwatch_api::Device::device_type`] already says "mobile": Chrome Mobile and
@@ -68,13 +69,28 @@
 //!   the family the User-Agent already shows. Hints naming another OS (User-Agent macOS, hint
 //!   Windows), or arriving with a User-Agent that names no OS, are ignored as a whole.
 //!
+//! # Keepwatch itself
+//!
+//! The desktop app and the `keepwatch` command line both send `keepwatch-core`'s User-Agent,
+//! `Keepwatch/<version> (<platform>)`, e.g. `Keepwatch/0.1.0 (X11; Linux x86_64)`, with the
+//! platform written as browsers write it (`Macintosh; Intel Mac OS X 10_15_7`,
+//! `Windows NT 10.0; Win64; x64`, or `desktop` elsewhere). A User-Agent that starts with the
+//! product token `Keepwatch/` and a numeric version is recognised before the uap-core rules:
+//! browser `Keepwatch`, version `major.minor` (Keepwatch's versions start at 0.x, where the
+//! major alone says nothing), the OS read from the platform by the uap-core rules as for a
+//! browser (so frozen versions stay unknown: "Keepwatch 0.1 on macOS", "… on Windows"), and
+//! device type `desktop`. The two front ends send the same string and cannot be told apart. The
+//! rule is code, not a line added to the vendored `regexes.yaml`, which is kept unchanged so that
+//! updating it stays a copy.
+//!
 //! # Device type
 //!
 //! `bot` when uap-core calls the device a spider (Googlebot, bingbot, Python-urllib…), for
 //! headless Chrome, and for non-browser clients that uap-core recognises but that name no OS or
 //! hardware (curl, python-requests, Wget, Go-http-client, okhttp…). `tablet` for iPads and
 //! Android devices without the `Mobile` token (the convention Android browsers follow). `mobile`
-//! for iPhones and other phones, `desktop` for macOS, Windows, ChromeOS, Linux and the BSDs.
+//! for iPhones and other phones, `desktop` for macOS, Windows, ChromeOS, Linux and the BSDs,
+//! and for Keepwatch itself on any platform.
 //! Everything else (TVs, consoles, watches, unknown strings) is `unknown`. An iPad in Safari's
 //! default "desktop website" mode sends a Mac User-Agent and is indistinguishable from a Mac.
 //!
@@ -93,6 +109,7 @@ mod hints;
 mod key;
 mod label;
 mod os_version;
+mod own_app;
 mod parser;
 mod raw_text;
 

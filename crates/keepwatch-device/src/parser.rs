@@ -8,6 +8,7 @@ use crate::families::{browser_name, os_name};
 use crate::hints::ClientHints;
 use crate::label::{compose, Parts, UNKNOWN_DEVICE};
 use crate::os_version::{resolve, UaVersion};
+use crate::own_app;
 use crate::raw_text;
 
 /// The uap-core rules this crate ships (see `uap-core/README.md` for the version).
@@ -82,29 +83,45 @@ impl DeviceParser {
             return unknown_device(Some(raw_text::displayable(text)));
         }
 
-        let ua = self.rules.ua.extract(text);
+        // Keepwatch's own client first: uap-core has no rule for it (see `own_app`). Its OS part
+        // is written like a browser's, so the OS rules below still read it.
+        let own_version = own_app::version(text);
+        let ua = match own_version {
+            Some(_) => None,
+            None => self.rules.ua.extract(text),
+        };
         let os = self.rules.os.extract(text);
         let dev = self.rules.dev.extract(text);
 
         let uap_browser = ua.as_ref().map(|u| &*u.family).filter(|f| *f != UAP_OTHER);
-        let browser = uap_browser.and_then(browser_name);
-        let browser_version = browser
-            .and(ua.as_ref())
-            .and_then(|u| u.major)
-            .filter(|m| !m.is_empty() && m.len() <= 6 && m.bytes().all(|b| b.is_ascii_digit()));
+        let browser = match own_version {
+            Some(_) => Some(own_app::NAME),
+            None => uap_browser.and_then(browser_name),
+        };
+        let browser_version = own_version.or_else(|| {
+            browser
+                .and(ua.as_ref())
+                .and_then(|u| u.major)
+                .filter(|m| !m.is_empty() && m.len() <= 6 && m.bytes().all(|b| b.is_ascii_digit()))
+        });
 
         let os_family = os.as_ref().and_then(|o| os_name(&o.os));
         let device = dev.as_ref().map(|d| &*d.device).filter(|d| *d != UAP_OTHER);
         let brand = dev.as_ref().and_then(|d| d.brand.as_deref());
         let model = dev.as_ref().and_then(|d| d.model.as_deref());
 
-        let device_type = classify(&Evidence {
-            user_agent: text,
-            uap_browser,
-            os: os_family,
-            device,
-            brand,
-        });
+        let device_type = match own_version {
+            // Keepwatch is built only for desktop systems (the command line too: a computer,
+            // if perhaps a server), and is no bot even where its User-Agent names no OS.
+            Some(_) => DeviceType::Desktop,
+            None => classify(&Evidence {
+                user_agent: text,
+                uap_browser,
+                os: os_family,
+                device,
+                brand,
+            }),
+        };
 
         let os_version = os_family.and_then(|family| {
             let version = os.as_ref().map_or_else(UaVersion::default, |o| UaVersion {

@@ -47,6 +47,11 @@ const HEADLESS_CHROME: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) A
 const GOOGLEBOT: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 const GOOGLEBOT_SMARTPHONE: &str = "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.118 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 const BINGBOT: &str = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)";
+// What keepwatch-core's account client (desktop app and CLI alike) sends, per target OS.
+const KEEPWATCH_LINUX: &str = "Keepwatch/0.1.0 (X11; Linux x86_64)";
+const KEEPWATCH_MAC: &str = "Keepwatch/0.1.0 (Macintosh; Intel Mac OS X 10_15_7)";
+const KEEPWATCH_WINDOWS: &str = "Keepwatch/0.1.0 (Windows NT 10.0; Win64; x64)";
+const KEEPWATCH_OTHER_OS: &str = "Keepwatch/0.1.0 (desktop)";
 
 /// One row: what goes in, and every field that should come out.
 struct Case {
@@ -364,10 +369,42 @@ fn cases() -> Vec<Case> {
             device_type: Bot,
             ..NO_DEVICE
         },
+        // Keepwatch itself, recognised before uap-core, which has no rule for it.
+        desktop("keepwatch on linux", KEEPWATCH_LINUX, "Keepwatch 0.1 on Linux", "Keepwatch", "0.1", "Linux", None),
+        desktop("keepwatch on macos, 10_15_7 frozen", KEEPWATCH_MAC, "Keepwatch 0.1 on macOS", "Keepwatch", "0.1", "macOS", None),
+        desktop("keepwatch on windows, NT 10.0 frozen", KEEPWATCH_WINDOWS, "Keepwatch 0.1 on Windows", "Keepwatch", "0.1", "Windows", None),
+        Case {
+            name: "keepwatch on another os",
+            user_agent: Some(KEEPWATCH_OTHER_OS),
+            label: "Keepwatch 0.1",
+            browser: Some("Keepwatch"),
+            browser_version: Some("0.1"),
+            device_type: Desktop,
+            ..NO_DEVICE
+        },
+        Case {
+            name: "keepwatch without a platform",
+            user_agent: Some("Keepwatch/0.1.0"),
+            label: "Keepwatch 0.1",
+            browser: Some("Keepwatch"),
+            browser_version: Some("0.1"),
+            device_type: Desktop,
+            ..NO_DEVICE
+        },
+        // Only the product token at the start counts: "Keepwatch" elsewhere is not the app.
+        desktop("firefox mentioning keepwatch", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0 Keepwatch/0.1.0", "Firefox 125 on Linux", "Firefox", "125", "Linux", None),
+        Case {
+            name: "keepwatch token without a version",
+            user_agent: Some("Keepwatch/ (X11; Linux x86_64)"),
+            label: "Unknown browser on Linux",
+            os: Some("Linux"),
+            device_type: Desktop,
+            ..NO_DEVICE
+        },
         // Nothing to go on.
         Case {
             name: "unknown app",
-            user_agent: Some("Keepwatch/0.1.0"),
+            user_agent: Some("Frobnicator"),
             ..NO_DEVICE
         },
         Case {
@@ -578,4 +615,26 @@ fn broken_rules_are_errors_not_panics() {
     assert_eq!(label("Mozilla/5.0 Frob/3"), "Frob 3");
     // Not claiming to be a browser and naming no OS: a script, by this crate's rule.
     assert_eq!(label("Frob/3"), "Frob 3 (automated)");
+}
+
+/// The exact string keepwatch-core builds for a Linux build (`client::USER_AGENT`): same
+/// workspace version, same platform comment. A version bump must not lose the app's name.
+#[test]
+fn keepwatch_core_user_agent_at_the_workspace_version() {
+    let user_agent = concat!(
+        "Keepwatch/",
+        env!("CARGO_PKG_VERSION"),
+        " (X11; Linux x86_64)"
+    );
+    let mut numbers = env!("CARGO_PKG_VERSION").split('.');
+    let shown = format!(
+        "{}.{}",
+        numbers.next().unwrap_or_default(),
+        numbers.next().unwrap_or_default()
+    );
+    let got = parse(Some(user_agent), None, None);
+    assert_eq!(got.label, format!("Keepwatch {shown} on Linux"));
+    assert_eq!(got.browser_version.as_deref(), Some(shown.as_str()));
+    assert_eq!(got.device_type, DeviceType::Desktop);
+    assert_eq!(device_key(&got), "keepwatch|linux|desktop");
 }
