@@ -201,6 +201,9 @@ struct LoginArgs {
     /// Trust the sessions that exist now: they and their devices and countries do not alert.
     #[arg(long)]
     trust_existing: bool,
+    /// Ask the server to trust this computer, so that later sign-ins skip the 2FA prompt.
+    #[arg(long)]
+    trust_device: bool,
     /// PEM file of the CA that signed a self-hosted server's certificate.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
@@ -681,6 +684,10 @@ async fn login(kw: &Keepwatch, args: LoginArgs) -> Result<()> {
         totp_code: args.totp,
         backup_code: args.backup_code,
         trust_existing: args.trust_existing,
+        // `watch` and every other command run as separate processes: only the keyring
+        // carries a sign-in from one to the next.
+        remember: true,
+        trust_device: args.trust_device,
         ca_cert: args
             .ca_cert
             .map(|p| {

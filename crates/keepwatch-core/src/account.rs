@@ -619,6 +619,7 @@ pub(crate) fn account_view(c: &AccountConfig, dirs: &DataDirs) -> AccountView {
         added_at: c.added_at,
         session_id: c.session_id.clone(),
         history_path: dirs.history_file(&c.id).display().to_string(),
+        remembered: c.remember,
     }
 }
 

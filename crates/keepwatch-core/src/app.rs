@@ -12,7 +12,7 @@ use crate::client::{server_authority, validate_server_url, AccountClient, Client
 use crate::config::{AccountConfig, Config, DataDirs, Preferences};
 use crate::error::{Error, Result};
 use crate::history::{state_keys, History};
-use crate::secrets::Secrets;
+use crate::secrets::{device_token_key, Secrets};
 use crate::views::{AccountView, LoginView};
 
 /// What signing in needs. The password and code are used once and not kept.
@@ -30,6 +30,12 @@ pub struct LoginParams {
     pub backup_code: Option<String>,
     /// Trust the sessions that exist now (they become part of the baseline).
     pub trust_existing: bool,
+    /// Keep the sign-in across restarts (tokens in the keyring); otherwise tokens stay in
+    /// memory and the next start asks to sign in again.
+    pub remember: bool,
+    /// Ask the server to trust this device, so that later sign-ins skip the 2FA prompt while
+    /// its trusted-device token (kept like the refresh token) is valid.
+    pub trust_device: bool,
     /// A PEM file of the CA that signed the server's certificate (self-hosted servers).
     pub ca_cert: Option<PathBuf>,
 }
@@ -40,6 +46,8 @@ impl std::fmt::Debug for LoginParams {
             .field("server", &self.server)
             .field("email", &self.email)
             .field("trust_existing", &self.trust_existing)
+            .field("remember", &self.remember)
+            .field("trust_device", &self.trust_device)
             .finish_non_exhaustive()
     }
 }
@@ -80,6 +88,9 @@ impl Keepwatch {
     /// Opens Keepwatch with explicit parts.
     pub fn with_parts(dirs: DataDirs, secrets: Secrets, options: ClientOptions) -> Result<Self> {
         let config = Config::load(&dirs.config_file())?;
+        for account in config.accounts.iter().filter(|a| !a.remember) {
+            secrets.hold_in_memory(&account.id);
+        }
         Ok(Self {
             dirs,
             secrets,
@@ -178,17 +189,50 @@ impl Keepwatch {
             self.secrets.clone(),
             self.client_options(&id, params.ca_cert.as_deref())?,
         )?;
+        let device_key = device_token_key(&id);
+        // A device token from an earlier "trust this computer" skips the 2FA prompt; it is
+        // read before the remember choice below can move where secrets are kept.
+        let device_token = self.secrets.get(&device_key).await?;
+        // The tokens of this sign-in go where the user chose; a refused sign-in changes nothing.
+        let was_held = self.secrets.is_held_in_memory(&id);
+        if params.remember {
+            self.secrets.release(&id);
+        } else {
+            self.secrets.hold_in_memory(&id);
+            if let Some(token) = &device_token {
+                self.secrets.set(&device_key, token).await?;
+            }
+        }
         let request = LoginRequest {
             email: params.email.trim().to_owned(),
             password: params.password.clone(),
             totp_code: params.totp_code.clone(),
             backup_code: params.backup_code.clone(),
-            remember_me: true,
+            remember_me: params.remember,
             client: ClientKind::Desktop,
-            trust_device: false,
-            device_token: None,
+            trust_device: params.trust_device,
+            device_token,
         };
-        let pair = client.login(&request).await?;
+        let pair = match client.login(&request).await {
+            Ok(pair) => pair,
+            Err(e) => {
+                if was_held {
+                    self.secrets.hold_in_memory(&id);
+                } else {
+                    self.secrets.release(&id);
+                }
+                return Err(e);
+            }
+        };
+        if params.remember {
+            self.secrets.persist(&id);
+        } else {
+            // An earlier remembered sign-in's tokens must not outlive this one's choice.
+            self.secrets.forget_stored(&id).await?;
+        }
+        if let Some(token) = &pair.device_token {
+            self.secrets.set(&device_key, token).await?;
+        }
         let account = AccountConfig {
             id: id.clone(),
             server,
@@ -196,6 +240,7 @@ impl Keepwatch {
             added_at: Utc::now(),
             session_id: Some(pair.session_id.clone()),
             ca_cert: params.ca_cert.clone(),
+            remember: params.remember,
         };
         let prefs = {
             let mut c = self.config();
@@ -204,6 +249,7 @@ impl Keepwatch {
                     existing.session_id = account.session_id.clone();
                     existing.server = account.server.clone();
                     existing.ca_cert = account.ca_cert.clone();
+                    existing.remember = account.remember;
                 }
                 None => c.accounts.push(account.clone()),
             }
@@ -240,6 +286,7 @@ impl Keepwatch {
             Err(e) => tracing::warn!(error = %e, "the server did not confirm the sign-out"),
         }
         self.secrets.delete(account.id()).await?;
+        self.secrets.delete(&device_token_key(account.id())).await?;
         let id = account.id().to_owned();
         drop(account);
         {
@@ -296,6 +343,7 @@ mod tests {
                 added_at: Utc::now(),
                 session_id: Some("own".into()),
                 ca_cert: None,
+                remember: true,
             });
             c.save(&kw.dirs.config_file()).unwrap();
         }

@@ -107,6 +107,15 @@ pub struct AccountConfig {
     /// A PEM file of the CA that signed the server's certificate, for self-hosted servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<PathBuf>,
+    /// Whether the sign-in outlives Keepwatch: its tokens go to the keyring. When not, they
+    /// stay in memory and the user signs in again after a restart.
+    #[serde(default = "remembered_by_default")]
+    pub remember: bool,
+}
+
+// Accounts saved before the choice existed were all kept in the keyring.
+fn remembered_by_default() -> bool {
+    true
 }
 
 /// What the user chose.
@@ -228,6 +237,7 @@ mod tests {
             added_at: chrono::Utc::now(),
             session_id: None,
             ca_cert: None,
+            remember: true,
         }
     }
 

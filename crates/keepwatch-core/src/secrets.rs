@@ -1,9 +1,13 @@
-//! Where the refresh token lives: the OS keyring, and nowhere else.
+//! Where the refresh token lives: the OS keyring, and nowhere else on disk.
+//!
+//! An account signed in without "remember this account" keeps its secrets in this process's
+//! memory instead, so they end when Keepwatch quits.
 //!
 //! The `keyring` crate is blocking and a locked keyring can wait forever on an unlock prompt,
 //! so every call runs on a blocking thread under a timeout.
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -14,7 +18,17 @@ pub const KEYRING_SERVICE: &str = "keepwatch";
 /// How long a keyring call may take before the core gives up on it.
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A place for one secret per account (the refresh token). Blocking.
+/// The key of an account's trusted-device token (the refresh token's key is the account id).
+pub fn device_token_key(account: &str) -> String {
+    format!("{account}#device-token")
+}
+
+/// The account a secret's key belongs to.
+fn owner(key: &str) -> &str {
+    key.split_once('#').map_or(key, |(account, _)| account)
+}
+
+/// A place for secrets, keyed by account id (see [`device_token_key`]). Blocking.
 pub trait SecretStore: Send + Sync + 'static {
     /// The secret stored for `account`, if any.
     fn get(&self, account: &str) -> Result<Option<String>>;
@@ -78,11 +92,20 @@ impl SecretStore for KeyringStore {
     }
 }
 
+/// Secrets of the accounts that are not to be remembered, which never reach the store.
+#[derive(Debug, Default)]
+struct InMemory {
+    accounts: HashSet<String>,
+    secrets: HashMap<String, String>,
+}
+
 /// Async access to a [`SecretStore`]: each call on a blocking thread, under a timeout.
+/// Clones share the store and the in-memory secrets.
 #[derive(Clone)]
 pub struct Secrets {
     store: Arc<dyn SecretStore>,
     timeout: Duration,
+    in_memory: Arc<Mutex<InMemory>>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -99,6 +122,7 @@ impl Secrets {
         Self {
             store,
             timeout: KEYRING_TIMEOUT,
+            in_memory: Arc::default(),
         }
     }
 
@@ -126,23 +150,81 @@ impl Secrets {
         }
     }
 
-    /// The secret of `account`.
-    pub async fn get(&self, account: &str) -> Result<Option<String>> {
-        let account = account.to_owned();
-        self.run(move |s| s.get(&account)).await
+    fn memory(&self) -> std::sync::MutexGuard<'_, InMemory> {
+        self.in_memory
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Stores the secret of `account`.
-    pub async fn set(&self, account: &str, secret: &str) -> Result<()> {
-        let account = account.to_owned();
+    /// Keeps `account`'s secrets in this process only, from now on: "remember this account"
+    /// was not chosen. The store's copies are left to [`Secrets::forget_stored`].
+    pub fn hold_in_memory(&self, account: &str) {
+        self.memory().accounts.insert(account.to_owned());
+    }
+
+    /// Keeps `account`'s secrets in the store again; copies held in memory are kept (unused)
+    /// until [`Secrets::persist`].
+    pub fn release(&self, account: &str) {
+        self.memory().accounts.remove(account);
+    }
+
+    /// Keeps `account`'s secrets in the store again, dropping any held in memory.
+    pub fn persist(&self, account: &str) {
+        let mut memory = self.memory();
+        memory.accounts.remove(account);
+        memory.secrets.retain(|key, _| owner(key) != account);
+    }
+
+    /// Whether `account`'s secrets stay in memory.
+    pub fn is_held_in_memory(&self, account: &str) -> bool {
+        self.memory().accounts.contains(account)
+    }
+
+    /// Deletes the store's copies of `account`'s secrets, wherever its secrets are kept now.
+    pub async fn forget_stored(&self, account: &str) -> Result<()> {
+        for key in [account.to_owned(), device_token_key(account)] {
+            self.run(move |s| s.delete(&key)).await?;
+        }
+        Ok(())
+    }
+
+    /// The secret under `key`.
+    pub async fn get(&self, key: &str) -> Result<Option<String>> {
+        {
+            let memory = self.memory();
+            if memory.accounts.contains(owner(key)) {
+                return Ok(memory.secrets.get(key).cloned());
+            }
+        }
+        let key = key.to_owned();
+        self.run(move |s| s.get(&key)).await
+    }
+
+    /// Stores the secret under `key`.
+    pub async fn set(&self, key: &str, secret: &str) -> Result<()> {
+        {
+            let mut memory = self.memory();
+            if memory.accounts.contains(owner(key)) {
+                memory.secrets.insert(key.to_owned(), secret.to_owned());
+                return Ok(());
+            }
+        }
+        let key = key.to_owned();
         let secret = secret.to_owned();
-        self.run(move |s| s.set(&account, &secret)).await
+        self.run(move |s| s.set(&key, &secret)).await
     }
 
-    /// Forgets the secret of `account`.
-    pub async fn delete(&self, account: &str) -> Result<()> {
-        let account = account.to_owned();
-        self.run(move |s| s.delete(&account)).await
+    /// Forgets the secret under `key`.
+    pub async fn delete(&self, key: &str) -> Result<()> {
+        {
+            let mut memory = self.memory();
+            if memory.accounts.contains(owner(key)) {
+                memory.secrets.remove(key);
+                return Ok(());
+            }
+        }
+        let key = key.to_owned();
+        self.run(move |s| s.delete(&key)).await
     }
 }
 
@@ -203,5 +285,34 @@ mod tests {
         let started = std::time::Instant::now();
         assert!(matches!(secrets.get("a").await, Err(Error::KeyringTimeout)));
         assert!(started.elapsed() < Duration::from_millis(400));
+    }
+
+    #[tokio::test]
+    async fn an_account_held_in_memory_never_reaches_the_store() {
+        let store = Arc::new(MemoryStore::default());
+        let secrets = Secrets::new(store.clone());
+        secrets.set("kept@x", "r1").await.unwrap();
+        secrets.hold_in_memory("brief@x");
+        let copy = secrets.clone();
+        copy.set("brief@x", "r2").await.unwrap();
+        copy.set(&device_token_key("brief@x"), "d2").await.unwrap();
+        assert_eq!(secrets.get("brief@x").await.unwrap().as_deref(), Some("r2"));
+        assert_eq!(
+            secrets
+                .get(&device_token_key("brief@x"))
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("d2")
+        );
+        assert_eq!(*store.log.lock().unwrap(), ["set kept@x"]);
+        secrets.persist("brief@x");
+        assert_eq!(
+            secrets.get("brief@x").await.unwrap(),
+            None,
+            "memory dropped"
+        );
+        secrets.set("brief@x", "r3").await.unwrap();
+        assert_eq!(*store.log.lock().unwrap(), ["set kept@x", "set brief@x"]);
     }
 }

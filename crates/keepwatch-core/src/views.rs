@@ -34,6 +34,8 @@ pub struct AccountView {
     pub session_id: Option<String>,
     /// The history database.
     pub history_path: String,
+    /// Whether its sign-in outlives Keepwatch (tokens in the keyring).
+    pub remembered: bool,
 }
 
 /// One session, for the sessions table.

@@ -334,6 +334,8 @@ async fn a_stream_dropped_mid_event_resumes_from_the_last_event_id() {
         totp_code: None,
         backup_code: None,
         trust_existing: false,
+        remember: true,
+        trust_device: false,
         ca_cert: None,
     })
     .await
@@ -416,6 +418,8 @@ async fn signed_in_keepwatch(server: &RawServer, dir: &std::path::Path) -> keepw
         totp_code: None,
         backup_code: None,
         trust_existing: true,
+        remember: true,
+        trust_device: false,
         ca_cert: None,
     })
     .await

@@ -503,6 +503,8 @@ async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
         totp_code: None,
         backup_code: None,
         trust_existing: true,
+        remember: true,
+        trust_device: false,
         ca_cert: None,
     };
     // An unknown CA is a clear network error, not a panic and not a silent downgrade.
@@ -562,6 +564,8 @@ async fn the_reference_servers_sign_in_rate_limit_is_waited_out() {
         totp_code: None,
         backup_code: None,
         trust_existing: true,
+        remember: true,
+        trust_device: false,
         ca_cert: None,
     };
     // Two attempts use up the window...
@@ -583,4 +587,80 @@ async fn the_reference_servers_sign_in_rate_limit_is_waited_out() {
     assert!(waited < Duration::from_secs(5), "retried after {waited:?}");
     forget_keyring(kw.account(None).unwrap().id());
     server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwatch() {
+    require_secret_service!();
+    let world = World::start().await;
+    let kw = world.keepwatch();
+    // A remembered sign-in first, whose keyring entry the unremembered one must remove.
+    kw.login(world.login_params(true)).await.unwrap();
+    let entry = keyring::Entry::new("keepwatch", &world.account_id()).unwrap();
+    assert!(entry.get_password().is_ok(), "remembered: in the keyring");
+
+    let mut params = world.login_params(true);
+    params.remember = false;
+    let view = kw.login(params).await.unwrap();
+    assert!(!view.account.remembered);
+    assert!(
+        matches!(entry.get_password(), Err(keyring::Error::NoEntry)),
+        "not remembered: nothing in the keyring"
+    );
+    // It works while Keepwatch runs, refreshing from memory.
+    let account = kw.account(None).unwrap();
+    let sessions = account.sessions().await.unwrap();
+    assert!(sessions.freshness.online);
+    assert!(sessions.sessions.iter().any(|s| s.current));
+
+    // After a restart the account and its history are there, signed out.
+    drop((account, kw));
+    let kw = world.keepwatch();
+    assert!(!kw.accounts()[0].remembered);
+    let sessions = kw.account(None).unwrap().sessions().await.unwrap();
+    assert!(sessions.freshness.signed_out);
+    assert!(!sessions.sessions.is_empty(), "history is still shown");
+    assert!(matches!(entry.get_password(), Err(keyring::Error::NoEntry)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trusting_this_computer_skips_the_2fa_prompt_next_time() {
+    use keepwatch_server::Clock as _;
+    require_secret_service!();
+    let world = World::start().await;
+    let email = "tfa@example.com";
+    let user = world
+        .server()
+        .add_user(email, PASSWORD, true)
+        .await
+        .unwrap();
+    let secret = user.totp_secret.clone().expect("a 2FA account");
+    let id = keepwatch_core::account_id(&world.base, email).unwrap();
+    let mut params = world.login_params(true);
+    params.email = email.into();
+
+    let kw = world.keepwatch();
+    assert!(matches!(
+        kw.login(params.clone()).await,
+        Err(Error::TotpRequired)
+    ));
+    let mut first = params.clone();
+    first.totp_code = Some(keepwatch_server::totp_now(&secret, world.clock.now()));
+    first.trust_device = true;
+    kw.login(first).await.unwrap();
+
+    // Another start, no code: the trusted-device token from the keyring stands in for it.
+    drop(kw);
+    let kw = world.keepwatch();
+    kw.login(params).await.expect("no 2FA prompt");
+
+    // Signing out forgets the trust too.
+    let account = kw.account(Some(&id)).unwrap();
+    kw.logout(account, false).await.unwrap();
+    let device = keyring::Entry::new("keepwatch", &format!("{id}#device-token")).unwrap();
+    assert!(matches!(
+        device.get_password(),
+        Err(keyring::Error::NoEntry)
+    ));
+    forget_keyring(&id);
 }

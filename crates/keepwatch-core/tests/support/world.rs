@@ -38,6 +38,8 @@ impl CoreWorld for World {
             totp_code: None,
             backup_code: None,
             trust_existing,
+            remember: true,
+            trust_device: false,
             ca_cert: None,
         }
     }
