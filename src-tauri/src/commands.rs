@@ -4,22 +4,23 @@
 //! JavaScript). Passwords and codes pass through to the core and are never logged.
 
 use keepwatch_api::{
-    BlocklistEntry, ChangePasswordRequest, ChangePasswordResponse, NewBlocklistEntry,
+    BlocklistEntry, ChangePasswordRequest, ChangePasswordResponse, ErrorCode, NewBlocklistEntry,
     RevokeOthersResponse, SessionLength, SessionList, TrustedDevice, TwoFactorResetRequest,
-    TwoFactorResetResponse, Withdrawal,
+    Withdrawal,
 };
 use keepwatch_core::{HistoryQuery, LoginParams};
 use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_dialog::DialogExt;
 
-use crate::error::{IpcError, IpcResult};
+use keepwatch_ipc::{
+    history_page, AccountSummary, AlertRecord, AlertState, CoreErrorKind, DemoDefaults,
+    ExportFormat, ExportResult, HistoryFilter, HistoryPage, IpcError, IpcResult, NewTwoFactor,
+    Settings, SignInRequest, SyncPhase, SyncStatus,
+};
+
 use crate::state::{emit_sessions, AppState};
 use crate::tray;
-use crate::views::{
-    history_page, AccountSummary, AlertRecord, AlertState, DemoDefaults, ExportFormat,
-    ExportResult, HistoryFilter, HistoryPage, Settings, SignInRequest, SyncPhase, SyncStatus,
-};
 
 /// Folds what a cache-backed read learnt about freshness into the status.
 fn note_freshness(app: &AppHandle, state: &AppState, f: &keepwatch_core::views::Freshness) {
@@ -34,7 +35,7 @@ fn note_freshness(app: &AppHandle, state: &AppState, f: &keepwatch_core::views::
         status.last_error = f
             .offline_reason
             .clone()
-            .map(|m| IpcError::new("network", m));
+            .map(|m| IpcError::new(CoreErrorKind::Network, m));
     } else if status.phase == SyncPhase::Offline {
         status.phase = SyncPhase::Idle;
         status.last_error = None;
@@ -75,9 +76,9 @@ pub async fn sign_in(
             password: request.password,
             totp_code: request.totp_code.filter(|c| !c.trim().is_empty()),
             backup_code: None,
-            // Sessions that exist when the user first signs in are theirs (the browser they
-            // just used); later ones are judged.
-            trust_existing: true,
+            trust_existing: request.trust_existing,
+            remember: request.remember,
+            trust_device: request.trust_device,
             ca_cert: None,
         })
         .await?;
@@ -229,9 +230,13 @@ pub async fn export_history(
     };
     let path = path
         .into_path()
-        .map_err(|e| IpcError::new("storage", e.to_string()))?;
-    let file = std::fs::File::create(&path)
-        .map_err(|e| IpcError::new("storage", format!("cannot create {}: {e}", path.display())))?;
+        .map_err(|e| IpcError::new(CoreErrorKind::Storage, e.to_string()))?;
+    let file = std::fs::File::create(&path).map_err(|e| {
+        IpcError::new(
+            CoreErrorKind::Storage,
+            format!("cannot create {}: {e}", path.display()),
+        )
+    })?;
     account.export(core_format, Box::new(file)).await?;
     // The core exports the whole history; the count is of what the filter shows.
     let (_, rows, _) = account.history_records(filter.query()).await?;
@@ -257,16 +262,17 @@ pub async fn change_password(
         .await?)
 }
 
-/// Replaces the 2FA secret; the answer is shown once and not kept.
+/// Replaces the 2FA secret; the answer, with its QR code, is shown once and not kept.
 #[tauri::command]
 pub async fn reset_two_factor(
     state: State<'_, AppState>,
     password: String,
-) -> IpcResult<TwoFactorResetResponse> {
+) -> IpcResult<NewTwoFactor> {
     let account = state.account()?;
     Ok(account
         .reset_two_factor(&TwoFactorResetRequest { password })
-        .await?)
+        .await?
+        .into())
 }
 
 /// Recent withdrawals.
@@ -348,7 +354,7 @@ pub async fn set_settings(
         } else {
             autostart.disable()
         };
-        applied.map_err(|e| IpcError::new("internal", format!("start at login: {e}")))?;
+        applied.map_err(|e| IpcError::new(ErrorCode::Internal, format!("start at login: {e}")))?;
     }
     state.kw.set_preferences(prefs.clone())?;
     // The engine and the account read preferences when they start.

@@ -1,17 +1,16 @@
 //! Keepwatch desktop shell: window, tray and wiring over `keepwatch-core`.
 //!
 //! Nothing here decides anything; the core does. This crate turns the core's answers into a
-//! window, a tray icon and native notifications: [`commands`] answer the window, [`state`]
-//! runs the core's sync engine for the active account and forwards its updates as events,
-//! [`tray`] shows how things stand, [`window`] opens and closes the webview.
+//! window, a tray icon and native notifications: [`commands`] answer the window (in the shapes
+//! `keepwatch-ipc` defines), [`state`] runs the core's sync engine for the active account and
+//! forwards its updates as events, [`tray`] shows how things stand, [`window`] opens and closes
+//! the webview.
 
 #![warn(missing_docs)]
 
 pub mod commands;
-pub mod error;
 pub mod state;
 pub mod tray;
-pub mod views;
 pub mod window;
 
 use keepwatch_core::Keepwatch;

@@ -9,9 +9,9 @@ use keepwatch_core::{
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::error::{IpcError, IpcResult};
+use keepwatch_ipc::{AlertRecord, CoreErrorKind, IpcError, IpcResult, SyncPhase, SyncStatus};
+
 use crate::tray;
-use crate::views::{AlertRecord, SyncPhase, SyncStatus};
 
 /// The running sync engine of the active account.
 struct Engine {
@@ -53,7 +53,7 @@ impl AppState {
         self.inner()
             .account
             .clone()
-            .ok_or_else(|| IpcError::new("not_signed_in", "no account is signed in"))
+            .ok_or_else(|| IpcError::new(CoreErrorKind::NotSignedIn, "no account is signed in"))
     }
 
     /// The active account's id.
@@ -204,7 +204,7 @@ async fn forward(
                         phase: SyncPhase::Offline,
                         last_synced_at: last_synced_at.or(current.last_synced_at),
                         live: false,
-                        last_error: Some(IpcError::new("network", reason)),
+                        last_error: Some(IpcError::new(CoreErrorKind::Network, reason)),
                     },
                 );
             }

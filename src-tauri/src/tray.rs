@@ -2,6 +2,7 @@
 //! Sign out all other sessions, Pause alerts for an hour, Quit).
 
 use keepwatch_core::AlertState as CoreAlertState;
+use keepwatch_ipc::SyncPhase;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -9,7 +10,6 @@ use tauri::{AppHandle, Manager, Wry};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 use crate::state::AppState;
-use crate::views::SyncPhase;
 use crate::window;
 
 const TRAY_ID: &str = "keepwatch";

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the TypeScript bindings in ui/src/bindings from the Rust contract
-# (keepwatch-api) and the detector (keepwatch-detector), with ts-rs.
+# Regenerates the TypeScript bindings in ui/src/bindings from the Rust types, with ts-rs: the
+# account API's contract (keepwatch-api), the detector's alerts (keepwatch-detector) and the
+# desktop IPC's view types (keepwatch-ipc).
 #
 #   ui/scripts/bindings.sh           rewrite ui/src/bindings
 #   ui/scripts/bindings.sh --check   fail if ui/src/bindings differs from a fresh export
@@ -15,8 +16,8 @@ BINDINGS="$ROOT/ui/src/bindings"
 cd "$ROOT"
 
 export_to() {
-  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector \
-    --features keepwatch-api/ts,keepwatch-detector/ts --lib export_bindings >/dev/null
+  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector -p keepwatch-ipc \
+    --features keepwatch-api/ts,keepwatch-detector/ts,keepwatch-ipc/ts --lib export_bindings >/dev/null
 }
 
 case "${1:-}" in

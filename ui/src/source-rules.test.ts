@@ -1,3 +1,5 @@
+/// <reference types="node" />
+// Node types only here: these tests read the source files; the app itself never sees Node.
 // Lint for the rules the CSP and the "server strings are text" rule depend on, over every source
 // file in src/ (tests and their fixtures excepted: they hold hostile strings on purpose).
 

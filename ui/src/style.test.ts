@@ -1,3 +1,5 @@
+/// <reference types="node" />
+// Node types only here: these tests read the source files; the app itself never sees Node.
 // The colour scheme's text/background pairs pass WCAG AA (4.5:1), in light and dark.
 
 import { readFileSync } from "node:fs";

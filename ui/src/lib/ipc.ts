@@ -14,7 +14,6 @@ import type { RevokeOthersResponse } from "../bindings/RevokeOthersResponse";
 import type { SessionLength } from "../bindings/SessionLength";
 import type { SessionList } from "../bindings/SessionList";
 import type { TrustedDevice } from "../bindings/TrustedDevice";
-import type { TwoFactorResetResponse } from "../bindings/TwoFactorResetResponse";
 import type { Withdrawal } from "../bindings/Withdrawal";
 import type {
   AccountSummary,
@@ -27,6 +26,7 @@ import type {
   HistoryPage,
   IpcError,
   IpcErrorKind,
+  NewTwoFactor,
   Settings,
   SignInRequest,
   SyncStatus,
@@ -120,7 +120,7 @@ export const exportHistory = (format: ExportFormat, filter: HistoryFilter) =>
 export const changePassword = (currentPassword: string, newPassword: string) =>
   call<ChangePasswordResponse>("change_password", { currentPassword, newPassword });
 export const resetTwoFactor = (password: string) =>
-  call<TwoFactorResetResponse>("reset_two_factor", { password });
+  call<NewTwoFactor>("reset_two_factor", { password });
 export const withdrawals = (limit?: number) =>
   call<Withdrawal[]>("withdrawals", { limit: limit ?? null });
 

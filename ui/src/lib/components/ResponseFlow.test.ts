@@ -105,6 +105,8 @@ describe("ResponseFlow", () => {
         secret: "JBSWY3DPEHPK3PXP",
         otpauth_uri: "otpauth://totp/Example:amira@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
         backup_codes: ["1111-2222", "3333-4444"],
+        // The core sends the code as a grid; a 3×3 diagonal is enough to check the drawing.
+        qr: { size: 3, dark: [true, false, false, false, true, false, false, false, true] },
       }),
     });
     const alert = { ...takeover, steps: [{ type: "reset_two_factor" as const }] };
@@ -114,7 +116,9 @@ describe("ResponseFlow", () => {
     await screen.findByText("JBSWY3DPEHPK3PXP");
     expect(calls[0]).toEqual({ cmd: "reset_two_factor", args: { password: "hunter2hunter2" } });
     const qr = screen.getByRole("img", { name: "QR code for your authenticator app" });
-    expect(qr.querySelector("path")?.getAttribute("d")).toMatch(/^M\d+ \d+h1v1h-1z/);
+    // One unit square per dark module, inside a 4-module quiet zone.
+    expect(qr.getAttribute("viewBox")).toBe("0 0 11 11");
+    expect(qr.querySelector("path")?.getAttribute("d")).toBe("M4 4h1v1h-1zM5 5h1v1h-1zM6 6h1v1h-1z");
     expect([...container.querySelectorAll(".codes code")].map((c) => c.textContent)).toEqual([
       "1111-2222",
       "3333-4444",
