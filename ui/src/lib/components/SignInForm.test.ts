@@ -13,6 +13,22 @@ async function fill() {
 }
 
 describe("SignInForm", () => {
+  it("sends the user's choices: not remembered, existing sessions judged", async () => {
+    const calls = answerIpc({ sign_in: () => accounts[0] });
+    render(SignInForm);
+    await fill();
+    await fireEvent.click(screen.getByLabelText("Remember this account on this computer"));
+    const trustExisting = screen.getByLabelText("The sessions signed in now are mine");
+    expect((trustExisting as HTMLInputElement).checked).toBe(true);
+    expect(trustExisting.getAttribute("aria-describedby")).toBe("trust-existing-hint");
+    await fireEvent.click(trustExisting);
+    await fireEvent.submit(screen.getByRole("button", { name: "Sign in" }).closest("form")!);
+    await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_in")).toBe(true));
+    expect(calls.find((c) => c.cmd === "sign_in")?.args).toMatchObject({
+      request: { remember: false, trust_device: false, trust_existing: false },
+    });
+  });
+
   it("explains a lockout with the time left", async () => {
     answerIpc({
       sign_in: () => {
@@ -80,6 +96,7 @@ describe("SignInForm", () => {
           totp_code: "123456",
           remember: true,
           trust_device: false,
+          trust_existing: true,
         },
       },
     });

@@ -238,6 +238,9 @@ export const en = {
   totpPrompt:
     "This account uses two-factor authentication. Enter the current code from your authenticator app.",
   rememberAccount: "Remember this account on this computer",
+  trustExisting: "The sessions signed in now are mine",
+  trustExistingHint:
+    "Their devices and countries become familiar. Untick it if you are not sure: Keepwatch then flags each one it does not recognise.",
   trustDevice: "Trust this computer for 30 days (skip the 2FA prompt)",
   signIn: "Sign in",
   signingIn: "Signing in…",
