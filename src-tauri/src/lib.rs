@@ -88,14 +88,27 @@ pub fn run() {
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
 
-    app.run(|_app, event| {
+    app.run(|app, event| match event {
         // The last window closing is not quitting: Keepwatch watches from the tray until
         // "Quit" (which exits with a code).
-        if let RunEvent::ExitRequested {
+        RunEvent::ExitRequested {
             code: None, api, ..
-        } = event
-        {
-            api.prevent_exit();
+        } => api.prevent_exit(),
+        RunEvent::Exit => {
+            // Sign-ins the user chose not to remember end with the app, on the server too;
+            // a few seconds at most, so that quitting never hangs on a dead server.
+            let kw = app.state::<state::AppState>().kw.clone();
+            let ended = tauri::async_runtime::block_on(async move {
+                tokio::time::timeout(
+                    std::time::Duration::from_secs(3),
+                    kw.end_unremembered_sessions(),
+                )
+                .await
+            });
+            if let Ok(n @ 1..) = ended {
+                tracing::info!(ended = n, "ended the sessions not to be remembered");
+            }
         }
+        _ => {}
     });
 }

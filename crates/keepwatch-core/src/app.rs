@@ -278,6 +278,32 @@ impl Keepwatch {
         })
     }
 
+    /// Ends, on the server, the sessions of accounts signed in without "remember this account",
+    /// as Keepwatch quits: their tokens die with the process, so the sessions would otherwise
+    /// linger unused until they expire. Best effort; the accounts and histories stay. Returns
+    /// how many the server confirmed.
+    pub async fn end_unremembered_sessions(&self) -> usize {
+        let ids: Vec<String> = self
+            .config()
+            .accounts
+            .iter()
+            .filter(|a| !a.remember && a.session_id.is_some())
+            .map(|a| a.id.clone())
+            .collect();
+        let mut ended = 0;
+        for id in ids {
+            let Ok(account) = self.account(Some(&id)) else {
+                continue;
+            };
+            match account.client().logout().await {
+                Ok(()) => ended += 1,
+                Err(e) => tracing::warn!(error = %e, "could not end an unremembered session"),
+            }
+            let _ = self.secrets.delete(&id).await;
+        }
+        ended
+    }
+
     /// Signs out: ends the session on the server (best effort), forgets the refresh token, and
     /// removes the account; its history is deleted unless `keep_history`.
     pub async fn logout(&self, account: Account, keep_history: bool) -> Result<()> {

@@ -611,7 +611,25 @@ async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwat
     let account = kw.account(None).unwrap();
     let sessions = account.sessions().await.unwrap();
     assert!(sessions.freshness.online);
-    assert!(sessions.sessions.iter().any(|s| s.current));
+    let own = sessions
+        .sessions
+        .iter()
+        .find(|s| s.current)
+        .unwrap()
+        .id
+        .clone();
+
+    // Quitting ends the session on the server, since nothing could resume it.
+    let browser = world.browser_login(berlin(), CHROME_MAC).await;
+    assert!(world
+        .server_session_ids(&browser.access_token)
+        .await
+        .contains(&own));
+    assert_eq!(kw.end_unremembered_sessions().await, 1);
+    assert!(!world
+        .server_session_ids(&browser.access_token)
+        .await
+        .contains(&own));
 
     // After a restart the account and its history are there, signed out.
     drop((account, kw));

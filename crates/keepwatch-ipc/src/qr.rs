@@ -69,7 +69,7 @@ mod tests {
         let uri = "otpauth://totp/Keepwatch:demo%40keepwatch.invalid?secret=JBSWY3DPEHPK3PXP&issuer=Keepwatch";
         let qr = QrCode::of(uri).expect("fits");
         assert!(
-            qr.size >= 21 && (qr.size - 17) % 4 == 0,
+            qr.size >= 21 && (qr.size - 17).is_multiple_of(4),
             "a QR side is 17 + 4v"
         );
         assert_eq!(qr.dark.len(), (qr.size * qr.size) as usize);
