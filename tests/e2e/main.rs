@@ -70,7 +70,8 @@ async fn fill(app: &Session, css: &str, text: &str) {
 }
 
 async fn session_rows(app: &Session) -> usize {
-    app.find_all("[data-testid=session]").await.len()
+    // Counted by the page: element handles can go stale while the list re-renders.
+    usize::try_from(count(app, "[data-testid=session]").await).unwrap_or(usize::MAX)
 }
 
 async fn wait_rows(app: &Session, want: usize) {
