@@ -242,10 +242,12 @@ impl Keepwatch {
             ca_cert: params.ca_cert.clone(),
             remember: params.remember,
         };
-        let prefs = {
+        let (prefs, replaced) = {
             let mut c = self.config();
+            let mut replaced = None;
             match c.accounts.iter_mut().find(|a| a.id == id) {
                 Some(existing) => {
+                    replaced = existing.session_id.take();
                     existing.session_id = account.session_id.clone();
                     existing.server = account.server.clone();
                     existing.ca_cert = account.ca_cert.clone();
@@ -254,8 +256,16 @@ impl Keepwatch {
                 None => c.accounts.push(account.clone()),
             }
             c.save(&self.dirs.config_file())?;
-            c.preferences.clone()
+            (c.preferences.clone(), replaced)
         };
+        // Signing in again makes a new session; the one it replaces would otherwise stay on
+        // the server, unused, listed as one more device.
+        if let Some(old) = replaced.filter(|old| *old != pair.session_id) {
+            match client.revoke_session(&old).await {
+                Ok(()) | Err(Error::NotFound(_)) => {}
+                Err(e) => tracing::warn!(error = %e, "could not end the replaced session"),
+            }
+        }
         let history = History::open(&self.dirs.history_file(&id))?;
         if history.state(state_keys::INITIALISED)?.is_none() {
             history.set_state(

@@ -599,9 +599,18 @@ async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwat
     let entry = keyring::Entry::new("keepwatch", &world.account_id()).unwrap();
     assert!(entry.get_password().is_ok(), "remembered: in the keyring");
 
+    let first = kw.accounts()[0].session_id.clone().unwrap();
     let mut params = world.login_params(true);
     params.remember = false;
     let view = kw.login(params).await.unwrap();
+    let owner = world.browser_login(berlin(), CHROME_MAC).await;
+    assert!(
+        !world
+            .server_session_ids(&owner.access_token)
+            .await
+            .contains(&first),
+        "signing in again ends the session it replaces"
+    );
     assert!(!view.account.remembered);
     assert!(
         matches!(entry.get_password(), Err(keyring::Error::NoEntry)),
@@ -620,7 +629,7 @@ async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwat
         .clone();
 
     // Quitting ends the session on the server, since nothing could resume it.
-    let browser = world.browser_login(berlin(), CHROME_MAC).await;
+    let browser = owner;
     assert!(world
         .server_session_ids(&browser.access_token)
         .await
