@@ -3,7 +3,8 @@
 //! Nothing here decides anything; the core does. This crate turns the core's answers into a
 //! window, a tray icon and native notifications: [`commands`] answer the window, [`state`]
 //! runs the core's sync engine for the active account and forwards its updates as events,
-//! [`tray`] shows how things stand, [`window`] opens and closes the webview.
+//! [`tray`] shows how things stand, [`window`] opens and closes the webview, and [`webkit`]
+//! ends what WebKit leaves running once no window is open.
 
 #![warn(missing_docs)]
 
@@ -12,6 +13,7 @@ pub mod error;
 pub mod state;
 pub mod tray;
 pub mod views;
+pub mod webkit;
 pub mod window;
 
 use keepwatch_core::Keepwatch;
@@ -89,14 +91,18 @@ pub fn run() {
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
 
-    app.run(|_app, event| {
+    app.run(|app, event| match event {
         // The last window closing is not quitting: Keepwatch watches from the tray until
         // "Quit" (which exits with a code).
-        if let RunEvent::ExitRequested {
+        RunEvent::ExitRequested {
             code: None, api, ..
-        } = event
-        {
-            api.prevent_exit();
-        }
+        } => api.prevent_exit(),
+        // Delivered after the window left the app's list, so an empty list means none is
+        // open, and no page can be loading.
+        RunEvent::WindowEvent {
+            event: WindowEvent::Destroyed,
+            ..
+        } if app.webview_windows().is_empty() => webkit::end_network_process(),
+        _ => {}
     });
 }
