@@ -4,13 +4,14 @@
 //! window, a tray icon and native notifications: [`commands`] answer the window (in the shapes
 //! `keepwatch-ipc` defines), [`state`] runs the core's sync engine for the active account and
 //! forwards its updates as events, [`tray`] shows how things stand, [`window`] opens and closes
-//! the webview.
+//! the webview, and [`webkit`] ends what WebKit leaves running once no window is open.
 
 #![warn(missing_docs)]
 
 pub mod commands;
 pub mod state;
 pub mod tray;
+pub mod webkit;
 pub mod window;
 
 use keepwatch_core::Keepwatch;
@@ -109,6 +110,12 @@ pub fn run() {
                 tracing::info!(ended = n, "ended the sessions not to be remembered");
             }
         }
+        // Delivered after the window left the app's list, so an empty list means none is
+        // open, and no page can be loading.
+        RunEvent::WindowEvent {
+            event: WindowEvent::Destroyed,
+            ..
+        } if app.webview_windows().is_empty() => webkit::end_network_process(),
         _ => {}
     });
 }

@@ -17,8 +17,12 @@ const NORMAL: &[u8] = include_bytes!("../../icons/tray/normal.png");
 const ALERT: &[u8] = include_bytes!("../../icons/tray/alert.png");
 const OFFLINE: &[u8] = include_bytes!("../../icons/tray/offline.png");
 
-/// The menu's alert count line, kept to be reworded.
-struct CountItem(MenuItem<Wry>);
+/// The menu entries that change with the state: the alert count line, reworded, and
+/// "Sign out all other sessions…", which needs a signed-in account.
+struct LiveItems {
+    count: MenuItem<Wry>,
+    revoke_others: MenuItem<Wry>,
+}
 
 fn image(bytes: &'static [u8]) -> tauri::Result<Image<'static>> {
     Image::from_bytes(bytes)
@@ -28,11 +32,12 @@ fn image(bytes: &'static [u8]) -> tauri::Result<Image<'static>> {
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let count = MenuItem::with_id(app, "count", "No unreviewed alerts", false, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", "Open Keepwatch", true, None::<&str>)?;
+    // Enabled by `refresh` once an account is active.
     let others = MenuItem::with_id(
         app,
         "revoke_others",
         "Sign out all other sessions…",
-        true,
+        false,
         None::<&str>,
     )?;
     let pause = MenuItem::with_id(app, "pause", "Pause alerts for an hour", true, None::<&str>)?;
@@ -49,7 +54,10 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
             &quit,
         ],
     )?;
-    app.manage(CountItem(count));
+    app.manage(LiveItems {
+        count,
+        revoke_others: others,
+    });
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(image(NORMAL)?)
         .tooltip("Keepwatch")
@@ -71,7 +79,9 @@ pub fn refresh(app: &AppHandle) {
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         let phase = state.status().phase;
-        let open = match state.account() {
+        let account = state.account();
+        let signed_in = account.is_ok();
+        let open = match account {
             Ok(account) => account
                 .cached_alerts()
                 .await
@@ -97,13 +107,14 @@ pub fn refresh(app: &AppHandle) {
             }
             let _ = tray.set_tooltip(Some(tooltip));
         }
-        if let Some(count) = app.try_state::<CountItem>() {
+        if let Some(items) = app.try_state::<LiveItems>() {
             let text = match open {
                 0 => "No unreviewed alerts".to_owned(),
                 1 => "1 unreviewed alert".to_owned(),
                 n => format!("{n} unreviewed alerts"),
             };
-            let _ = count.0.set_text(text);
+            let _ = items.count.set_text(text);
+            let _ = items.revoke_others.set_enabled(signed_in);
         }
     });
 }
@@ -128,7 +139,16 @@ fn confirm_revoke_others(app: &AppHandle) {
                 let Ok(account) = state.account() else { return };
                 match account.revoke_others().await {
                     Ok(n) => tracing::info!(revoked = n, "signed out all other sessions"),
-                    Err(e) => tracing::warn!(error = %e, "could not sign out the other sessions"),
+                    // Said aloud: the window may be closed, and someone who just chose to
+                    // throw others out must not believe it happened.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not sign out the other sessions");
+                        app2.dialog()
+                            .message(format!("The other sessions are still signed in: {e}."))
+                            .title("Could not sign out other sessions")
+                            .kind(MessageDialogKind::Error)
+                            .show(|_| {});
+                    }
                 }
                 crate::state::emit_sessions(&app2, &account).await;
                 refresh(&app2);

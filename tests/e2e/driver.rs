@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use crate::display::Display;
 use crate::webdriver::Session;
 
+/// The app binary under test.
+pub const APP: &str = env!("CARGO_BIN_EXE_keepwatch-app");
+
 /// tauri-driver, bound to a free loopback port; stopped on drop.
 pub struct TauriDriver {
     port: u16,
@@ -101,7 +104,7 @@ impl TauriDriver {
     pub async fn launch_app(&self) -> Session {
         let capabilities = serde_json::json!({
             "browserName": "wry",
-            "tauri:options": { "application": env!("CARGO_BIN_EXE_keepwatch-app") },
+            "tauri:options": { "application": APP },
         });
         Session::create(&format!("http://127.0.0.1:{}", self.port), capabilities).await
     }
@@ -109,6 +112,18 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
+        // SIGTERM first: tauri-driver then stops the WebKitWebDriver it started, which a
+        // SIGKILL would leave running.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -116,7 +131,11 @@ impl Drop for TauriDriver {
 
 /// Saves a screenshot of the current window as `test-artifacts/e2e/<name>.png`.
 pub async fn screenshot(session: &Session, name: &str) -> PathBuf {
-    let png = session.screenshot().await;
+    save_png(name, &session.screenshot().await)
+}
+
+/// Saves `png` as `test-artifacts/e2e/<name>.png`.
+pub fn save_png(name: &str, png: &[u8]) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/e2e");
     std::fs::create_dir_all(&dir).expect("test-artifacts/e2e could not be created");
     let path = dir.join(format!("{name}.png"));

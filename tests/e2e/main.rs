@@ -1,27 +1,37 @@
 //! End-to-end tests: the real `keepwatch-app` binary in WebKitGTK, driven through tauri-driver
 //! and WebKitWebDriver on a private Xvfb display, on the private D-Bus session that
 //! tests/support/with-session-bus.sh provides (unlocked gnome-keyring, and here a dbusmock
-//! notification server), against the reference server in-process. Screenshots land in
-//! `test-artifacts/e2e/`.
+//! notification server and a StatusNotifierWatcher standing in for the desktop panel),
+//! against the reference server in-process. The tray menu is read and clicked over D-Bus as
+//! a panel does; windows are closed and dialogs pressed through X11 as a person would.
+//! Screenshots land in `test-artifacts/e2e/`.
 //!
 //! One test drives every scenario in turn: the app is a single instance per D-Bus session, so
 //! two launched at once would hand over to each other.
 
+mod desktop;
 mod display;
 mod driver;
+mod procs;
+mod tray;
 mod webdriver;
 mod world;
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use desktop::*;
 use display::Display;
-use driver::{screenshot, TauriDriver};
+use driver::{save_png, screenshot, TauriDriver, APP};
+use tray::Look;
 use webdriver::Session;
 use world::*;
 
 const WAIT: Duration = Duration::from_secs(30);
+
+/// The title of the tray's native confirmation for signing all other sessions out.
+const CONFIRM: &str = "Sign out all other sessions?";
 
 /// Whether everything the suite needs is here. Missing parts fail the run when
 /// KEEPWATCH_REQUIRE_E2E=1 (./run test sets it), and skip it loudly otherwise.
@@ -34,7 +44,7 @@ fn prerequisites_present() -> bool {
             .map(|o| o.status.success())
             .unwrap_or(false)
     };
-    for tool in ["Xvfb", "WebKitWebDriver"] {
+    for tool in ["Xvfb", "WebKitWebDriver", "xdotool"] {
         if !on_path(tool) {
             missing.push(tool.to_owned());
         }
@@ -108,6 +118,32 @@ async fn count(app: &Session, css: &str) -> u64 {
     .unwrap_or(0)
 }
 
+/// Switches the window's language through its language menu and waits for the direction.
+async fn set_language(app: &Session, language: &str, dir: &str) {
+    app.execute(
+        "const s = document.querySelector('.language select'); s.value = arguments[0]; \
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![language.into()],
+    )
+    .await;
+    wait_until(&format!("the page turns {dir}"), async || {
+        app.execute("return document.documentElement.dir;", vec![])
+            .await
+            == dir
+    })
+    .await;
+}
+
+/// When notifications are paused until, per the app's configuration file.
+fn paused_until(data_dir: &Path) -> Option<chrono::DateTime<chrono::Utc>> {
+    let text = std::fs::read_to_string(data_dir.join("config.json")).ok()?;
+    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+    config["preferences"]["notifications_paused_until"]
+        .as_str()?
+        .parse()
+        .ok()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_desktop_app_watches_an_account_end_to_end() {
     if !prerequisites_present() {
@@ -115,6 +151,8 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
     }
     let dir = tempfile::tempdir().expect("a scratch folder");
     let notifications = NotificationDaemon::start(dir.path());
+    // The panel is there before the app, as on a desktop: the tray icon registers with it.
+    let panel = TrayHost::start();
     let mut service = World::start().await;
     // The owner's browser, signed in before the app: trusted as existing at first sign-in.
     let owner = service
@@ -123,11 +161,9 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
 
     let display = Display::start();
     let config_home = dir.path().join("config");
+    let data_dir = dir.path().join("keepwatch");
     let envs = [
-        (
-            "KEEPWATCH_DATA_DIR",
-            dir.path().join("keepwatch").display().to_string(),
-        ),
+        ("KEEPWATCH_DATA_DIR", data_dir.display().to_string()),
         // Window state and autostart files stay in the scratch folder.
         ("XDG_CONFIG_HOME", config_home.display().to_string()),
         ("RUST_LOG", "info".to_owned()),
@@ -140,9 +176,28 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
     {
         let driver = TauriDriver::start(&display, &envs);
         let app = driver.launch_app().await;
+        let pid = the_app_process();
         let heading = app.wait_for("h1", WAIT).await;
         assert_eq!(app.text(&heading).await, "Keepwatch");
         assert_eq!(app.title().await, "Keepwatch");
+
+        // The tray, as the panel lists it: the count line (information, greyed), then the
+        // commands; grey (offline) while no account is signed in.
+        let item = tokio::task::block_in_place(|| panel.wait_for_item(WAIT));
+        let labels = tokio::task::block_in_place(|| item.labels()).expect("the tray menu reads");
+        assert_eq!(
+            labels,
+            [
+                "No unreviewed alerts",
+                tray::OPEN,
+                tray::SIGN_OUT_OTHERS,
+                tray::PAUSE,
+                tray::QUIT
+            ]
+        );
+        wait_unreviewed(&item, 0).await;
+        wait_look(&item, Look::Offline).await;
+        wait_enabled(&item, tray::SIGN_OUT_OTHERS, false).await;
 
         app.wait_for("[data-testid=sign-in-form]", WAIT).await;
         let base = service.base.clone();
@@ -180,9 +235,12 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             devices.iter().any(|d| d == "Chrome 124 on macOS"),
             "the owner's browser is listed by device: {devices:?}"
         );
+        wait_look(&item, Look::Normal).await;
+        wait_enabled(&item, tray::SIGN_OUT_OTHERS, true).await;
         screenshot(&app, "02-sessions").await;
 
-        // A sign-in from São Paulo on an unknown device: listed, flagged and notified.
+        // A sign-in from São Paulo on an unknown device: listed, flagged, notified, and
+        // counted in the tray, whose icon turns red.
         let before = notifications.notify_calls().len();
         let intruder = service
             .browser_login(ip(keepwatch_geo::fixture::SAO_PAULO_V4), CHROME_WINDOWS)
@@ -202,7 +260,23 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
                 || notice.contains("Brazil"),
             "the notification names the place: {notice}"
         );
+        wait_unreviewed(&item, 1).await;
+        assert_eq!(
+            tokio::task::block_in_place(|| tray::count_line(&item))
+                .expect("the count line")
+                .label,
+            "1 unreviewed alert"
+        );
+        wait_look(&item, Look::Alert).await;
         screenshot(&app, "03-alert").await;
+
+        // The same list right to left, in Arabic; then back to English.
+        set_language(&app, "ar", "rtl").await;
+        wait_rows(&app, 3).await;
+        app.wait_for(&format!("{row} [data-testid=respond]"), WAIT)
+            .await;
+        screenshot(&app, "07-sessions-arabic").await;
+        set_language(&app, "en", "ltr").await;
 
         // The response flow for that alert.
         app.click_on(&format!("{row} [data-testid=respond]"), WAIT)
@@ -268,8 +342,74 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         );
         screenshot(&app, "06-security").await;
 
-        // Sign out all others, after confirming: only the app's own session stays.
+        // "Pause alerts for an hour" from the tray: a new foreign sign-in is still flagged
+        // and counted, but raises no notification.
         app.click_on("[data-testid=nav-sessions]", WAIT).await;
+        wait_rows(&app, 3).await;
+        // The sync status element records every phase it passes through, to see the
+        // engine restart with the new preference.
+        app.execute(
+            "window.__phases = []; \
+             new MutationObserver(() => { \
+               const el = document.querySelector('[data-testid=sync-status]'); \
+               const phase = el && el.dataset.phase; \
+               if (phase && window.__phases[window.__phases.length - 1] !== phase) \
+                 window.__phases.push(phase); \
+             }).observe(document.body, { subtree: true, childList: true, attributes: true, \
+                                          attributeFilter: ['data-phase'] });",
+            vec![],
+        )
+        .await;
+        let unreviewed = poll("the tray's count reads", WAIT, || tray::unreviewed(&item)).await;
+        let clicked_at = chrono::Utc::now();
+        tokio::task::block_in_place(|| tray::click(&item, tray::PAUSE));
+        let until = poll("the pause is saved", WAIT, || {
+            paused_until(&data_dir).ok_or_else(|| "no pause in config.json".to_owned())
+        })
+        .await;
+        assert!(
+            until > clicked_at + chrono::TimeDelta::minutes(59)
+                && until < chrono::Utc::now() + chrono::TimeDelta::minutes(61),
+            "paused until {until}, not an hour from {clicked_at}"
+        );
+        wait_until("the sync engine restarts and syncs again", async || {
+            let phases = app.execute("return window.__phases;", vec![]).await;
+            let phases: Vec<&str> = phases
+                .as_array()
+                .map(|a| a.iter().filter_map(|p| p.as_str()).collect())
+                .unwrap_or_default();
+            phases
+                .iter()
+                .position(|&p| p == "syncing")
+                .is_some_and(|at| phases[at..].contains(&"idle"))
+        })
+        .await;
+        let before = notifications.notify_calls().len();
+        let paused_intruder = service
+            .browser_login(ip(keepwatch_geo::fixture::SAO_PAULO_V4), CHROME_WINDOWS)
+            .await;
+        wait_rows(&app, 4).await;
+        app.wait_for(
+            &format!(
+                "[data-session-id=\"{}\"] [data-testid=respond]",
+                paused_intruder.session_id
+            ),
+            WAIT,
+        )
+        .await;
+        wait_unreviewed(&item, unreviewed + 1).await;
+        wait_look(&item, Look::Alert).await;
+        // A notification would have gone out with the alert; give the D-Bus call time to
+        // land before saying none did.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            notifications.notify_calls()[before..],
+            [] as [String; 0],
+            "a notification was raised while alerts were paused"
+        );
+
+        // Sign out all others from the window, after confirming: only the app's own session
+        // stays.
         app.click_on("[data-testid=sign-out-others]", WAIT).await;
         app.click_on("[data-testid=confirm-action]", WAIT).await;
         wait_rows(&app, 1).await;
@@ -279,21 +419,113 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             "the owner's browser session was signed out on the server"
         );
 
-        // Arabic: right to left.
-        app.execute(
-            "const s = document.querySelector('.language select'); s.value = 'ar'; \
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
+        // And from the tray: the menu entry only asks (a native dialog); "Cancel" leaves
+        // every session; "Sign out others" signs them out.
+        let owner = service
+            .browser_login(ip(keepwatch_geo::fixture::BERLIN_V4), CHROME_MAC)
+            .await;
+        wait_rows(&app, 2).await;
+        tokio::task::block_in_place(|| tray::click(&item, tray::SIGN_OUT_OTHERS));
+        let dialog = wait_window(&display, pid, CONFIRM).await;
+        let (x, y, w, h) = display.geometry(dialog);
+        save_png("09-tray-sign-out-others", &display.capture((x, y, w, h)));
+        assert_eq!(
+            service
+                .session_ids(&owner.access_token)
+                .await
+                .map(|s| s.len()),
+            Some(2),
+            "the tray signed sessions out before the dialog was answered"
+        );
+        press_dialog_button(&display, dialog, 0.75); // Cancel
+        wait_no_window(&display, pid, CONFIRM).await;
+        // Revoking would take one HTTP call; give a wrong answer time to show.
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        assert_eq!(
+            service
+                .session_ids(&owner.access_token)
+                .await
+                .map(|s| s.len()),
+            Some(2),
+            "Cancel signed sessions out"
+        );
+        assert_eq!(session_rows(&app).await, 2);
+        tokio::task::block_in_place(|| tray::click(&item, tray::SIGN_OUT_OTHERS));
+        let dialog = wait_window(&display, pid, CONFIRM).await;
+        press_dialog_button(&display, dialog, 0.25); // Sign out others
+        wait_no_window(&display, pid, CONFIRM).await;
+        wait_rows(&app, 1).await;
+        assert_eq!(
+            service.session_ids(&owner.access_token).await,
+            None,
+            "the tray's confirmed sign-out left the owner's browser signed in"
+        );
+
+        // Closing the window keeps Keepwatch in the tray but ends the webview: WebKit's
+        // processes exit.
+        let window = wait_window(&display, pid, "Keepwatch").await;
+        assert!(
+            !procs::webkit_helpers(pid).is_empty(),
+            "no WebKit processes under the app while its window is open"
+        );
+        display.request_close(window);
+        wait_no_window(&display, pid, "Keepwatch").await;
+        poll(
+            "WebKit's processes end with the window",
+            WAIT,
+            || match procs::webkit_helpers(pid) {
+                helpers if helpers.is_empty() => Ok(()),
+                helpers => Err(format!("{helpers:?}")),
+            },
         )
         .await;
-        wait_until("the page turns right-to-left", async || {
-            app.execute("return document.documentElement.dir;", vec![])
-                .await
-                == "rtl"
+        assert!(procs::running(pid), "closing the window ended the app");
+        tokio::task::block_in_place(|| panel.wait_for_item(WAIT));
+
+        // "Open" in the tray builds the window again, and it draws the app.
+        tokio::task::block_in_place(|| tray::click(&item, tray::OPEN));
+        let window = wait_window(&display, pid, "Keepwatch").await;
+        let reopened = poll("the reopened window draws the app", WAIT, || {
+            let png = display.capture(display.geometry(window));
+            match colours(&png) {
+                n if n > 64 => Ok(png),
+                n => Err(format!("{n} colours")),
+            }
         })
         .await;
-        screenshot(&app, "07-sessions-arabic").await;
-        app.close().await;
+        save_png("10-reopened-from-tray", &reopened);
+        display.request_close(window);
+        wait_no_window(&display, pid, "Keepwatch").await;
+
+        // A second launch hands over to the running app, which shows its window, and ends.
+        let mut second = Command::new(APP)
+            .envs(envs.iter().map(|(k, v)| (k, v)))
+            .env("DISPLAY", display.name())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("a second launch starts");
+        let status = poll("the second launch ends", WAIT, || {
+            second
+                .try_wait()
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| "still running".to_owned())
+        })
+        .await;
+        assert!(status.success(), "the second launch ended with {status}");
+        wait_window(&display, pid, "Keepwatch").await;
+        assert_eq!(procs::running_binary(Path::new(APP)), [pid]);
+
+        // "Quit" in the tray ends it, tray icon and all.
+        tokio::task::block_in_place(|| tray::click(&item, tray::QUIT));
+        poll("the app ends on Quit", WAIT, || {
+            (!procs::running(pid))
+                .then_some(())
+                .ok_or_else(|| "running".to_owned())
+        })
+        .await;
+        tokio::task::block_in_place(|| panel.wait_for_no_items(WAIT));
+        // The WebDriver session ended with the app; the driver goes with this scope.
+        drop(app);
     }
 
     // --- Second launch, server gone: the cache, marked offline ---------------------------
@@ -310,7 +542,51 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             1,
             "last synced is shown"
         );
+        let item = tokio::task::block_in_place(|| panel.wait_for_item(WAIT));
+        wait_look(&item, Look::Offline).await;
         screenshot(&app, "08-offline").await;
+
+        // Signing the others out from the tray cannot work offline, and says so.
+        let pid = the_app_process();
+        tokio::task::block_in_place(|| tray::click(&item, tray::SIGN_OUT_OTHERS));
+        let dialog = wait_window(&display, pid, CONFIRM).await;
+        press_dialog_button(&display, dialog, 0.25); // Sign out others
+        const FAILED: &str = "Could not sign out other sessions";
+        let dialog = wait_window(&display, pid, FAILED).await;
+        save_png(
+            "11-tray-sign-out-offline",
+            &display.capture(display.geometry(dialog)),
+        );
+        press_dialog_button(&display, dialog, 0.5); // OK
+        wait_no_window(&display, pid, FAILED).await;
         app.close().await;
     }
+
+    // --- Last launch, by hand: "Quit" ends the app with success --------------------------
+    poll(
+        "the WebDriver-launched app is gone",
+        WAIT,
+        || match procs::running_binary(Path::new(APP))[..] {
+            [] => Ok(()),
+            ref pids => Err(format!("{pids:?}")),
+        },
+    )
+    .await;
+    let mut last = Command::new(APP)
+        .envs(envs.iter().map(|(k, v)| (k, v)))
+        .env("DISPLAY", display.name())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the app starts");
+    let item = tokio::task::block_in_place(|| panel.wait_for_item(WAIT));
+    wait_look(&item, Look::Offline).await;
+    wait_window(&display, last.id(), "Keepwatch").await;
+    tokio::task::block_in_place(|| tray::click(&item, tray::QUIT));
+    let status = poll("the app ends on Quit", WAIT, || {
+        last.try_wait()
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "still running".to_owned())
+    })
+    .await;
+    assert_eq!(status.code(), Some(0), "Quit ended the app with {status}");
 }

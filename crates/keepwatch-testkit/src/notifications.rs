@@ -2,8 +2,10 @@
 //! template on the session bus (run the tests inside `tests/support/with-session-bus.sh`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::python::{self, name_has_owner};
 
 /// The notification server, logging every call to a file; killed when dropped.
 pub struct NotificationDaemon {
@@ -11,30 +13,12 @@ pub struct NotificationDaemon {
     log: PathBuf,
 }
 
-/// python3-dbus comes with python3-dbusmock, so talking D-Bus needs nothing else.
-fn python_dbus(script: &str, args: &[&str]) -> Output {
-    Command::new("/usr/bin/python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("python3 runs")
-}
-
-fn name_has_owner(name: &str) -> bool {
-    let out = python_dbus(
-        "import dbus, sys; print(dbus.SessionBus().name_has_owner(sys.argv[1]))",
-        &[name],
-    );
-    String::from_utf8_lossy(&out.stdout).trim() == "True"
-}
-
 impl NotificationDaemon {
     /// Starts the server (with body and action support), logging to `dir/notifications.log`,
     /// and waits until it owns its bus name.
     pub fn start(dir: &Path) -> Self {
         let log = dir.join("notifications.log");
-        let child = Command::new("/usr/bin/python3")
+        let child = Command::new(python::PYTHON)
             .args(["-m", "dbusmock", "--template", "notification_daemon", "-p"])
             .arg(r#"{"capabilities": "body actions"}"#)
             .arg("--logfile")
@@ -66,7 +50,7 @@ impl NotificationDaemon {
 
     /// Presses a button of notification `id`, as a notification server does.
     pub fn invoke_action(&self, id: usize, action: &str) {
-        let out = python_dbus(
+        let out = python::run(
             "import dbus, sys\n\
              bus = dbus.SessionBus()\n\
              mock = bus.get_object('org.freedesktop.Notifications', '/org/freedesktop/Notifications')\n\
