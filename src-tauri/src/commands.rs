@@ -366,6 +366,10 @@ pub async fn set_settings(
             state.activate(&app, Some(&active))?;
         }
     }
+    // The tray speaks the chosen language too.
+    if prefs.language != before.language {
+        tray::refresh(&app);
+    }
     Ok(Settings::of(&prefs))
 }
 

@@ -1,6 +1,9 @@
 //! The tray icon: normal, unreviewed alerts, or offline; and its menu (alert count, Open,
-//! Sign out all other sessions, Pause alerts for an hour, Quit).
+//! Sign out all other sessions, Pause alerts for an hour or Resume, Quit), in the user's
+//! language (`keepwatch_core::wording`).
 
+use chrono::Utc;
+use keepwatch_core::wording::{Language, Wording};
 use keepwatch_core::AlertState as CoreAlertState;
 use keepwatch_ipc::SyncPhase;
 use tauri::image::Image;
@@ -17,11 +20,24 @@ const NORMAL: &[u8] = include_bytes!("../../icons/tray/normal.png");
 const ALERT: &[u8] = include_bytes!("../../icons/tray/alert.png");
 const OFFLINE: &[u8] = include_bytes!("../../icons/tray/offline.png");
 
-/// The menu entries that change with the state: the alert count line, reworded, and
-/// "Sign out all other sessions…", which needs a signed-in account.
+/// The menu's entries, reworded whenever the state or the language changes.
 struct LiveItems {
     count: MenuItem<Wry>,
+    open: MenuItem<Wry>,
+    /// Needs a signed-in account.
     revoke_others: MenuItem<Wry>,
+    /// "Pause alerts for an hour", or "Resume alerts" while paused.
+    pause: MenuItem<Wry>,
+    quit: MenuItem<Wry>,
+}
+
+/// The wording in the language the user chose, or the system's.
+fn wording(app: &AppHandle) -> Wording {
+    let language = app
+        .try_state::<AppState>()
+        .map(|state| Language::resolve(state.kw.preferences().language.as_deref()))
+        .unwrap_or_else(|| Language::resolve(None));
+    Wording(language)
 }
 
 fn image(bytes: &'static [u8]) -> tauri::Result<Image<'static>> {
@@ -30,18 +46,19 @@ fn image(bytes: &'static [u8]) -> tauri::Result<Image<'static>> {
 
 /// Adds the tray icon and its menu.
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
-    let count = MenuItem::with_id(app, "count", "No unreviewed alerts", false, None::<&str>)?;
-    let open = MenuItem::with_id(app, "open", "Open Keepwatch", true, None::<&str>)?;
+    let w = wording(app);
+    let count = MenuItem::with_id(app, "count", w.unreviewed_alerts(0), false, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", w.open(), true, None::<&str>)?;
     // Enabled by `refresh` once an account is active.
     let others = MenuItem::with_id(
         app,
         "revoke_others",
-        "Sign out all other sessions…",
+        w.sign_out_others_menu(),
         false,
         None::<&str>,
     )?;
-    let pause = MenuItem::with_id(app, "pause", "Pause alerts for an hour", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let pause = MenuItem::with_id(app, "pause", w.pause_an_hour(), true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", w.quit(), true, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -56,7 +73,10 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     )?;
     app.manage(LiveItems {
         count,
+        open,
         revoke_others: others,
+        pause,
+        quit,
     });
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(image(NORMAL)?)
@@ -65,7 +85,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         .on_menu_event(|app, event| match event.id().as_ref() {
             "open" => window::show(app),
             "revoke_others" => confirm_revoke_others(app),
-            "pause" => pause_an_hour(app),
+            "pause" => toggle_pause(app),
             "quit" => app.exit(0),
             _ => {}
         })
@@ -73,7 +93,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Re-reads the alert count and phase and updates the icon and the count line.
+/// Re-reads the alert count, phase, pause and language, and updates the icon and the menu.
 pub fn refresh(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -94,13 +114,16 @@ pub fn refresh(app: &AppHandle) {
                 .unwrap_or(0),
             Err(_) => 0,
         };
-        let (icon, tooltip) = if matches!(phase, SyncPhase::Offline | SyncPhase::SignedOut) {
-            (OFFLINE, "Keepwatch: offline")
+        let w = wording(&app);
+        let offline = matches!(phase, SyncPhase::Offline | SyncPhase::SignedOut);
+        let icon = if offline {
+            OFFLINE
         } else if open > 0 {
-            (ALERT, "Keepwatch: unreviewed alerts")
+            ALERT
         } else {
-            (NORMAL, "Keepwatch: watching")
+            NORMAL
         };
+        let tooltip = w.tooltip(offline, open > 0);
         if let Some(tray) = app.tray_by_id(TRAY_ID) {
             if let Ok(img) = image(icon) {
                 let _ = tray.set_icon(Some(img));
@@ -108,13 +131,20 @@ pub fn refresh(app: &AppHandle) {
             let _ = tray.set_tooltip(Some(tooltip));
         }
         if let Some(items) = app.try_state::<LiveItems>() {
-            let text = match open {
-                0 => "No unreviewed alerts".to_owned(),
-                1 => "1 unreviewed alert".to_owned(),
-                n => format!("{n} unreviewed alerts"),
-            };
-            let _ = items.count.set_text(text);
+            let paused = state
+                .kw
+                .preferences()
+                .notifications_paused_until
+                .filter(|until| *until > Utc::now());
+            let _ = items.count.set_text(w.unreviewed_alerts(open));
+            let _ = items.open.set_text(w.open());
+            let _ = items.revoke_others.set_text(w.sign_out_others_menu());
             let _ = items.revoke_others.set_enabled(signed_in);
+            let _ = items.pause.set_text(match paused {
+                Some(until) => w.resume_alerts(until),
+                None => w.pause_an_hour().to_owned(),
+            });
+            let _ = items.quit.set_text(w.quit());
         }
     });
 }
@@ -122,13 +152,14 @@ pub fn refresh(app: &AppHandle) {
 /// Asks first, natively; signing every other session out cannot be undone.
 fn confirm_revoke_others(app: &AppHandle) {
     let app2 = app.clone();
+    let w = wording(app);
     app.dialog()
-        .message("Every session except this app's own will be signed out, including any you use in your browser.")
-        .title("Sign out all other sessions?")
+        .message(w.confirm_others_body())
+        .title(w.confirm_others_title())
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(
-            "Sign out others".into(),
-            "Cancel".into(),
+            w.confirm_others_action().into(),
+            w.cancel().into(),
         ))
         .show(move |confirmed| {
             if !confirmed {
@@ -144,8 +175,8 @@ fn confirm_revoke_others(app: &AppHandle) {
                     Err(e) => {
                         tracing::warn!(error = %e, "could not sign out the other sessions");
                         app2.dialog()
-                            .message(format!("The other sessions are still signed in: {e}."))
-                            .title("Could not sign out other sessions")
+                            .message(w.others_failed_body(&e.to_string()))
+                            .title(w.others_failed_title())
                             .kind(MessageDialogKind::Error)
                             .show(|_| {});
                     }
@@ -156,15 +187,20 @@ fn confirm_revoke_others(app: &AppHandle) {
         });
 }
 
-/// Silences notifications for an hour (alerts are still recorded and listed).
-fn pause_an_hour(app: &AppHandle) {
+/// Silences notifications for an hour (alerts are still recorded and listed), or ends the
+/// pause early.
+fn toggle_pause(app: &AppHandle) {
     let state = app.state::<AppState>();
     let mut prefs = state.kw.preferences();
-    prefs.notifications_paused_until = Some(chrono::Utc::now() + chrono::TimeDelta::hours(1));
+    let paused = prefs
+        .notifications_paused_until
+        .is_some_and(|until| until > Utc::now());
+    prefs.notifications_paused_until = (!paused).then(|| Utc::now() + chrono::TimeDelta::hours(1));
     if let Err(e) = state.kw.set_preferences(prefs) {
-        tracing::warn!(error = %e, "could not pause alerts");
+        tracing::warn!(error = %e, "could not pause or resume alerts");
         return;
     }
+    refresh(app);
     // The engine reads preferences when it starts.
     let active = state.active_id();
     if let Err(e) = state.activate(app, active.as_deref()) {

@@ -31,7 +31,7 @@ use world::*;
 const WAIT: Duration = Duration::from_secs(30);
 
 /// The title of the tray's native confirmation for signing all other sessions out.
-const CONFIRM: &str = "Sign out all other sessions?";
+const CONFIRM: &str = "Sign out every other session?";
 
 /// Whether everything the suite needs is here. Missing parts fail the run when
 /// KEEPWATCH_REQUIRE_E2E=1 (./run test sets it), and skip it loudly otherwise.
@@ -276,7 +276,34 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         app.wait_for(&format!("{row} [data-testid=respond]"), WAIT)
             .await;
         screenshot(&app, "07-sessions-arabic").await;
+        // The tray follows the chosen language, with Arabic's own count forms.
+        poll("the tray menu speaks Arabic", WAIT, || {
+            tray::labels_are(
+                &item,
+                &[
+                    "تنبيه واحد بانتظار المراجعة",
+                    "فتح Keepwatch",
+                    "تسجيل الخروج من كل الجلسات الأخرى…",
+                    "إيقاف التنبيهات مؤقتًا لمدة ساعة",
+                    "إنهاء",
+                ],
+            )
+        })
+        .await;
         set_language(&app, "en", "ltr").await;
+        poll("the tray menu speaks English again", WAIT, || {
+            tray::labels_are(
+                &item,
+                &[
+                    "1 unreviewed alert",
+                    tray::OPEN,
+                    tray::SIGN_OUT_OTHERS,
+                    tray::PAUSE,
+                    tray::QUIT,
+                ],
+            )
+        })
+        .await;
 
         // The response flow for that alert.
         app.click_on(&format!("{row} [data-testid=respond]"), WAIT)
@@ -407,6 +434,28 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             [] as [String; 0],
             "a notification was raised while alerts were paused"
         );
+        // While paused the menu offers to resume, naming the end of the pause; resuming
+        // clears it.
+        let resume = format!(
+            "Resume alerts (paused until {})",
+            until.with_timezone(&chrono::Local).format("%H:%M")
+        );
+        poll("the tray offers to resume", WAIT, || {
+            tray::enabled(&item, &resume).map(|_| ())
+        })
+        .await;
+        tokio::task::block_in_place(|| tray::click(&item, &resume));
+        poll("the pause is cleared", WAIT, || {
+            match paused_until(&data_dir) {
+                None => Ok(()),
+                Some(t) => Err(format!("still paused until {t}")),
+            }
+        })
+        .await;
+        poll("the tray offers to pause again", WAIT, || {
+            tray::enabled(&item, tray::PAUSE).map(|_| ())
+        })
+        .await;
 
         // Sign out all others from the window, after confirming: only the app's own session
         // stays.

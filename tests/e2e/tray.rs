@@ -68,6 +68,16 @@ pub fn unreviewed(item: &TrayItem) -> Result<usize, String> {
     }
 }
 
+/// The menu's labels, separators left out, when they are exactly `want`.
+pub fn labels_are(item: &TrayItem, want: &[&str]) -> Result<(), String> {
+    let labels = item.labels().map_err(|e| e.to_string())?;
+    if labels == want {
+        Ok(())
+    } else {
+        Err(format!("{labels:?}"))
+    }
+}
+
 /// Clicks the menu entry labelled `label`.
 pub fn click(item: &TrayItem, label: &str) {
     item.click(label)

@@ -1,7 +1,8 @@
 //! `keepwatch watch` against a real D-Bus notification server (python3-dbusmock's
 //! notification_daemon template on the session bus): the Notify call it makes for a foreign
-//! sign-in, the "Sign out session" button ending that session on the server, and no alert
-//! raised twice across a restart of the watcher.
+//! sign-in, the "Sign out session" button ending that session on the server, no alert
+//! raised twice across a restart of the watcher, and notifications in the system's language.
+//! One test, since only one notification server can own its name on the bus.
 
 mod support;
 
@@ -20,9 +21,16 @@ struct Watcher {
 }
 
 impl Watcher {
+    /// `watch` on a system whose language is English.
     fn start(world: &World) -> Self {
+        Self::start_in(world, "en_GB.UTF-8")
+    }
+
+    /// `watch` on a system whose locale is `locale` (LC_ALL wins over everything else).
+    fn start_in(world: &World, locale: &str) -> Self {
         let mut child = world
             .cmd(&["watch", "--poll-interval", "1"])
+            .env("LC_ALL", locale)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -207,7 +215,11 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
     assert_eq!(acted["state"], "acted");
     assert_eq!(acted["action"], "signed_out_session");
 
-    // "This was me" on a third one confirms it into the baseline.
+    // "This was me" on a third one confirms it into the baseline. This watcher runs on an
+    // Arabic system, so it speaks Arabic.
+    assert!(watcher.interrupt().success());
+    let watcher = Watcher::start_in(&world, "ar_EG.UTF-8");
+    watcher.wait_stderr("live", Duration::from_secs(10));
     let lagos = world
         .browser_login(ip(keepwatch_geo::fixture::LAGOS_V4), CHROME_WINDOWS)
         .await;
@@ -218,6 +230,16 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
         assert!(Instant::now() < deadline, "no Notify for Lagos");
         std::thread::sleep(Duration::from_millis(25));
     }
+    let arabic = &daemon.notify_calls()[2];
+    assert!(
+        arabic.contains(r#""تحذير: بلد جديد — شبكة VPN أم مسار غير معتاد؟""#)
+            || arabic.contains(r#""حرج: احتمال استيلاء على الحساب""#),
+        "{arabic}"
+    );
+    assert!(
+        arabic.contains(r#"["sign_out", "تسجيل خروج الجلسة", "this_was_me", "كنت أنا"]"#),
+        "{arabic}"
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     let confirmed = loop {
         daemon.invoke_action(3, "this_was_me");

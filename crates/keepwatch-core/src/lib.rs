@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod sse;
 pub mod sync;
 pub mod views;
+pub mod wording;
 
 pub use account::{Account, SyncReport};
 pub use app::{account_id, Keepwatch, LoginParams};

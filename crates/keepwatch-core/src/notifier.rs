@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::history::AlertRecord;
+use crate::wording::{Language, Wording};
 use keepwatch_api::Session;
 use keepwatch_detector::{AlertKind, Severity};
 
@@ -34,18 +35,15 @@ pub struct AlertNotice {
     pub critical: bool,
     /// Whether to offer the "Sign out session" / "This was me" buttons.
     pub offer_actions: bool,
+    /// The language of the title and the buttons.
+    pub language: Language,
 }
 
 impl AlertNotice {
-    /// The notice for `alert`, about `session` when it concerns one.
-    pub fn for_alert(alert: &AlertRecord, session: Option<&Session>) -> Self {
+    /// The notice for `alert`, about `session` when it concerns one, in `language`.
+    pub fn for_alert(alert: &AlertRecord, session: Option<&Session>, language: Language) -> Self {
         let alert = &alert.alert;
         let critical = alert.severity == Severity::Critical;
-        let prefix = match alert.severity {
-            Severity::Critical => "Critical",
-            Severity::Warning => "Warning",
-            Severity::Info => "Notice",
-        };
         let sign_in = matches!(
             alert.kind,
             AlertKind::PossibleTakeover
@@ -54,7 +52,8 @@ impl AlertNotice {
                 | AlertKind::NewDevice
         );
         // A sign-in is told by its device and place; anything else (a withdrawal, a password
-        // change) by the detector's summary, which names device and place too.
+        // change) by the detector's summary, which names device and place too (in English:
+        // it is made of data, like the device and place names).
         let body = match session {
             Some(s) if sign_in => describe_session(s),
             _ => alert.summary.clone(),
@@ -62,10 +61,11 @@ impl AlertNotice {
         Self {
             alert_key: alert.key.clone(),
             session_id: alert.session_id.clone(),
-            title: format!("{prefix}: {}", alert.title),
+            title: Wording(language).notice_title(alert.severity, alert.kind),
             body,
             critical,
             offer_actions: alert.session_id.is_some(),
+            language,
         }
     }
 }
@@ -160,8 +160,9 @@ impl Notifier for DesktopNotifier {
             });
         }
         if with_actions {
-            n.action(ACTION_SIGN_OUT, "Sign out session")
-                .action(ACTION_THIS_WAS_ME, "This was me");
+            let wording = Wording(notice.language);
+            n.action(ACTION_SIGN_OUT, wording.sign_out_session())
+                .action(ACTION_THIS_WAS_ME, wording.this_was_me());
         }
         // Showing talks to D-Bus synchronously and waiting for a button blocks until the user
         // acts: both belong on their own thread, never on the async runtime.

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::history::{AlertRecord, AlertState, EndReason};
 use crate::notifier::{ActionRequest, AlertNotice, NoticeAction, Notifier};
 use crate::retry::Backoff;
+use crate::wording::Language;
 
 /// How the engine is getting news.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -270,8 +271,9 @@ impl SyncEngine {
                     .map(|r| r.snapshot),
                 None => None,
             };
-            let notice = AlertNotice::for_alert(&alert, session.as_ref());
             let prefs = &self.account.inner.prefs;
+            let language = Language::resolve(prefs.language.as_deref());
+            let notice = AlertNotice::for_alert(&alert, session.as_ref(), language);
             let paused = prefs
                 .notifications_paused_until
                 .is_some_and(|t| t > Utc::now());
