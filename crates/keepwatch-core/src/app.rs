@@ -392,8 +392,12 @@ mod tests {
         assert!(store.secrets.lock().unwrap().is_empty());
         assert_eq!(
             *store.log.lock().unwrap(),
-            vec![format!("set {id}"), format!("delete {id}")],
-            "nothing but the one delete touched the store"
+            vec![
+                format!("set {id}"),
+                format!("delete {id}"),
+                format!("delete {id}#device-token")
+            ],
+            "nothing but the refresh and device tokens' deletes touched the store"
         );
         assert!(!kw.dirs.history_file(&id).exists());
         assert!(kw.accounts().is_empty());
