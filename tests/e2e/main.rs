@@ -134,6 +134,15 @@ async fn set_language(app: &Session, language: &str, dir: &str) {
     .await;
 }
 
+/// How many sessions the server lists to the holder of `tokens`; `None` once they are
+/// signed out.
+async fn sessions_seen_by(service: &World, tokens: &keepwatch_api::TokenPair) -> Option<usize> {
+    service
+        .session_ids(&tokens.access_token)
+        .await
+        .map(|ids| ids.len())
+}
+
 /// When notifications are paused until, per the app's configuration file.
 fn paused_until(data_dir: &Path) -> Option<chrono::DateTime<chrono::Utc>> {
     let text = std::fs::read_to_string(data_dir.join("config.json")).ok()?;
@@ -479,10 +488,7 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         let (x, y, w, h) = display.geometry(dialog);
         save_png("09-tray-sign-out-others", &display.capture((x, y, w, h)));
         assert_eq!(
-            service
-                .session_ids(&owner.access_token)
-                .await
-                .map(|s| s.len()),
+            sessions_seen_by(&service, &owner).await,
             Some(2),
             "the tray signed sessions out before the dialog was answered"
         );
@@ -491,10 +497,7 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         // Revoking would take one HTTP call; give a wrong answer time to show.
         tokio::time::sleep(Duration::from_millis(1000)).await;
         assert_eq!(
-            service
-                .session_ids(&owner.access_token)
-                .await
-                .map(|s| s.len()),
+            sessions_seen_by(&service, &owner).await,
             Some(2),
             "Cancel signed sessions out"
         );
