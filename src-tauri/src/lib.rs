@@ -26,6 +26,11 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
+    // The tray item's title, which panels name it by, is GLib's application name; without
+    // this it is the binary's name.
+    #[cfg(target_os = "linux")]
+    glib::set_application_name("Keepwatch");
+
     let app = tauri::Builder::default()
         // First, so that a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

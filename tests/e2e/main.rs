@@ -193,6 +193,11 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         // The tray, as the panel lists it: the count line (information, greyed), then the
         // commands; grey (offline) while no account is signed in.
         let item = tokio::task::block_in_place(|| panel.wait_for_item(WAIT));
+        assert_eq!(
+            tokio::task::block_in_place(|| item.title()).expect("the tray item's title reads"),
+            "Keepwatch",
+            "panels name the tray item"
+        );
         let labels = tokio::task::block_in_place(|| item.labels()).expect("the tray menu reads");
         assert_eq!(
             labels,

@@ -331,6 +331,16 @@ for w, h, data in props.get('IconPixmap', []):
     print('%d %d %s' % (w, h, bytes(data).hex()))
 "#;
 
+/// The item's `Title` (what panels name it by), in hex UTF-8.
+const TITLE_SCRIPT: &str = r#"
+import dbus, sys
+bus = dbus.SessionBus()
+item = bus.get_object(sys.argv[1], sys.argv[2], introspect=False)
+title = item.Get('org.kde.StatusNotifierItem', 'Title',
+                 dbus_interface='org.freedesktop.DBus.Properties')
+print(str(title).encode('utf-8').hex())
+"#;
+
 fn unhex(text: &str) -> Result<Vec<u8>, TrayError> {
     if !text.len().is_multiple_of(2) {
         return Err(TrayError::Malformed(format!(
@@ -372,6 +382,11 @@ impl TrayItem {
             return Err(TrayError::Bus(last));
         }
         String::from_utf8(out.stdout).map_err(|e| TrayError::Malformed(e.to_string()))
+    }
+
+    /// The name panels show for the item.
+    pub fn title(&self) -> Result<String, TrayError> {
+        unhex_text(self.call(TITLE_SCRIPT, &[])?.trim())
     }
 
     /// The menu's entries, top level first to last, separators included.
