@@ -540,6 +540,7 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         tokio::task::block_in_place(|| panel.wait_for_item(WAIT));
 
         // "Open" in the tray builds the window again, and it draws the app.
+        let clicked = Instant::now();
         tokio::task::block_in_place(|| tray::click(&item, tray::OPEN));
         let window = wait_window(&display, pid, "Keepwatch").await;
         let reopened = poll("the reopened window draws the app", WAIT, || {
@@ -550,6 +551,11 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             }
         })
         .await;
+        // Reported, not asserted: a shared CI machine's timing is no pass/fail criterion.
+        eprintln!(
+            "e2e: the window was back and drawn {} ms after \"Open\"",
+            clicked.elapsed().as_millis()
+        );
         save_png("10-reopened-from-tray", &reopened);
         display.request_close(window);
         wait_no_window(&display, pid, "Keepwatch").await;
