@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "settings",
     "set_settings",
     "demo_defaults",
+    "take_focus_request",
 ];
 
 fn main() {

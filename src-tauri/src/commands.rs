@@ -373,6 +373,12 @@ pub async fn set_settings(
     Ok(Settings::of(&prefs))
 }
 
+/// The alert a click on its notification asked the window to show, once.
+#[tauri::command]
+pub async fn take_focus_request(state: State<'_, AppState>) -> IpcResult<Option<String>> {
+    Ok(state.take_focus_request())
+}
+
 /// What `./run demo` asks the sign-in form to show (from `KEEPWATCH_DEMO_*`), if anything.
 #[tauri::command]
 pub async fn demo_defaults() -> IpcResult<Option<DemoDefaults>> {

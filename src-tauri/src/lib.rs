@@ -90,6 +90,7 @@ pub fn run() {
             commands::settings,
             commands::set_settings,
             commands::demo_defaults,
+            commands::take_focus_request,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

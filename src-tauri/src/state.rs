@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use keepwatch_core::notifier::NoticeAction;
 use keepwatch_core::{
     Account, DesktopNotifier, Keepwatch, SyncEngine, SyncMode, SyncOptions, SyncUpdate,
 };
@@ -26,6 +27,8 @@ struct Inner {
     /// Bumped whenever the engine is replaced, so that a stopping engine's last updates are
     /// not taken for the new one's.
     generation: u64,
+    /// The alert whose notification was clicked, until the window has shown it.
+    focus_request: Option<String>,
 }
 
 /// Shared state, managed by Tauri.
@@ -54,6 +57,16 @@ impl AppState {
             .account
             .clone()
             .ok_or_else(|| IpcError::new(CoreErrorKind::NotSignedIn, "no account is signed in"))
+    }
+
+    /// Remembers that a notification click asked to show the alert `key`.
+    fn request_focus(&self, key: &str) {
+        self.inner().focus_request = Some(key.to_owned());
+    }
+
+    /// Takes the alert a notification click asked to show, if any is waiting.
+    pub fn take_focus_request(&self) -> Option<String> {
+        self.inner().focus_request.take()
     }
 
     /// The active account's id.
@@ -143,7 +156,7 @@ impl AppState {
         };
         let engine = SyncEngine::new(
             account.clone(),
-            Some(Arc::new(DesktopNotifier::new())),
+            Some(Arc::new(DesktopNotifier::with_open_action())),
             options,
         );
         let (tx, rx) = mpsc::unbounded_channel();
@@ -214,6 +227,17 @@ async fn forward(
                 tray::refresh(&app);
             }
             SyncUpdate::Changed => emit_sessions(&app, &account).await,
+            SyncUpdate::ActionDone {
+                alert_key,
+                action: NoticeAction::Open,
+                ..
+            } => {
+                // Kept until the window takes it: a window built just now is not listening
+                // yet, one already open hears the event.
+                state.request_focus(&alert_key);
+                crate::window::show(&app);
+                let _ = app.emit("sync://focus-alert", alert_key);
+            }
             SyncUpdate::ActionDone { alert_key, .. } => {
                 if let Ok(alerts) = account.cached_alerts().await {
                     if let Some(record) = alerts.into_iter().find(|a| a.alert.key == alert_key) {

@@ -319,6 +319,25 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         })
         .await;
 
+        // Clicking the notification itself (its "default" action) shows that alert with its
+        // response open. notify-rust listens for the click only once Notify has returned, so
+        // click until it lands.
+        let focused = format!(
+            "[data-alert-key=\"session:{}\"] .respond",
+            intruder.session_id
+        );
+        let notice_id = before + 1;
+        wait_until("clicking the notification shows its alert", async || {
+            tokio::task::block_in_place(|| notifications.invoke_action(notice_id, "default"));
+            count(&app, &focused).await == 1
+        })
+        .await;
+        assert_eq!(
+            count(&app, "[aria-current=page][data-testid=nav-alerts]").await,
+            1
+        );
+        app.click_on("[data-testid=nav-sessions]", WAIT).await;
+
         // The response flow for that alert.
         app.click_on(&format!("{row} [data-testid=respond]"), WAIT)
             .await;

@@ -123,4 +123,36 @@ describe("App", () => {
     );
     expect(calls.filter((c) => c.cmd === "sign_in")).toHaveLength(1);
   });
+
+  it("opens the alert whose notification was clicked, at start and while open", async () => {
+    let waiting: string | null = alerts[0]!.alert.key;
+    const calls = answerIpc({
+      status: () => status,
+      settings: () => settings,
+      accounts: () => accounts,
+      list_sessions: () => sessionList,
+      list_alerts: () => alerts,
+      take_focus_request: () => {
+        const key = waiting;
+        waiting = null;
+        return key;
+      },
+    });
+    render(App);
+    await vi.waitFor(() =>
+      expect(screen.getByTestId("nav-alerts").getAttribute("aria-current")).toBe("page"),
+    );
+    expect(document.querySelector(`[data-alert-key="${alerts[0]!.alert.key}"] .respond`)).toBeTruthy();
+
+    await fireEvent.click(screen.getByTestId("nav-sessions"));
+    await emit("sync://focus-alert", alerts[1]!.alert.key);
+    await vi.waitFor(() =>
+      expect(screen.getByTestId("nav-alerts").getAttribute("aria-current")).toBe("page"),
+    );
+    expect(document.querySelector(`[data-alert-key="${alerts[1]!.alert.key}"] .respond`)).toBeTruthy();
+    // The event's request is taken too, so that a window built later does not repeat it.
+    await vi.waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "take_focus_request").length).toBe(2),
+    );
+  });
 });

@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use keepwatch_api::{
     ChangePasswordRequest, NewBlocklistEntry, SessionLength, TwoFactorResetRequest,
 };
+use keepwatch_core::notifier::NoticeAction;
 use keepwatch_core::{
     AlertState, DesktopNotifier, Error as CoreError, ExportFormat, HistoryQuery, Keepwatch,
     LoginParams, Notifier, SyncEngine, SyncMode, SyncOptions, SyncUpdate,
@@ -770,6 +771,8 @@ async fn watch(
                         last_mode = mode;
                     }
                 }
+                // A terminal has no window to show the alert in (its notifier offers no Open).
+                Some(SyncUpdate::ActionDone { action: NoticeAction::Open, .. }) => {}
                 Some(SyncUpdate::ActionDone { session_id, action, error, .. }) => match error {
                     None => eprintln!("done: {action:?} for session {session_id}"),
                     Some(e) => eprintln!("failed: {action:?} for session {session_id}: {e}"),

@@ -19,6 +19,8 @@ use keepwatch_detector::{AlertKind, Severity};
 pub const ACTION_SIGN_OUT: &str = "sign_out";
 /// Action id of the "This was me" button.
 pub const ACTION_THIS_WAS_ME: &str = "this_was_me";
+/// Action id of a click on the notification itself (the Desktop Notifications spec's name).
+pub const ACTION_OPEN: &str = "default";
 
 /// What a notification says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +91,9 @@ pub enum NoticeAction {
     SignOut,
     /// "This was me".
     ThisWasMe,
+    /// The notification itself was clicked: show the alert. Only a notifier made
+    /// [`DesktopNotifier::with_open_action`] offers it; the engine passes it on untouched.
+    Open,
 }
 
 /// A button press, sent back to the sync engine, which performs it.
@@ -116,12 +121,22 @@ pub trait Notifier: Send + Sync + 'static {
 #[derive(Debug, Default)]
 pub struct DesktopNotifier {
     supports_actions: OnceLock<bool>,
+    open_action: bool,
 }
 
 impl DesktopNotifier {
     /// The platform's notifier.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The platform's notifier, for an app with a window: clicking a notification asks for
+    /// its alert to be shown ([`NoticeAction::Open`]).
+    pub fn with_open_action() -> Self {
+        Self {
+            open_action: true,
+            ..Self::default()
+        }
     }
 
     #[cfg(all(unix, not(target_os = "macos")))]
@@ -163,6 +178,10 @@ impl Notifier for DesktopNotifier {
             let wording = Wording(notice.language);
             n.action(ACTION_SIGN_OUT, wording.sign_out_session())
                 .action(ACTION_THIS_WAS_ME, wording.this_was_me());
+            if self.open_action {
+                // Servers show no button for it; the label is for those that read it aloud.
+                n.action(ACTION_OPEN, wording.open());
+            }
         }
         // Showing talks to D-Bus synchronously and waiting for a button blocks until the user
         // acts: both belong on their own thread, never on the async runtime.
@@ -187,6 +206,7 @@ impl Notifier for DesktopNotifier {
                             let action = match action {
                                 ACTION_SIGN_OUT => NoticeAction::SignOut,
                                 ACTION_THIS_WAS_ME => NoticeAction::ThisWasMe,
+                                ACTION_OPEN => NoticeAction::Open,
                                 _ => return,
                             };
                             let _ = actions.send(ActionRequest {

@@ -318,6 +318,8 @@ impl SyncEngine {
                 other => other,
             },
             NoticeAction::ThisWasMe => self.account.trust(&req.session_id).await,
+            // Nothing to do here: whoever shows alerts shows it.
+            NoticeAction::Open => Ok(()),
         };
         if let Err(e) = &result {
             tracing::warn!(error = %e, action = ?req.action, "notification action failed");

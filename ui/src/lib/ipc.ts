@@ -143,6 +143,9 @@ export const setSettings = (value: Settings) => call<Settings>("set_settings", {
 /** What `./run demo` pre-fills in the sign-in form; null outside the demo. */
 export const demoDefaults = () => call<DemoDefaults | null>("demo_defaults");
 
+/** The key of the alert whose notification was clicked, once; null when none is waiting. */
+export const takeFocusRequest = () => call<string | null>("take_focus_request");
+
 // --- Live events ----------------------------------------------------------------------------
 
 /** Event names and payloads the shell emits. */
@@ -150,6 +153,8 @@ export type Events = {
   "sync://status": SyncStatus;
   "sync://sessions": SessionList;
   "sync://alert": AlertRecord;
+  /** A notification was clicked: show this alert (its key). */
+  "sync://focus-alert": string;
 };
 
 /** Subscribes to a live event; resolves to a function that unsubscribes. No-op when offline. */

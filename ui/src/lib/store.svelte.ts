@@ -20,6 +20,8 @@ export class AppStore {
   error = $state<IpcError | null>(null);
   /** "Now" for relative times; ticks while the window is open. */
   now = $state(new Date());
+  /** The alert whose notification was clicked, until the page shows it (and clears this). */
+  focusRequest = $state<string | null>(null);
 
   private unlisten: (() => void)[] = [];
 
@@ -43,7 +45,14 @@ export class AppStore {
       ipc.on("sync://status", (status) => (this.status = status)),
       ipc.on("sync://sessions", (sessions) => (this.sessions = sessions)),
       ipc.on("sync://alert", (record) => this.upsertAlert(record)),
+      // Taking the request clears it, so that a window built later does not repeat it.
+      ipc.on("sync://focus-alert", (key) => {
+        this.focusRequest = key;
+        void ipc.takeFocusRequest().catch(() => null);
+      }),
     ]);
+    // A click on a notification may be why this window was opened.
+    this.focusRequest = (await ipc.takeFocusRequest().catch(() => null)) ?? this.focusRequest;
   }
 
   stop(): void {
