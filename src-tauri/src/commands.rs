@@ -4,13 +4,12 @@
 //! JavaScript). Passwords and codes pass through to the core and are never logged.
 
 use keepwatch_api::{
-    BlocklistEntry, ChangePasswordRequest, ChangePasswordResponse, ErrorCode, NewBlocklistEntry,
+    BlocklistEntry, ChangePasswordRequest, ChangePasswordResponse, NewBlocklistEntry,
     RevokeOthersResponse, SessionLength, SessionList, TrustedDevice, TwoFactorResetRequest,
     Withdrawal,
 };
 use keepwatch_core::{HistoryQuery, LoginParams};
 use tauri::{AppHandle, State};
-use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_dialog::DialogExt;
 
 use keepwatch_ipc::{
@@ -348,13 +347,8 @@ pub async fn set_settings(
     let before = state.kw.preferences();
     let prefs = settings.apply(before.clone());
     if prefs.start_at_login != before.start_at_login {
-        let autostart = app.autolaunch();
-        let applied = if prefs.start_at_login {
-            autostart.enable()
-        } else {
-            autostart.disable()
-        };
-        applied.map_err(|e| IpcError::new(ErrorCode::Internal, format!("start at login: {e}")))?;
+        crate::autostart::set(&app, prefs.start_at_login)
+            .map_err(|e| IpcError::new(CoreErrorKind::Storage, format!("start at login: {e}")))?;
     }
     state.kw.set_preferences(prefs.clone())?;
     // The engine and the account read preferences when they start.

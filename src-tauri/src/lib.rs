@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod autostart;
 pub mod commands;
 pub mod state;
 pub mod tray;
@@ -37,6 +38,7 @@ pub fn run() {
             window::show(app)
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Used on macOS and Windows; Linux has its own (see autostart.rs).
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,

@@ -112,6 +112,24 @@ impl Display {
         (field("X"), field("Y"), field("WIDTH"), field("HEIGHT"))
     }
 
+    /// Resizes `window`, as a person dragging its corner does.
+    pub fn resize(&self, window: u64, width: i32, height: i32) {
+        let out = self.run(
+            "xdotool",
+            &[
+                "windowsize",
+                &window.to_string(),
+                &width.to_string(),
+                &height.to_string(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "xdotool could not resize: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Clicks the left button at `x`, `y` inside `window`, as a person with a mouse does.
     pub fn click(&self, window: u64, x: i32, y: i32) {
         let out = self.run(

@@ -402,6 +402,37 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         );
         screenshot(&app, "06-security").await;
 
+        // "Start at login" writes the desktop's autostart entry for this binary, and
+        // unticking it removes the entry.
+        let autostart = config_home.join("autostart");
+        let entries = || -> Vec<String> {
+            std::fs::read_dir(&autostart)
+                .map(|dir| {
+                    dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert!(entries().is_empty(), "an autostart entry before asking");
+        app.click_on("[data-testid=start-at-login]", WAIT).await;
+        let entry = poll("an autostart entry appears", WAIT, || {
+            match entries().as_slice() {
+                [entry] => Ok(entry.clone()),
+                other => Err(format!("{} entries", other.len())),
+            }
+        })
+        .await;
+        assert!(
+            entry.contains("[Desktop Entry]") && entry.contains(APP),
+            "the entry starts this app: {entry}"
+        );
+        app.click_on("[data-testid=start-at-login]", WAIT).await;
+        poll("the autostart entry goes", WAIT, || match entries().len() {
+            0 => Ok(()),
+            n => Err(format!("{n} entries")),
+        })
+        .await;
+
         // "Pause alerts for an hour" from the tray: a new foreign sign-in is still flagged
         // and counted, but raises no notification.
         app.click_on("[data-testid=nav-sessions]", WAIT).await;
@@ -544,6 +575,16 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             !procs::webkit_helpers(pid).is_empty(),
             "no WebKit processes under the app while its window is open"
         );
+        // A size of the user's own, which the reopened window must keep.
+        const SIZE: (i32, i32) = (960, 680);
+        display.resize(window, SIZE.0, SIZE.1);
+        poll("the window takes the new size", WAIT, || {
+            match display.geometry(window) {
+                (_, _, w, h) if (w, h) == SIZE => Ok(()),
+                (_, _, w, h) => Err(format!("{w}×{h}")),
+            }
+        })
+        .await;
         display.request_close(window);
         wait_no_window(&display, pid, "Keepwatch").await;
         poll(
@@ -570,6 +611,8 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             }
         })
         .await;
+        let (_, _, width, height) = display.geometry(window);
+        assert_eq!((width, height), SIZE, "the reopened window forgot its size");
         // Reported, not asserted: a shared CI machine's timing is no pass/fail criterion.
         eprintln!(
             "e2e: the window was back and drawn {} ms after \"Open\"",
