@@ -31,8 +31,8 @@ pub fn set(app: &AppHandle, enabled: bool) -> Result<(), String> {
 mod linux {
     use std::path::{Path, PathBuf};
 
-    /// The entry's file name; the desktop-file ID is the app's identifier.
-    const FILE: &str = "app.keepwatch.desktop.desktop";
+    /// The entry's file name.
+    const FILE: &str = "keepwatch.desktop";
 
     fn entry_path() -> Result<PathBuf, String> {
         let config = directories::BaseDirs::new()
