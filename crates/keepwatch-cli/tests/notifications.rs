@@ -257,6 +257,21 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(confirmed, Some(serde_json::json!("confirmed")));
+
+    // Preferences changed by another process reach the running watcher: in travel mode the
+    // owner's browser abroad is only worth an info, below the threshold for notifying.
+    ok(&world.run(&["travel", "--until", "3d"], "").await);
+    let shown = daemon.notify_calls().len();
+    let tokyo = world
+        .browser_login(ip(keepwatch_geo::fixture::TOKYO_V4), CHROME_MAC)
+        .await;
+    let line = watcher.next_line(Duration::from_secs(5));
+    assert!(
+        line.contains(&tokyo.session_id) && line.contains("INFO"),
+        "travel mode reached the watcher: {line}"
+    );
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(daemon.notify_calls().len(), shown, "an info was notified");
     assert!(
         world
             .server_session_ids(&owner.access_token)

@@ -10,7 +10,7 @@ use keepwatch_api::{
 };
 
 use crate::client::AccountClient;
-use crate::config::{AccountConfig, DataDirs, Preferences};
+use crate::config::{AccountConfig, Config, DataDirs, Preferences};
 use crate::detection;
 use crate::error::{Error, Result};
 use crate::history::{
@@ -89,6 +89,24 @@ impl Account {
     /// The account's configuration.
     pub fn config(&self) -> &AccountConfig {
         &self.inner.config
+    }
+
+    /// The preferences as saved now, so that a running `watch` or desktop app follows changes
+    /// made elsewhere (`keepwatch travel`, the window's settings) without a restart. Those read
+    /// when the account was opened stand in while no configuration file exists or it cannot be
+    /// read.
+    pub fn preferences(&self) -> Preferences {
+        let path = self.inner.dirs.config_file();
+        if !path.exists() {
+            return self.inner.prefs.clone();
+        }
+        match Config::load(&path) {
+            Ok(config) => config.preferences,
+            Err(e) => {
+                tracing::warn!(error = %e, "using the preferences read at start");
+                self.inner.prefs.clone()
+            }
+        }
     }
 
     /// The account's API client.
@@ -177,7 +195,7 @@ impl Account {
         }
 
         let active: Vec<String> = list.sessions.iter().map(|s| s.id.clone()).collect();
-        let prefs = self.inner.prefs.clone();
+        let prefs = self.preferences();
         let (ended, alerts) = self
             .db(move |h| {
                 let ended = h.end_missing_sessions(&active, now, Utc::now())?;
@@ -200,7 +218,7 @@ impl Account {
     /// whether it was new, and the alerts it raised for the first time.
     pub(crate) async fn record_event(&self, event: Event) -> Result<(bool, Vec<AlertRecord>)> {
         let own = self.own_session_id().map(str::to_owned);
-        let prefs = self.inner.prefs.clone();
+        let prefs = self.preferences();
         self.db(move |h| {
             let now = Utc::now();
             let fresh = h.insert_event(&event)?;

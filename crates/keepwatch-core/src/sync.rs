@@ -271,7 +271,7 @@ impl SyncEngine {
                     .map(|r| r.snapshot),
                 None => None,
             };
-            let prefs = &self.account.inner.prefs;
+            let prefs = self.account.preferences();
             let language = Language::resolve(prefs.language.as_deref());
             let notice = AlertNotice::for_alert(&alert, session.as_ref(), language);
             let paused = prefs
