@@ -53,16 +53,29 @@ type Frame = Result<sse::Event, Infallible>;
 
 /// Starts feeding the caller's events into a channel, from after `cursor` (or from now when
 /// `None`), until the session ends, the client goes away or the server shuts down.
-pub fn open(state: AppState, caller: Caller, cursor: Option<u64>) -> mpsc::Receiver<Frame> {
+pub async fn open(
+    state: AppState,
+    caller: Caller,
+    cursor: Option<u64>,
+) -> HttpResult<mpsc::Receiver<Frame>> {
     let (tx, rx) = mpsc::channel(64);
     // Subscribe before anything is read, so that nothing falls between replay and live.
     let live = state.db.events.subscribe();
+    // "Now" is fixed before the answer goes out: whatever happens once the client holds the
+    // stream is the client's to see, even if the feeding task starts late.
+    let last = match cursor {
+        Some(c) => c,
+        None => {
+            let account = caller.account_id.clone();
+            state.db.read(move |c, _, _| last_id(c, &account)).await?
+        }
+    };
     tokio::spawn(async move {
-        if let Err(e) = run(state, caller, cursor, live, tx).await {
+        if let Err(e) = run(state, caller, last, live, tx).await {
             tracing::warn!(error = %e.body.message, "event stream ended with an error");
         }
     });
-    rx
+    Ok(rx)
 }
 
 /// Whether `event` ends the stream of `session_id`.
@@ -118,7 +131,7 @@ async fn replay(
 async fn run(
     state: AppState,
     caller: Caller,
-    cursor: Option<u64>,
+    mut last: u64,
     mut live: broadcast::Receiver<Arc<Published>>,
     tx: mpsc::Sender<Frame>,
 ) -> HttpResult<()> {
@@ -126,13 +139,6 @@ async fn run(
     if *shutdown.borrow_and_update() {
         return Ok(());
     }
-    let mut last = match cursor {
-        Some(c) => c,
-        None => {
-            let account = caller.account_id.clone();
-            state.db.read(move |c, _, _| last_id(c, &account)).await?
-        }
-    };
     if let Step::Stop = replay(&state, &caller, &mut last, &tx).await? {
         return Ok(());
     }

@@ -57,6 +57,6 @@ pub async fn stream(
         ),
     };
     let keep_alive = KeepAlive::new().interval(state.limits.sse_keep_alive);
-    let frames = feed::open(state, caller, cursor);
+    let frames = feed::open(state, caller, cursor).await?;
     Ok(Sse::new(ReceiverStream::new(frames)).keep_alive(keep_alive))
 }
