@@ -145,7 +145,56 @@ pub(crate) fn record_withdrawal(
             )
             .optional()?;
     }
+    // The address book marks it as well as the caller can.
+    let booked: bool = w.tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM address_book WHERE account_id = ?1 AND address = ?2)",
+        rusqlite::params![account.id, req.new.address.trim()],
+        |r| r.get(0),
+    )?;
+    req.new.in_book |= booked;
     account::add_withdrawal(w, &account.id, req.new)
+}
+
+/// Longest address the address book takes; real ones are far shorter.
+const MAX_ADDRESS_LEN: usize = 256;
+
+/// Adds `address` (with an optional `label`) to the address book of the account with
+/// `email`; adding it again replaces the label.
+pub(crate) fn record_address(
+    w: &mut Write<'_>,
+    email: &str,
+    address: &str,
+    label: Option<&str>,
+) -> HttpResult<()> {
+    let address = address.trim();
+    if address.is_empty()
+        || address.len() > MAX_ADDRESS_LEN
+        || address.contains(char::is_whitespace)
+    {
+        return Err(HttpError::invalid_value(format!(
+            "an address is 1 to {MAX_ADDRESS_LEN} characters without spaces"
+        )));
+    }
+    let account = login::find_by_email(&w.tx, email)?
+        .ok_or_else(|| HttpError::invalid_value(format!("no account with email {email}")))?;
+    w.tx.execute(
+        "INSERT INTO address_book (account_id, address, label, added_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (account_id, address) DO UPDATE SET label = excluded.label",
+        rusqlite::params![account.id, address, label, store::ts(w.now)],
+    )?;
+    Ok(())
+}
+
+/// Adds `address` to the address book of the account with `email`, so that withdrawals to it
+/// are marked as going to a known address.
+pub fn add_address(
+    db: &Path,
+    email: &str,
+    address: &str,
+    label: Option<&str>,
+) -> Result<(), ServerError> {
+    Ok(standalone(db, Arc::new(SystemClock))?
+        .write_now(|w| record_address(w, email, address, label))?)
 }
 
 /// Records a withdrawal for the account with `email`, now, with its `withdrawal_created`.

@@ -52,6 +52,21 @@ enum Command {
         #[arg(long)]
         totp: bool,
     },
+    /// Add an address to an account's withdrawal address book.
+    AddAddress {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+        /// The address.
+        #[arg(long)]
+        address: String,
+        /// What the owner calls it, e.g. "my cold wallet".
+        #[arg(long)]
+        label: Option<String>,
+    },
     /// Record a withdrawal (and its event) for an account.
     AddWithdrawal {
         /// SQLite database file.
@@ -69,7 +84,8 @@ enum Command {
         /// Destination address.
         #[arg(long)]
         address: String,
-        /// The destination is in the account's address book.
+        /// Mark the destination as in the address book even if it is not listed there
+        /// (withdrawals to listed addresses are marked anyway).
         #[arg(long)]
         in_book: bool,
         /// The address the withdrawal was requested from.
@@ -176,6 +192,16 @@ fn main() -> Result<()> {
             password_stdin,
             totp,
         } => add_user(db, email, password_stdin, totp),
+        Command::AddAddress {
+            db,
+            email,
+            address,
+            label,
+        } => {
+            admin::add_address(&db, &email, &address, label.as_deref())?;
+            println!("added {} to the address book of {email}", address.trim());
+            Ok(())
+        }
         Command::AddWithdrawal {
             db,
             email,

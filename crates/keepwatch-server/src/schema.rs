@@ -104,4 +104,14 @@ CREATE TABLE events (
     r#"
 ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
 "#,
+    // The account's withdrawal address book: a withdrawal to an address in it is marked so.
+    r#"
+CREATE TABLE address_book (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    address TEXT NOT NULL,
+    label TEXT,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, address)
+);
+"#,
 ];

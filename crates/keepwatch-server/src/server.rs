@@ -251,6 +251,22 @@ impl RunningServer {
             .await?)
     }
 
+    /// Adds an address to an account's address book (see [`admin::add_address`]).
+    pub async fn add_address(
+        &self,
+        email: &str,
+        address: &str,
+        label: Option<&str>,
+    ) -> Result<(), ServerError> {
+        let (email, address) = (email.to_owned(), address.to_owned());
+        let label = label.map(str::to_owned);
+        Ok(self
+            .state
+            .db
+            .write(move |w| admin::record_address(w, &email, &address, label.as_deref()))
+            .await?)
+    }
+
     /// Records a withdrawal (see [`admin::add_withdrawal`]) and broadcasts its event live.
     pub async fn add_withdrawal(
         &self,

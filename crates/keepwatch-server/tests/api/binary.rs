@@ -96,7 +96,56 @@ async fn add_user_then_serve_then_sign_in() {
 
     let pair: keepwatch_api::TokenPair = resp.json().await.unwrap();
 
-    // add-withdrawal works beside the running server.
+    // add-address and add-withdrawal work beside the running server; a withdrawal to an
+    // address in the book is marked so without being told.
+    let add_address = |address: &str| {
+        Command::new(BIN)
+            .args(["add-address", "--db"])
+            .arg(&db)
+            .args([
+                "--email",
+                EMAIL,
+                "--address",
+                address,
+                "--label",
+                "cold wallet",
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = add_address("bc1qbook");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let refused = add_address("not an address");
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("without spaces") && !why.contains("panicked"),
+        "{why}"
+    );
+    let out = Command::new(BIN)
+        .args(["add-withdrawal", "--db"])
+        .arg(&db)
+        .args([
+            "--email",
+            EMAIL,
+            "--asset",
+            "BTC",
+            "--amount",
+            "1",
+            "--address",
+            "bc1qbook",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = Command::new(BIN)
         .args(["add-withdrawal", "--db"])
         .arg(&db)
@@ -127,14 +176,17 @@ async fn add_user_then_serve_then_sign_in() {
         .json()
         .await
         .unwrap();
-    assert_eq!(list.len(), 1);
+    let mut seen_list: Vec<_> = list
+        .iter()
+        .map(|w| (w.address.as_str(), w.ip.as_deref(), w.address_in_book))
+        .collect();
+    seen_list.sort();
     assert_eq!(
-        (
-            list[0].address.as_str(),
-            list[0].ip.as_deref(),
-            list[0].address_in_book
-        ),
-        ("bc1qcli", Some("203.0.113.9"), false)
+        seen_list,
+        [
+            ("bc1qbook", None, true),
+            ("bc1qcli", Some("203.0.113.9"), false)
+        ]
     );
 
     // SIGTERM shuts it down cleanly.
