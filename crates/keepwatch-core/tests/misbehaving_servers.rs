@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use keepwatch_api::{ClientKind, Event, EventKind, LoginRequest};
 use keepwatch_core::client::{AccountClient, ClientOptions};
-use keepwatch_core::config::DataDirs;
 use keepwatch_core::secrets::Secrets;
-use keepwatch_core::{Error, Keepwatch, LoginParams, SyncEngine, SyncOptions};
+use keepwatch_core::{Error, SyncEngine, SyncOptions};
 use keepwatch_testkit::require_secret_service;
+use support::world::{keepwatch_at, login_params_for};
 use support::*;
 
 fn fast_options() -> ClientOptions {
@@ -321,23 +321,13 @@ async fn a_stream_dropped_mid_event_resumes_from_the_last_event_id() {
     }))
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let kw = Keepwatch::with_parts(
-        DataDirs::single(dir.path().to_path_buf()),
-        Secrets::keyring(),
-        fast_options(),
-    )
-    .unwrap();
-    kw.login(LoginParams {
-        server: server.url(),
-        email: "alice@example.com".into(),
-        password: "pw".into(),
-        totp_code: None,
-        backup_code: None,
-        trust_existing: false,
-        remember: true,
-        trust_device: false,
-        ca_cert: None,
-    })
+    let kw = keepwatch_at(dir.path().to_path_buf(), fast_options());
+    kw.login(login_params_for(
+        server.url(),
+        "alice@example.com",
+        "pw",
+        false,
+    ))
     .await
     .unwrap();
     let account = kw.account(None).unwrap();
@@ -405,23 +395,13 @@ async fn plain_http_to_another_machine_is_refused_before_any_request() {
 }
 
 async fn signed_in_keepwatch(server: &RawServer, dir: &std::path::Path) -> keepwatch_core::Account {
-    let kw = Keepwatch::with_parts(
-        DataDirs::single(dir.to_path_buf()),
-        Secrets::keyring(),
-        fast_options(),
-    )
-    .unwrap();
-    kw.login(LoginParams {
-        server: server.url(),
-        email: "alice@example.com".into(),
-        password: "pw".into(),
-        totp_code: None,
-        backup_code: None,
-        trust_existing: true,
-        remember: true,
-        trust_device: false,
-        ca_cert: None,
-    })
+    let kw = keepwatch_at(dir.to_path_buf(), fast_options());
+    kw.login(login_params_for(
+        server.url(),
+        "alice@example.com",
+        "pw",
+        true,
+    ))
     .await
     .unwrap();
     kw.account(None).unwrap()

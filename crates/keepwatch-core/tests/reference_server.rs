@@ -490,23 +490,8 @@ async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
     .unwrap();
     server.add_user(EMAIL, PASSWORD, false).await.unwrap();
     let url = format!("https://localhost:{}", server.local_addr().port());
-    let kw = keepwatch_core::Keepwatch::with_parts(
-        keepwatch_core::DataDirs::single(dir.path().join("kw")),
-        keepwatch_core::secrets::Secrets::keyring(),
-        Default::default(),
-    )
-    .unwrap();
-    let mut params = keepwatch_core::LoginParams {
-        server: url,
-        email: EMAIL.into(),
-        password: PASSWORD.into(),
-        totp_code: None,
-        backup_code: None,
-        trust_existing: true,
-        remember: true,
-        trust_device: false,
-        ca_cert: None,
-    };
+    let kw = keepwatch_at(dir.path().join("kw"), Default::default());
+    let mut params = login_params_for(url, EMAIL, PASSWORD, true);
     // An unknown CA is a clear network error, not a panic and not a silent downgrade.
     let err = kw.login(params.clone()).await.unwrap_err();
     assert!(matches!(err, Error::Network(_)), "{err:?}");
@@ -551,23 +536,8 @@ async fn the_reference_servers_sign_in_rate_limit_is_waited_out() {
     .await
     .unwrap();
     server.add_user(EMAIL, PASSWORD, false).await.unwrap();
-    let kw = keepwatch_core::Keepwatch::with_parts(
-        keepwatch_core::DataDirs::single(dir.path().join("kw")),
-        keepwatch_core::secrets::Secrets::keyring(),
-        Default::default(),
-    )
-    .unwrap();
-    let mut params = keepwatch_core::LoginParams {
-        server: server.base_url(),
-        email: EMAIL.into(),
-        password: "wrong password".into(),
-        totp_code: None,
-        backup_code: None,
-        trust_existing: true,
-        remember: true,
-        trust_device: false,
-        ca_cert: None,
-    };
+    let kw = keepwatch_at(dir.path().join("kw"), Default::default());
+    let mut params = login_params_for(server.base_url(), EMAIL, "wrong password", true);
     // Two attempts use up the window...
     for _ in 0..2 {
         assert!(matches!(

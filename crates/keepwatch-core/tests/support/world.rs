@@ -1,6 +1,7 @@
 //! The project's shared fixture world (`keepwatch-testkit`), plus what only the core's tests
 //! need: a `Keepwatch` on the world's data folder.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use keepwatch_core::client::ClientOptions;
@@ -17,30 +18,44 @@ pub trait CoreWorld {
     fn login_params(&self, trust_existing: bool) -> LoginParams;
 }
 
+/// A Keepwatch keeping its data in `dir`, with the platform keyring and `options`.
+pub fn keepwatch_at(dir: PathBuf, options: ClientOptions) -> Keepwatch {
+    Keepwatch::with_parts(DataDirs::single(dir), Secrets::keyring(), options).unwrap()
+}
+
+/// Sign-in parameters for `email` with `password` at `server`: remembered, no 2FA code, no
+/// trusted device, no extra CA.
+pub fn login_params_for(
+    server: String,
+    email: &str,
+    password: &str,
+    trust_existing: bool,
+) -> LoginParams {
+    LoginParams {
+        server,
+        email: email.into(),
+        password: password.into(),
+        totp_code: None,
+        backup_code: None,
+        trust_existing,
+        remember: true,
+        trust_device: false,
+        ca_cert: None,
+    }
+}
+
 impl CoreWorld for World {
     fn keepwatch(&self) -> Keepwatch {
-        Keepwatch::with_parts(
-            DataDirs::single(self.data_dir()),
-            Secrets::keyring(),
+        keepwatch_at(
+            self.data_dir(),
             ClientOptions {
                 request_timeout: Duration::from_secs(5),
                 ..Default::default()
             },
         )
-        .unwrap()
     }
 
     fn login_params(&self, trust_existing: bool) -> LoginParams {
-        LoginParams {
-            server: self.base.clone(),
-            email: EMAIL.into(),
-            password: PASSWORD.into(),
-            totp_code: None,
-            backup_code: None,
-            trust_existing,
-            remember: true,
-            trust_device: false,
-            ca_cert: None,
-        }
+        login_params_for(self.base.clone(), EMAIL, PASSWORD, trust_existing)
     }
 }
