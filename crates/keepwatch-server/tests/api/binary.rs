@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use keepwatch_api::paths;
@@ -10,6 +11,37 @@ use reqwest::StatusCode;
 use crate::support::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_keepwatch-server");
+
+/// Every line `output` prints, on a channel fed by a thread of its own.
+fn lines(output: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(output).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// The first line within `within` that `pick` takes something from; the lines passed over
+/// are kept in `seen`, for the failure message and later checks.
+fn wait_for_line<T>(
+    rx: &mpsc::Receiver<String>,
+    within: Duration,
+    seen: &mut Vec<String>,
+    pick: impl Fn(&str) -> Option<T>,
+) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no such line within {within:?}: {seen:?}"));
+        if let Some(found) = pick(&line) {
+            return found;
+        }
+        seen.push(line);
+    }
+}
 
 #[tokio::test]
 async fn add_user_then_serve_then_sign_in() {
@@ -61,28 +93,14 @@ async fn add_user_then_serve_then_sign_in() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let stderr = serve.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let rx = lines(serve.stderr.take().unwrap());
     let mut seen = Vec::new();
-    let base = loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|_| panic!("no listening line: {seen:?}"));
-        if let Some(url) = line
-            .split("listening on ")
+    let base = wait_for_line(&rx, Duration::from_secs(20), &mut seen, |line| {
+        line.split("listening on ")
             .nth(1)
             .filter(|_| line.starts_with("keepwatch-server"))
-        {
-            break url.trim().to_owned();
-        }
-        seen.push(line);
-    };
+            .map(|url| url.trim().to_owned())
+    });
 
     let mut body = password_body();
     body["totp_code"] = serde_json::json!(keepwatch_server::totp_now(&secret, chrono::Utc::now()));
@@ -239,22 +257,11 @@ async fn demo_intruder_waits_for_the_desktop_sign_in() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = demo.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
+    let rx = lines(demo.stdout.take().unwrap());
+    let base = wait_for_line(&rx, Duration::from_secs(20), &mut Vec::new(), |line| {
+        line.strip_prefix("Keepwatch demo server: ")
+            .map(|url| url.trim().to_owned())
     });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let base = loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("the demo printed no address");
-        if let Some(url) = line.strip_prefix("Keepwatch demo server: ") {
-            break url.trim().to_owned();
-        }
-    };
     let http = reqwest::Client::new();
     let sign_in = |client: &'static str| {
         let http = http.clone();
