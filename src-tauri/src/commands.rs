@@ -350,16 +350,8 @@ pub async fn set_settings(
         crate::autostart::set(&app, prefs.start_at_login)
             .map_err(|e| IpcError::new(CoreErrorKind::Storage, format!("start at login: {e}")))?;
     }
+    // The running engine reads the saved preferences when it decides; nothing to restart.
     state.kw.set_preferences(prefs.clone())?;
-    // The engine and the account read preferences when they start.
-    let engine_relevant = prefs.notifications != before.notifications
-        || prefs.notify_min_severity != before.notify_min_severity
-        || prefs.travel_mode_until != before.travel_mode_until;
-    if engine_relevant {
-        if let Some(active) = state.active_id() {
-            state.activate(&app, Some(&active))?;
-        }
-    }
     // The tray speaks the chosen language too.
     if prefs.language != before.language {
         tray::refresh(&app);

@@ -196,14 +196,10 @@ fn toggle_pause(app: &AppHandle) {
         .notifications_paused_until
         .is_some_and(|until| until > Utc::now());
     prefs.notifications_paused_until = (!paused).then(|| Utc::now() + chrono::TimeDelta::hours(1));
+    // The running engine reads the saved preferences before it notifies.
     if let Err(e) = state.kw.set_preferences(prefs) {
         tracing::warn!(error = %e, "could not pause or resume alerts");
         return;
     }
     refresh(app);
-    // The engine reads preferences when it starts.
-    let active = state.active_id();
-    if let Err(e) = state.activate(app, active.as_deref()) {
-        tracing::warn!(error = ?e, "could not restart the sync engine");
-    }
 }
