@@ -1,5 +1,6 @@
 //! The one error body every endpoint uses.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,8 +18,14 @@ pub enum ErrorCode {
     TotpRequired,
     /// 401: the TOTP code or backup code was wrong.
     InvalidTotp,
-    /// 401: the access or refresh token is missing, malformed, expired or revoked.
+    /// 401: the access or refresh token is missing, malformed or was never valid, or the
+    /// access token expired (refresh it).
     InvalidToken,
+    /// 401: the token belonged to a session that has ended; `revocation` says why and, when
+    /// another session ended it, which. Answered for the session's tokens for as long as the
+    /// session could have lived, so that a client that was polling or offline learns who
+    /// signed it out on its next call.
+    SessionRevoked,
     /// 403: the caller's IP address is on the account's blocklist.
     IpBlocked,
     /// 404: no such resource on this account.
@@ -48,7 +55,8 @@ pub enum ErrorCode {
     Unknown,
 }
 
-/// The body of every error response: `{"error": "code", "message": "text"}`.
+/// The body of every error response: `{"error": "code", "message": "text"}`, and for
+/// `session_revoked` also `revocation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(export))]
@@ -57,6 +65,10 @@ pub struct ApiError {
     pub error: ErrorCode,
     /// What went wrong, for people. Never contains a secret.
     pub message: String,
+    /// For `session_revoked`: how the calling session ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub revocation: Option<Revocation>,
 }
 
 impl ApiError {
@@ -65,8 +77,68 @@ impl ApiError {
         Self {
             error,
             message: message.into(),
+            revocation: None,
         }
     }
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationReason {
+    /// Another session signed it out, alone or with "sign out all other sessions"
+    /// (`by_session`).
+    RevokedBySession,
+    /// A password change from another session (`by_session`) ended it.
+    PasswordChanged,
+    /// A 2FA reset from another session (`by_session`) ended it.
+    TwoFactorReset,
+    /// It reached its idle or absolute lifetime.
+    Expired,
+    /// It signed itself out.
+    SignedOut,
+    /// Its refresh token was presented a second time, so a copy of it exists somewhere: the
+    /// session was ended to shut that copy out.
+    TokenReused,
+    /// A reason this version of the contract does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl RevocationReason {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationReason::RevokedBySession => "revoked_by_session",
+            RevocationReason::PasswordChanged => "password_changed",
+            RevocationReason::TwoFactorReset => "two_factor_reset",
+            RevocationReason::Expired => "expired",
+            RevocationReason::SignedOut => "signed_out",
+            RevocationReason::TokenReused => "token_reused",
+            RevocationReason::Unknown => "unknown",
+        }
+    }
+}
+
+/// How a session ended, as told to a client that still holds one of its tokens. It names only
+/// sessions of the same account, and never their addresses or places: a stolen token that was
+/// shut out learns nothing about the owner's other sessions beyond an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct Revocation {
+    /// Why.
+    pub reason: RevocationReason,
+    /// The session that ended it, for `revoked_by_session`, `password_changed` and
+    /// `two_factor_reset`.
+    pub by_session: Option<String>,
+    /// The event that records it: the `password_changed` or `sessions_revoked` it was part of,
+    /// else the session's own `session_revoked` or `session_expired`.
+    pub event_id: Option<u64>,
+    /// When it ended.
+    pub ended_at: DateTime<Utc>,
 }
 
 impl std::fmt::Display for ApiError {

@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use chrono::{DateTime, Utc};
 
-use crate::{BlocklistEntry, LoginAttempt, Session, TrustedDevice, Withdrawal};
+use crate::{BlocklistEntry, LoginAttempt, RevocationReason, Session, TrustedDevice, Withdrawal};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -16,14 +16,22 @@ use crate::{BlocklistEntry, LoginAttempt, Session, TrustedDevice, Withdrawal};
 pub enum EventKind {
     /// Someone signed in; `session` is the new session.
     SessionCreated,
-    /// A session was signed out; `session` is the ended one, `actor_session_id` who ended it.
+    /// A session was signed out; `session` is the ended one, `actor_session_id` who ended it,
+    /// `revocation` why, and `cause_event_id` the event it was part of (a `password_changed`
+    /// or `sessions_revoked` emitted just before it), if any.
     SessionRevoked,
     /// A session reached its idle lifetime; `session` is the ended one.
     SessionExpired,
-    /// The password changed; `session` is the session that changed it.
+    /// The password changed; `session` is the session that changed it, `revoked_sessions` how
+    /// many other sessions it ended. Emitted before those sessions' `session_revoked`, so that
+    /// a session being ended learns why before its stream closes.
     PasswordChanged,
     /// The 2FA secret and backup codes were replaced; `session` is the session that did it.
     TwoFactorReset,
+    /// "Sign out all other sessions": `session` is the session that asked, `revoked_sessions`
+    /// how many ended. Emitted before their `session_revoked` events, which name it in
+    /// `cause_event_id`.
+    SessionsRevoked,
     /// A withdrawal was requested; `withdrawal` says what, `session` from where.
     WithdrawalCreated,
     /// The IP blocklist changed; `blocklist_entry` is the entry added or removed.
@@ -46,6 +54,7 @@ impl EventKind {
             EventKind::SessionCreated => "session_created",
             EventKind::SessionRevoked => "session_revoked",
             EventKind::SessionExpired => "session_expired",
+            EventKind::SessionsRevoked => "sessions_revoked",
             EventKind::PasswordChanged => "password_changed",
             EventKind::TwoFactorReset => "two_factor_reset",
             EventKind::WithdrawalCreated => "withdrawal_created",
@@ -96,8 +105,15 @@ pub struct Event {
     pub blocklist_action: Option<BlocklistAction>,
     /// For `trusted_device_added`.
     pub trusted_device: Option<TrustedDevice>,
-    /// For `password_changed`: how many other sessions it ended.
+    /// For `password_changed` and `sessions_revoked`: how many other sessions it ended.
     pub revoked_sessions: Option<u32>,
+    /// For `session_revoked` and `session_expired`: why the session ended.
+    #[serde(default)]
+    pub revocation: Option<RevocationReason>,
+    /// For `session_revoked`: the event this ending was part of (a `password_changed` or
+    /// `sessions_revoked` with a lower id), when it was not a sign-out of its own.
+    #[serde(default)]
+    pub cause_event_id: Option<u64>,
     /// For `account_locked`: when sign-ins are allowed again.
     pub locked_until: Option<DateTime<Utc>>,
 }
@@ -117,6 +133,8 @@ impl Event {
             blocklist_action: None,
             trusted_device: None,
             revoked_sessions: None,
+            revocation: None,
+            cause_event_id: None,
             locked_until: None,
         }
     }

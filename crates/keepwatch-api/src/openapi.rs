@@ -94,7 +94,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "New token pair", body = TokenPair),
             (status = 400, description = "Malformed request", body = ApiError),
-            (status = 401, description = "`invalid_token`: unknown, expired, reused or revoked", body = ApiError),
+            (status = 401, description = "`invalid_token`: unknown or never valid; `session_revoked` with `revocation`: the session ended (revoked, expired, or this token was reused)", body = ApiError),
             (status = 403, description = "`ip_blocked`", body = ApiError),
         ))]
     pub fn refresh() {}
@@ -103,7 +103,7 @@ pub mod endpoints {
     #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("bearer" = [])),
         responses(
             (status = 204, description = "Signed out"),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn logout() {}
 
@@ -116,7 +116,7 @@ pub mod endpoints {
             (status = 200, description = "The sessions", body = SessionList,
                 headers(("ETag" = String, description = "Version of this list"))),
             (status = 304, description = "Unchanged since the given ETag"),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
             (status = 403, description = "`ip_blocked`", body = ApiError),
         ))]
     pub fn list_sessions() {}
@@ -126,7 +126,7 @@ pub mod endpoints {
         params(("id" = String, Path, description = "Session id")),
         responses(
             (status = 204, description = "Signed out"),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
             (status = 404, description = "`not_found`", body = ApiError),
             (status = 409, description = "`current_session`: use logout for the calling session", body = ApiError),
         ))]
@@ -136,7 +136,7 @@ pub mod endpoints {
     #[utoipa::path(post, path = "/v1/sessions/revoke-others", tag = "sessions", security(("bearer" = [])),
         responses(
             (status = 200, description = "How many were signed out", body = RevokeOthersResponse),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn revoke_others() {}
 
@@ -146,7 +146,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "Changed", body = ChangePasswordResponse),
             (status = 400, description = "Malformed request", body = ApiError),
-            (status = 401, description = "`invalid_credentials` or `invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_credentials`, `invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
             (status = 422, description = "`weak_password`: too short or unchanged", body = ApiError),
         ))]
     pub fn change_password() {}
@@ -157,7 +157,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "The new secret and backup codes, shown once", body = TwoFactorResetResponse),
             (status = 400, description = "Malformed request", body = ApiError),
-            (status = 401, description = "`invalid_credentials` or `invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_credentials`, `invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn reset_two_factor() {}
 
@@ -167,7 +167,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "Withdrawals", body = Vec<Withdrawal>),
             (status = 400, description = "Bad `limit`", body = ApiError),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn list_withdrawals() {}
 
@@ -175,7 +175,7 @@ pub mod endpoints {
     #[utoipa::path(get, path = "/v1/security/ip-blocklist", tag = "security", security(("bearer" = [])),
         responses(
             (status = 200, description = "Entries", body = Vec<BlocklistEntry>),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn list_blocklist() {}
 
@@ -185,7 +185,7 @@ pub mod endpoints {
         responses(
             (status = 201, description = "Added", body = BlocklistEntry),
             (status = 400, description = "`invalid_request`: not an IP address or CIDR range", body = ApiError),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
             (status = 409, description = "`current_session`: the range covers the caller's own address", body = ApiError),
         ))]
     pub fn add_blocklist_entry() {}
@@ -195,7 +195,7 @@ pub mod endpoints {
         params(("id" = String, Path, description = "Entry id")),
         responses(
             (status = 204, description = "Removed"),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
             (status = 404, description = "`not_found`", body = ApiError),
         ))]
     pub fn remove_blocklist_entry() {}
@@ -204,7 +204,7 @@ pub mod endpoints {
     #[utoipa::path(get, path = "/v1/security/session-length", tag = "security", security(("bearer" = [])),
         responses(
             (status = 200, description = "Current setting", body = SessionLength),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn get_session_length() {}
 
@@ -214,7 +214,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "New setting", body = SessionLength),
             (status = 400, description = "Malformed request", body = ApiError),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
             (status = 422, description = "`invalid_value`: out of range", body = ApiError),
         ))]
     pub fn put_session_length() {}
@@ -223,7 +223,7 @@ pub mod endpoints {
     #[utoipa::path(get, path = "/v1/security/trusted-devices", tag = "security", security(("bearer" = [])),
         responses(
             (status = 200, description = "Trusted devices", body = Vec<TrustedDevice>),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn list_trusted_devices() {}
 
@@ -232,7 +232,7 @@ pub mod endpoints {
         params(("id" = String, Path, description = "Trusted device id")),
         responses(
             (status = 204, description = "Forgotten"),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
             (status = 404, description = "`not_found`", body = ApiError),
         ))]
     pub fn forget_trusted_device() {}
@@ -243,7 +243,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "Attempts", body = Vec<LoginAttempt>),
             (status = 400, description = "Bad `limit`", body = ApiError),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn login_history() {}
 
@@ -253,7 +253,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "Events", body = EventList),
             (status = 400, description = "Bad `after` or `limit`", body = ApiError),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn list_events() {}
 
@@ -268,7 +268,7 @@ pub mod endpoints {
         responses(
             (status = 200, description = "`text/event-stream` of Event", content_type = "text/event-stream", body = Event),
             (status = 400, description = "Bad `Last-Event-ID`", body = ApiError),
-            (status = 401, description = "`invalid_token`", body = ApiError),
+            (status = 401, description = "`invalid_token`, or `session_revoked` with `revocation`", body = ApiError),
         ))]
     pub fn event_stream() {}
 }

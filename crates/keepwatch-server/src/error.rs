@@ -2,7 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use keepwatch_api::{ApiError, ErrorCode};
+use keepwatch_api::{ApiError, ErrorCode, Revocation, RevocationReason};
 
 /// Why the server could not start, or an admin action failed.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +79,27 @@ impl HttpError {
     /// 401 `invalid_token`.
     pub fn invalid_token(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, message)
+    }
+    /// 401 `session_revoked`, telling the holder of a token how its session ended.
+    pub fn session_revoked(revocation: Revocation) -> Self {
+        let message = match revocation.reason {
+            RevocationReason::RevokedBySession => "another session signed this session out",
+            RevocationReason::PasswordChanged => {
+                "the password was changed from another session, which ended this one"
+            }
+            RevocationReason::TwoFactorReset => {
+                "two-factor authentication was reset from another session, which ended this one"
+            }
+            RevocationReason::Expired => "the session has expired; sign in again",
+            RevocationReason::SignedOut => "the session was signed out",
+            RevocationReason::TokenReused => {
+                "this refresh token was already used; the session has been ended"
+            }
+            RevocationReason::Unknown => "the session has ended",
+        };
+        let mut e = Self::new(StatusCode::UNAUTHORIZED, ErrorCode::SessionRevoked, message);
+        e.body.revocation = Some(revocation);
+        e
     }
     /// 403 `ip_blocked`.
     pub fn ip_blocked() -> Self {

@@ -114,4 +114,10 @@ CREATE TABLE address_book (
     PRIMARY KEY (account_id, address)
 );
 "#,
+    // How a session ended, so that its tokens can say so: the reason (a `RevocationReason`
+    // wire name), the session that ended it, and the event that records it.
+    r#"
+ALTER TABLE sessions ADD COLUMN ended_by TEXT;
+ALTER TABLE sessions ADD COLUMN end_event_id INTEGER;
+"#,
 ];

@@ -4,7 +4,8 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use keepwatch_api::{
-    ClientKind, Device, Event, EventKind, Session, SessionLength, NO_REMEMBER_ME_HOURS,
+    ClientKind, Device, Event, EventKind, Revocation, RevocationReason, Session, SessionLength,
+    NO_REMEMBER_ME_HOURS,
 };
 use keepwatch_geo::GeoDb;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -38,11 +39,28 @@ pub struct SessionRow {
     pub ended_at: Option<DateTime<Utc>>,
     /// The account's idle lifetimes.
     pub length: SessionLength,
+    /// How it ended, if it did.
+    pub revocation: Option<Revocation>,
 }
 
 /// Columns for [`SessionRow::from_row`]; needs `sessions s JOIN accounts a`.
 pub const SESSION_COLUMNS: &str = "s.id, s.account_id, s.client, s.remember_me, s.trusted_device, \
-     s.created_at, s.last_active_at, s.ip, s.device_json, s.ended_at, a.web_idle_days, a.mobile_idle_days";
+     s.created_at, s.last_active_at, s.ip, s.device_json, s.ended_at, a.web_idle_days, a.mobile_idle_days, \
+     s.end_reason, s.ended_by, s.end_event_id";
+
+fn reason_from_str(s: &str) -> RevocationReason {
+    match s {
+        "revoked_by_session" => RevocationReason::RevokedBySession,
+        "password_changed" => RevocationReason::PasswordChanged,
+        "two_factor_reset" => RevocationReason::TwoFactorReset,
+        "expired" => RevocationReason::Expired,
+        "signed_out" => RevocationReason::SignedOut,
+        "token_reused" => RevocationReason::TokenReused,
+        // Rows from before reasons were recorded: a sign-out of its own or by another session
+        // alike, with no way to tell them apart any more.
+        _ => RevocationReason::Unknown,
+    }
+}
 
 fn client_from_str(s: &str) -> ClientKind {
     match s {
@@ -56,6 +74,16 @@ impl SessionRow {
     /// Reads a row selected with [`SESSION_COLUMNS`] starting at column `base`.
     pub fn from_row(row: &Row<'_>, base: usize) -> rusqlite::Result<Self> {
         let ended: Option<String> = row.get(base + 9)?;
+        let ended_at = ended.as_deref().map(parse_ts).transpose()?;
+        let reason: Option<String> = row.get(base + 12)?;
+        let revocation = ended_at.map(|ended_at| -> rusqlite::Result<Revocation> {
+            Ok(Revocation {
+                reason: reason_from_str(reason.as_deref().unwrap_or_default()),
+                by_session: row.get(base + 13)?,
+                event_id: row.get::<_, Option<i64>>(base + 14)?.map(|id| id as u64),
+                ended_at,
+            })
+        });
         Ok(Self {
             id: row.get(base)?,
             account_id: row.get(base + 1)?,
@@ -66,11 +94,12 @@ impl SessionRow {
             last_active_at: parse_ts(&row.get::<_, String>(base + 6)?)?,
             ip: row.get(base + 7)?,
             device: parse_json(&row.get::<_, String>(base + 8)?)?,
-            ended_at: ended.as_deref().map(parse_ts).transpose()?,
+            ended_at,
             length: SessionLength {
                 web_idle_days: row.get(base + 10)?,
                 mobile_idle_days: row.get(base + 11)?,
             },
+            revocation: revocation.transpose()?,
         })
     }
 
@@ -178,54 +207,143 @@ pub fn create(w: &mut Write<'_>, new: NewSession<'_>) -> HttpResult<SessionRow> 
     Ok(row)
 }
 
-/// Why a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndReason {
-    /// Signed out, by itself or another session, or by refresh-token reuse.
-    Revoked,
-    /// Idle (or un-remembered) too long.
-    Expired,
+/// How a session comes to end: why, by whom, and as part of which event.
+#[derive(Debug, Clone, Copy)]
+pub struct Ending<'a> {
+    /// Why.
+    pub reason: RevocationReason,
+    /// The session that ended it, when another one did (or itself, signing out).
+    pub by_session: Option<&'a str>,
+    /// The event it is part of (a `password_changed` or `sessions_revoked` emitted first).
+    pub cause_event_id: Option<u64>,
 }
 
-/// Ends a session, drops its tokens and emits `session_revoked` or `session_expired`.
+impl<'a> Ending<'a> {
+    /// Past its lifetime.
+    pub fn expired() -> Self {
+        Self {
+            reason: RevocationReason::Expired,
+            by_session: None,
+            cause_event_id: None,
+        }
+    }
+
+    /// Signed out by `by`: itself (logout) or another session of the account.
+    pub fn signed_out_by(session: &SessionRow, by: &'a str) -> Self {
+        let reason = if session.id == by {
+            RevocationReason::SignedOut
+        } else {
+            RevocationReason::RevokedBySession
+        };
+        Self {
+            reason,
+            by_session: Some(by),
+            cause_event_id: None,
+        }
+    }
+
+    /// A refresh token came back a second time.
+    pub fn token_reused() -> Self {
+        Self {
+            reason: RevocationReason::TokenReused,
+            by_session: None,
+            cause_event_id: None,
+        }
+    }
+}
+
+/// Ends a session and emits `session_revoked` or `session_expired`, saying why. Its tokens
+/// stay on file, so that a client presenting one later is told how the session ended rather
+/// than that the token is unknown. Returns that account of the ending, or `None` when the
+/// session had already ended.
 pub fn end(
     w: &mut Write<'_>,
     session: &SessionRow,
-    reason: EndReason,
-    actor: Option<&str>,
-) -> HttpResult<()> {
-    let (kind, reason_text) = match reason {
-        EndReason::Revoked => (EventKind::SessionRevoked, "revoked"),
-        EndReason::Expired => (EventKind::SessionExpired, "expired"),
+    ending: Ending<'_>,
+) -> HttpResult<Option<Revocation>> {
+    let kind = match ending.reason {
+        RevocationReason::Expired => EventKind::SessionExpired,
+        _ => EventKind::SessionRevoked,
     };
     let changed = w.tx.execute(
-        "UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
-        rusqlite::params![session.id, ts(w.now), reason_text],
+        "UPDATE sessions SET ended_at = ?2, end_reason = ?3, ended_by = ?4 \
+         WHERE id = ?1 AND ended_at IS NULL",
+        rusqlite::params![
+            session.id,
+            ts(w.now),
+            ending.reason.as_str(),
+            ending.by_session
+        ],
     )?;
     if changed == 0 {
-        return Ok(());
+        return Ok(None);
     }
-    w.tx.execute(
-        "DELETE FROM access_tokens WHERE session_id = ?1",
-        [&session.id],
-    )?;
     let mut event = Event::new(0, kind, w.now);
     event.session = Some(session.view(w.geo, None));
-    event.actor_session_id = actor.map(str::to_owned);
-    w.emit(&session.account_id, event)?;
-    Ok(())
+    event.actor_session_id = ending.by_session.map(str::to_owned);
+    event.revocation = Some(ending.reason);
+    event.cause_event_id = ending.cause_event_id;
+    let own_id = w.emit(&session.account_id, event)?;
+    let event_id = ending.cause_event_id.unwrap_or(own_id);
+    w.tx.execute(
+        "UPDATE sessions SET end_event_id = ?2 WHERE id = ?1",
+        rusqlite::params![session.id, event_id as i64],
+    )?;
+    Ok(Some(Revocation {
+        reason: ending.reason,
+        by_session: ending.by_session.map(str::to_owned),
+        event_id: Some(event_id),
+        ended_at: w.now,
+    }))
 }
 
-/// Ends every other active session of the account; returns how many.
-pub fn revoke_others(w: &mut Write<'_>, account_id: &str, keep: &str) -> HttpResult<u32> {
+/// The account's active sessions other than `keep`.
+pub fn others(w: &Write<'_>, account_id: &str, keep: &str) -> HttpResult<Vec<SessionRow>> {
+    Ok(active(&w.tx, account_id)?
+        .into_iter()
+        .filter(|s| s.id != keep)
+        .collect())
+}
+
+/// Ends `sessions` as part of the event `cause` that `by` caused; returns how many ended.
+pub fn end_all(
+    w: &mut Write<'_>,
+    sessions: &[SessionRow],
+    reason: RevocationReason,
+    by: &str,
+    cause: u64,
+) -> HttpResult<u32> {
+    let ending = Ending {
+        reason,
+        by_session: Some(by),
+        cause_event_id: Some(cause),
+    };
     let mut count = 0;
-    for session in active(&w.tx, account_id)? {
-        if session.id != keep {
-            end(w, &session, EndReason::Revoked, Some(keep))?;
+    for session in sessions {
+        if end(w, session, ending)?.is_some() {
             count += 1;
         }
     }
     Ok(count)
+}
+
+/// Drops the tokens of sessions that ended longer ago than they could have lived: from then on
+/// they answer as unknown tokens. Returns how many tokens went.
+pub fn forget_ended_tokens(w: &mut Write<'_>) -> HttpResult<usize> {
+    let mut gone = 0;
+    for table in ["access_tokens", "refresh_tokens"] {
+        gone += w.tx.execute(
+            &format!(
+                "DELETE FROM {table} WHERE session_id IN ( \
+                   SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id \
+                   WHERE s.ended_at IS NOT NULL AND julianday(s.ended_at) + \
+                     (CASE s.client WHEN 'mobile_pwa' THEN a.mobile_idle_days ELSE a.web_idle_days END) \
+                     < julianday(?1))"
+            ),
+            [ts(w.now)],
+        )?;
+    }
+    Ok(gone)
 }
 
 /// Expires every session (of one account, or of all) past its lifetime; returns how many.
@@ -243,9 +361,12 @@ pub fn sweep(w: &mut Write<'_>, account_id: Option<&str>) -> HttpResult<u32> {
     let mut count = 0;
     for session in sessions {
         if session.expires_at() <= w.now {
-            end(w, &session, EndReason::Expired, None)?;
+            end(w, &session, Ending::expired())?;
             count += 1;
         }
+    }
+    if account_id.is_none() {
+        forget_ended_tokens(w)?;
     }
     Ok(count)
 }

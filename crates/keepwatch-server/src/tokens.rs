@@ -9,7 +9,7 @@ use rusqlite::OptionalExtension;
 use crate::blocklist;
 use crate::error::{HttpError, HttpResult};
 use crate::secrets::{new_token, token_hash};
-use crate::sessions::{self, EndReason, SessionRow, SESSION_COLUMNS};
+use crate::sessions::{self, Ending, SessionRow, SESSION_COLUMNS};
 use crate::store::{parse_ts, ts, Write};
 
 /// Who is calling: the outcome of checking an access token.
@@ -71,12 +71,14 @@ fn check_session(
     session: &SessionRow,
     ip: IpAddr,
 ) -> HttpResult<Result<(), HttpError>> {
-    if session.ended_at.is_some() {
-        return Ok(Err(HttpError::invalid_token("the session has ended")));
+    if let Some(revocation) = &session.revocation {
+        return Ok(Err(HttpError::session_revoked(revocation.clone())));
     }
     if session.expires_at() <= w.now {
-        sessions::end(w, session, EndReason::Expired, None)?;
-        return Ok(Err(HttpError::invalid_token("the session has expired")));
+        return Ok(Err(match sessions::end(w, session, Ending::expired())? {
+            Some(revocation) => HttpError::session_revoked(revocation),
+            None => HttpError::invalid_token("the session has ended"),
+        }));
     }
     if blocklist::is_blocked(&w.tx, &session.account_id, ip)? {
         return Ok(Err(HttpError::ip_blocked()));
@@ -107,13 +109,15 @@ pub fn authenticate(
             "unknown or revoked access token",
         )));
     };
+    // The session first: an ended one answers how it ended whatever the token's age, so that
+    // a client learns it at once rather than after a refresh.
+    if let Err(e) = check_session(w, &session, ip)? {
+        return Ok(Err(e));
+    }
     if parse_ts(&expires)? <= w.now {
         return Ok(Err(HttpError::invalid_token(
             "the access token has expired; refresh it",
         )));
-    }
-    if let Err(e) = check_session(w, &session, ip)? {
-        return Ok(Err(e));
     }
     touch(w, &session, ip, granularity)?;
     Ok(Ok(Caller {
@@ -151,10 +155,12 @@ pub fn refresh(
     }
     if rotated.is_some() {
         tracing::warn!(session = %session.id, "refresh token reused; revoking the session");
-        sessions::end(w, &session, EndReason::Revoked, None)?;
-        return Ok(Err(HttpError::invalid_token(
-            "this refresh token was already used; the session has been revoked",
-        )));
+        return Ok(Err(
+            match sessions::end(w, &session, Ending::token_reused())? {
+                Some(revocation) => HttpError::session_revoked(revocation),
+                None => HttpError::invalid_token("the session has ended"),
+            },
+        ));
     }
     w.tx.execute(
         "UPDATE refresh_tokens SET rotated_at = ?2 WHERE token_hash = ?1",

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use keepwatch_api::{
     ChangePasswordRequest, ChangePasswordResponse, ErrorCode, Event, EventKind, LimitQuery,
-    TwoFactorResetRequest, TwoFactorResetResponse, Withdrawal, MIN_PASSWORD_LENGTH,
+    RevocationReason, TwoFactorResetRequest, TwoFactorResetResponse, Withdrawal,
+    MIN_PASSWORD_LENGTH,
 };
 
 use super::extract::{list_limit, ApiJson, ApiQuery, Auth};
@@ -78,12 +79,20 @@ pub async fn change_password(
                 "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
                 rusqlite::params![caller.account_id, new_hash],
             )?;
-            let revoked = sessions::revoke_others(w, &caller.account_id, &caller.session_id)?;
+            // The event comes before the endings it causes, so that every session being ended
+            // hears of the change (and who made it) before its stream closes.
+            let others = sessions::others(w, &caller.account_id, &caller.session_id)?;
             let mut event = Event::new(0, EventKind::PasswordChanged, w.now);
             event.session = sessions::load(&w.tx, &caller.session_id)?.map(|s| s.view(w.geo, None));
-            event.revoked_sessions = Some(revoked);
-            w.emit(&caller.account_id, event)?;
-            Ok(revoked)
+            event.revoked_sessions = Some(others.len() as u32);
+            let cause = w.emit(&caller.account_id, event)?;
+            sessions::end_all(
+                w,
+                &others,
+                RevocationReason::PasswordChanged,
+                &caller.session_id,
+                cause,
+            )
         })
         .await?;
     tracing::info!(session = %session_id, revoked_sessions, "password changed");

@@ -9,7 +9,7 @@ use super::extract::{ApiJson, Auth, ClientIp, RequestDevice};
 use crate::config::chrono_duration;
 use crate::error::{HttpError, HttpResult};
 use crate::login::{self, LoginInput};
-use crate::sessions::{self, EndReason};
+use crate::sessions::{self, Ending};
 use crate::state::AppState;
 use crate::tokens;
 
@@ -98,7 +98,11 @@ pub async fn logout(State(state): State<AppState>, Auth(caller): Auth) -> HttpRe
         .db
         .write(move |w| {
             if let Some(session) = sessions::load(&w.tx, &caller.session_id)? {
-                sessions::end(w, &session, EndReason::Revoked, Some(&caller.session_id))?;
+                sessions::end(
+                    w,
+                    &session,
+                    Ending::signed_out_by(&session, &caller.session_id),
+                )?;
             }
             Ok(())
         })

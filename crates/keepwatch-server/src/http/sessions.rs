@@ -6,12 +6,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use data_encoding::HEXLOWER;
-use keepwatch_api::{ErrorCode, RevokeOthersResponse, SessionList};
+use keepwatch_api::{
+    ErrorCode, Event, EventKind, RevocationReason, RevokeOthersResponse, SessionList,
+};
 use sha2::{Digest, Sha256};
 
 use super::extract::Auth;
 use crate::error::{HttpError, HttpResult};
-use crate::sessions::{self, EndReason};
+use crate::sessions::{self, Ending};
 use crate::state::AppState;
 
 /// `GET /v1/sessions`, with a content-hash `ETag`.
@@ -78,20 +80,43 @@ pub async fn revoke(
             let session = sessions::load(&w.tx, &id)?
                 .filter(|s| s.account_id == caller.account_id && s.ended_at.is_none())
                 .ok_or_else(|| HttpError::not_found("session"))?;
-            sessions::end(w, &session, EndReason::Revoked, Some(&caller.session_id))
+            sessions::end(
+                w,
+                &session,
+                Ending::signed_out_by(&session, &caller.session_id),
+            )?;
+            Ok(())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /v1/sessions/revoke-others`.
+/// `POST /v1/sessions/revoke-others`: `sessions_revoked` first, naming the caller, then each
+/// session's `session_revoked` pointing back at it, so that every session being ended (and
+/// its stream) learns who did it before it closes.
 pub async fn revoke_others(
     State(state): State<AppState>,
     Auth(caller): Auth,
 ) -> HttpResult<Json<RevokeOthersResponse>> {
     let revoked = state
         .db
-        .write(move |w| sessions::revoke_others(w, &caller.account_id, &caller.session_id))
+        .write(move |w| {
+            let others = sessions::others(w, &caller.account_id, &caller.session_id)?;
+            if others.is_empty() {
+                return Ok(0);
+            }
+            let mut event = Event::new(0, EventKind::SessionsRevoked, w.now);
+            event.session = sessions::load(&w.tx, &caller.session_id)?.map(|s| s.view(w.geo, None));
+            event.revoked_sessions = Some(others.len() as u32);
+            let cause = w.emit(&caller.account_id, event)?;
+            sessions::end_all(
+                w,
+                &others,
+                RevocationReason::RevokedBySession,
+                &caller.session_id,
+                cause,
+            )
+        })
         .await?;
     Ok(Json(RevokeOthersResponse { revoked }))
 }

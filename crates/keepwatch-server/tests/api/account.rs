@@ -63,7 +63,7 @@ async fn password_change_ends_every_other_session() {
                 .await
                 .unwrap(),
             StatusCode::UNAUTHORIZED,
-            ErrorCode::InvalidToken,
+            ErrorCode::SessionRevoked,
         )
         .await;
     }

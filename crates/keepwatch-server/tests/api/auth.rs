@@ -353,7 +353,7 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
     expect_error(
         refresh(&first.refresh_token).await.unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
     expect_error(
@@ -362,13 +362,13 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
             .await
             .unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
     expect_error(
         refresh(&second.refresh_token).await.unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
     expect_error(
@@ -444,7 +444,7 @@ async fn logout_ends_the_current_session() {
             .await
             .unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
     let resp = t
@@ -454,7 +454,7 @@ async fn logout_ends_the_current_session() {
         .send()
         .await
         .unwrap();
-    expect_error(resp, StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken).await;
+    expect_error(resp, StatusCode::UNAUTHORIZED, ErrorCode::SessionRevoked).await;
     let list = t.sessions(&other.access_token).await;
     assert_eq!(list.sessions.len(), 1);
     let events = t.events(&other.access_token, 0).await;

@@ -7,6 +7,7 @@ mod demo;
 mod events;
 mod input;
 mod network;
+mod revocation;
 mod security;
 mod sessions;
 mod support;

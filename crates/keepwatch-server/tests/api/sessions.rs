@@ -120,7 +120,7 @@ async fn revoke_one_refuses_the_current_and_unknown_ones() {
             .await
             .unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
     expect_error(
@@ -172,7 +172,7 @@ async fn revoke_others_keeps_only_the_caller() {
                 .await
                 .unwrap(),
             StatusCode::UNAUTHORIZED,
-            ErrorCode::InvalidToken,
+            ErrorCode::SessionRevoked,
         )
         .await;
     }
@@ -432,7 +432,7 @@ async fn idle_sessions_expire_by_client_kind_and_session_length() {
     expect_error(
         refresh(&short).await.unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
 
@@ -454,7 +454,7 @@ async fn idle_sessions_expire_by_client_kind_and_session_length() {
     expect_error(
         refresh(&desktop_short).await.unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
     web = refresh(&web)
@@ -524,7 +524,7 @@ async fn idle_sessions_expire_by_client_kind_and_session_length() {
             .await
             .unwrap(),
         StatusCode::UNAUTHORIZED,
-        ErrorCode::InvalidToken,
+        ErrorCode::SessionRevoked,
     )
     .await;
 }
