@@ -40,6 +40,10 @@ pub enum AlertKind {
     TwoFactorReset,
     /// The password was changed from a session that is not Keepwatch's.
     PasswordChanged,
+    /// Another session signed Keepwatch's own session out, alone or with "sign out all other
+    /// sessions", or the server ended it because a copy of its sign-in was used: Keepwatch
+    /// stopped watching, which is what an intruder wants.
+    KeepwatchSignedOut,
     /// Failed sign-ins locked the account.
     AccountLocked,
     /// A sign-in failed.
@@ -59,6 +63,7 @@ impl AlertKind {
             }
             AlertKind::TwoFactorReset => "2FA was reset outside Keepwatch",
             AlertKind::PasswordChanged => "Password changed outside Keepwatch",
+            AlertKind::KeepwatchSignedOut => "Keepwatch was signed out by another session",
             AlertKind::AccountLocked => "Account locked after failed sign-ins",
             AlertKind::FailedSignIn => "Failed sign-in",
         }

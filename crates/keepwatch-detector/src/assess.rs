@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use keepwatch_api::{Event, EventKind, LoginAttempt, LoginOutcome, Session, Withdrawal};
 
+use crate::lost::{account_change, others_revoked};
 use crate::origin::{CountryFinding, DeviceFinding, Findings, Origin};
 use crate::travel::impossible_trip;
 use crate::{
@@ -34,7 +35,7 @@ impl Context<'_> {
         self.travel_mode_until.filter(|until| self.now < *until)
     }
 
-    fn is_own(&self, session: &Session) -> bool {
+    pub(crate) fn is_own(&self, session: &Session) -> bool {
         session.current || self.own_session_ids.contains(&session.id)
     }
 }
@@ -61,8 +62,9 @@ pub fn assess_session(ctx: &Context<'_>, session: &Session) -> Option<Alert> {
 ///
 /// - `session_created`: like [`assess_session`] on the event's session, keyed by the session so
 ///   that the list and the event stream cannot both alert;
-/// - `password_changed`, `two_factor_reset` not made from one of Keepwatch's sessions (or made
-///   from an unnamed session): Critical;
+/// - `password_changed`, `two_factor_reset` and `sessions_revoked` ("sign out all other
+///   sessions") not made from one of Keepwatch's sessions (or made from an unnamed session):
+///   Critical, saying that Keepwatch was signed out too when it was;
 /// - `withdrawal_created` to an address outside the address book: Critical, whoever made it;
 /// - `login_failed`: Info, or Warning when the password was right and the 2FA code wrong;
 /// - `account_locked`: Warning, or Critical when the last attempt had the right password;
@@ -78,9 +80,13 @@ pub fn assess_event(ctx: &Context<'_>, event: &Event) -> Option<Alert> {
         }
         EventKind::PasswordChanged => account_change(ctx, event, AlertKind::PasswordChanged),
         EventKind::TwoFactorReset => account_change(ctx, event, AlertKind::TwoFactorReset),
+        EventKind::SessionsRevoked => others_revoked(ctx, event),
         EventKind::WithdrawalCreated => withdrawal(ctx, event, event.withdrawal.as_ref()?),
         EventKind::LoginFailed => failed_sign_in(ctx, event, event.attempt.as_ref()?),
         EventKind::AccountLocked => Some(account_locked(ctx, event)),
+        // The end of Keepwatch's own session is judged by [`crate::assess_lost_session`],
+        // with the session that ended it as Keepwatch last saw it; others' endings are news,
+        // not alarms.
         EventKind::SessionRevoked
         | EventKind::SessionExpired
         | EventKind::BlocklistChanged
@@ -189,48 +195,6 @@ fn assess_sign_in(
         steps,
         occurred_at,
     })
-}
-
-/// A password change or 2FA reset: the user's own when made from Keepwatch, Critical otherwise.
-fn account_change(ctx: &Context<'_>, event: &Event, kind: AlertKind) -> Option<Alert> {
-    let session = event.session.as_ref();
-    if session.is_some_and(|s| ctx.is_own(s)) {
-        return None;
-    }
-    let mut reasons = vec![Reason::NotFromThisApp];
-    let summary = match session {
-        Some(session) => {
-            let findings = Findings::examine(ctx.baseline, &Origin::from(session));
-            reasons.extend(findings.reasons());
-            findings.summary()
-        }
-        None => {
-            reasons.push(Reason::UnknownSession);
-            "From a session the account service did not name".to_owned()
-        }
-    };
-    let steps = [
-        session.map(|s| ResponseStep::SignOutSession {
-            session_id: s.id.clone(),
-        }),
-        Some(ResponseStep::ChangePassword),
-        Some(ResponseStep::ResetTwoFactor),
-        Some(ResponseStep::ReviewWithdrawals),
-        session.and_then(|s| block_ip(&s.ip)),
-        Some(ResponseStep::ContactSupport),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    Some(event_alert(
-        event,
-        kind,
-        Severity::Critical,
-        summary,
-        session.map(|s| s.id.clone()),
-        reasons,
-        steps,
-    ))
 }
 
 /// A withdrawal to an address outside the address book is Critical whoever made it: Keepwatch

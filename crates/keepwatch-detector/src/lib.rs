@@ -30,8 +30,12 @@
 //! - not alerts: a city change in a familiar country, a new address on a familiar network or in a
 //!   familiar IPv6 /64, a session without a location on a familiar device;
 //! - travel mode lowers the two location-only warnings to Info; it never touches the others;
-//! - a withdrawal to an address outside the address book, and a password change or 2FA reset not
-//!   made from Keepwatch: Critical;
+//! - a withdrawal to an address outside the address book, and a password change, 2FA reset or
+//!   "sign out all other sessions" not made from Keepwatch: Critical;
+//! - Keepwatch's own session ended by another session, by a password change or 2FA reset made
+//!   elsewhere, or because a copy of its sign-in was used ([`assess_lost_session`]): Critical,
+//!   under the key of the event that records it, so hearing of it in an event and again in
+//!   the server's `session_revoked` answer alerts once;
 //! - a failed sign-in: Info (Warning when the password was right); an account lock: Warning
 //!   (Critical when the password was right).
 
@@ -40,6 +44,7 @@
 mod alert;
 mod assess;
 mod baseline;
+mod lost;
 mod networks;
 mod origin;
 mod place;
@@ -50,6 +55,7 @@ pub mod travel;
 pub use alert::{event_key, session_key, Alert, AlertKind, Severity};
 pub use assess::{assess_event, assess_session, Context};
 pub use baseline::{ipv6_prefix_64, Baseline, DeviceKey, InvalidDeviceKey};
+pub use lost::{assess_lost_session, lost_session_key, LostSession};
 pub use networks::{hosting_network, HostingNetwork, HOSTING_NETWORKS};
 pub use reason::Reason;
 pub use steps::ResponseStep;

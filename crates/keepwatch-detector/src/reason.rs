@@ -1,7 +1,7 @@
 //! Why an alert was raised, as structured facts with English text.
 
 use chrono::{DateTime, Utc};
-use keepwatch_api::LoginOutcome;
+use keepwatch_api::{LoginOutcome, RevocationReason};
 use serde::{Deserialize, Serialize};
 
 /// One reason behind an alert.
@@ -72,6 +72,22 @@ pub enum Reason {
     NotFromThisApp,
     /// The account service did not say which session acted.
     UnknownSession,
+    /// The session that acted was never seen by Keepwatch: it signed in and acted between
+    /// two looks.
+    UnseenSession {
+        /// Its id, as the server named it.
+        session_id: String,
+    },
+    /// Keepwatch's own session was ended by it, so Keepwatch stopped watching.
+    KeepwatchSignedOut {
+        /// How the server said the session ended.
+        cause: RevocationReason,
+    },
+    /// Every other session of the account was signed out.
+    OtherSessionsSignedOut {
+        /// How many, when the server said.
+        count: Option<u32>,
+    },
     /// A withdrawal goes to an address outside the address book.
     WithdrawalToUnknownAddress {
         /// Asset symbol, e.g. `"BTC"`.
@@ -107,6 +123,9 @@ impl Reason {
             Reason::TravelMode { .. } => "travel_mode",
             Reason::NotFromThisApp => "not_from_this_app",
             Reason::UnknownSession => "unknown_session",
+            Reason::UnseenSession { .. } => "unseen_session",
+            Reason::KeepwatchSignedOut { .. } => "keepwatch_signed_out",
+            Reason::OtherSessionsSignedOut { .. } => "other_sessions_signed_out",
             Reason::WithdrawalToUnknownAddress { .. } => "withdrawal_to_unknown_address",
             Reason::FailedSignIn { .. } => "failed_sign_in",
             Reason::AccountLocked { .. } => "account_locked",
@@ -176,6 +195,33 @@ impl Reason {
             Reason::UnknownSession => {
                 "The account service did not say which session did it.".to_owned()
             }
+            Reason::UnseenSession { session_id } => format!(
+                "It was done from a session Keepwatch never saw ({session_id}): it signed in and \
+                 acted between two looks."
+            ),
+            Reason::KeepwatchSignedOut { cause } => match cause {
+                RevocationReason::PasswordChanged => "The password change signed Keepwatch out \
+                                                      too: it is not watching until you sign in \
+                                                      again."
+                    .to_owned(),
+                RevocationReason::TwoFactorReset => "The 2FA reset signed Keepwatch out too: it \
+                                                     is not watching until you sign in again."
+                    .to_owned(),
+                RevocationReason::TokenReused => "Keepwatch's sign-in was used a second time \
+                                                  from somewhere else, so the account service \
+                                                  ended it: someone may have a copy of it. \
+                                                  Keepwatch is not watching until you sign in \
+                                                  again."
+                    .to_owned(),
+                _ => "Keepwatch's own session was signed out: it is not watching until you sign \
+                      in again."
+                    .to_owned(),
+            },
+            Reason::OtherSessionsSignedOut { count } => match count {
+                Some(1) => "The one other session was signed out.".to_owned(),
+                Some(n) => format!("Every other session ({n}) was signed out."),
+                None => "Every other session was signed out.".to_owned(),
+            },
             Reason::WithdrawalToUnknownAddress {
                 asset,
                 amount,

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ts", ts(export))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResponseStep {
+    /// Sign in to Keepwatch again, so that it watches once more.
+    SignInAgain,
     /// End the session.
     SignOutSession {
         /// The session to end.
@@ -32,6 +34,7 @@ impl ResponseStep {
     /// The step in plain English, for a button or a checklist line.
     pub fn text(&self) -> String {
         match self {
+            ResponseStep::SignInAgain => "Sign in to Keepwatch again".to_owned(),
             ResponseStep::SignOutSession { .. } => "Sign this session out".to_owned(),
             ResponseStep::ChangePassword => "Change your password".to_owned(),
             ResponseStep::ResetTwoFactor => {

@@ -256,10 +256,18 @@ fn password_change_elsewhere_offers_taking_the_account_back() {
     .expect("an alert");
     assert_eq!(alert.title, "Password changed outside Keepwatch");
     assert_eq!(alert.reasons[0].text(), "It was not done from Keepwatch.");
+    // A password change ends every other session, Keepwatch's too: it says so, and getting
+    // back in comes first.
+    assert!(
+        alert.reasons[1].text().contains("signed Keepwatch out"),
+        "{:?}",
+        alert.reasons
+    );
     assert_eq!(alert.session_id.as_deref(), Some("s4"));
     assert_eq!(
         alert.steps,
         vec![
+            ResponseStep::SignInAgain,
             ResponseStep::SignOutSession {
                 session_id: "s4".into()
             },
