@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use keepwatch_api::{Location, Session};
 use serde::{Deserialize, Serialize};
 
+use crate::baseline::normalise_country;
 use crate::place::place_name;
 
 /// Two sightings closer than this (great-circle, before any error allowance) are never
@@ -23,8 +24,9 @@ pub const CITY_ERROR_KM: u32 = 100;
 
 /// Geolocation error allowed at a point with coordinates but no city.
 ///
-/// Such coordinates usually mark only the country (often near its middle), so they can be off by
-/// the width of a country.
+/// Such coordinates usually mark only the country or a region (often near its middle), so they
+/// can be off by the width of a country. Relays that hide the user's address on purpose, such as
+/// iCloud Private Relay, report exactly this kind of location.
 pub const COUNTRY_ERROR_KM: u32 = 1000;
 
 /// Mean Earth radius (IUGG), in kilometres.
@@ -50,6 +52,16 @@ pub struct Sighting {
     /// How far off the coordinates may be, in kilometres ([`CITY_ERROR_KM`] or
     /// [`COUNTRY_ERROR_KM`]).
     pub error_km: u32,
+    /// ISO 3166-1 alpha-2 code of the country, upper case; `None` when the geolocation gave none
+    /// or the sighting was stored before this was recorded.
+    #[serde(default)]
+    pub country_code: Option<String>,
+    /// Autonomous system number of the network; `None` when unknown or not recorded.
+    #[serde(default)]
+    pub asn: Option<u32>,
+    /// The address, as the account service gave it; empty when not recorded.
+    #[serde(default)]
+    pub ip: String,
 }
 
 impl Sighting {
@@ -63,6 +75,13 @@ impl Sighting {
             longitude,
             place: place_name(&session.location),
             error_km: error_km(&session.location),
+            country_code: session
+                .location
+                .country_code
+                .as_deref()
+                .and_then(normalise_country),
+            asn: session.network.asn,
+            ip: session.ip.clone(),
         })
     }
 }

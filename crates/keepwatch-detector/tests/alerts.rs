@@ -377,6 +377,24 @@ fn bad_coordinates_give_no_sighting_and_no_panic() {
     }
 }
 
+#[test]
+fn a_sighting_records_country_network_and_address() {
+    let seen = Sighting::of(&session("s", BERLIN, chrome_windows("124")).ip(HOME_V6)).unwrap();
+    assert_eq!(seen.country_code.as_deref(), Some("DE"));
+    assert_eq!(seen.asn, Some(TELEKOM.0));
+    assert_eq!(seen.ip, HOME_V6);
+    let json = serde_json::to_string(&seen).unwrap();
+    assert_eq!(serde_json::from_str::<Sighting>(&json).unwrap(), seen);
+}
+
+#[test]
+fn a_sighting_stored_before_country_network_and_address_were_recorded_still_loads() {
+    let old = r#"{"session_id":"s","at":"2026-11-27T10:00:00Z","latitude":52.52,
+        "longitude":13.405,"place":"Berlin, Germany","error_km":100}"#;
+    let sighting: Sighting = serde_json::from_str(old).unwrap();
+    assert_eq!(sighting, legacy_sighting("s", BERLIN, 0));
+}
+
 /// One alert holding every reason and step, so that the round trip covers every variant.
 fn everything() -> Alert {
     Alert {
