@@ -135,7 +135,9 @@ fn impossible_travel_reason_gives_distance_time_and_speed() {
     let previous = Sighting::of(&session("before", BERLIN, chrome_windows("123"))).unwrap();
     let alert = assess_session(
         &ctx(&baseline, &own, Some(&previous)),
-        &session("s", NEW_YORK, chrome_windows("124")).at(60),
+        &session("s", NEW_YORK, chrome_windows("124"))
+            .ip("203.0.113.9")
+            .at(60),
     )
     .expect("an alert");
     assert_eq!(alert.kind, AlertKind::ImpossibleTravel);

@@ -23,7 +23,7 @@ enum Input {
 struct Row {
     rule: &'static str,
     input: Input,
-    previous: Option<Session>,
+    previous: Option<Sighting>,
     travel_mode_until: Option<DateTime<Utc>>,
     /// `None`: no alert. Otherwise kind, severity and the reason codes, in order.
     expect: Option<(AlertKind, Severity, &'static [&'static str])>,
@@ -49,7 +49,9 @@ fn on_event(rule: &'static str, event: keepwatch_api::Event) -> Row {
 impl Row {
     /// The previous sighting was this session.
     fn after(mut self, previous: Session) -> Self {
-        self.previous = Some(previous);
+        let sighting = Sighting::of(&previous)
+            .unwrap_or_else(|| panic!("{}: previous has no coordinates", self.rule));
+        self.previous = Some(sighting);
         self
     }
     fn travel_mode_until(mut self, until: DateTime<Utc>) -> Self {
@@ -74,9 +76,25 @@ fn laptop() -> keepwatch_api::Device {
     chrome_windows("124")
 }
 
+/// An address in another /24 than the fixtures' default: a different network, so a distance to
+/// a sighting on the default address counts as travel.
+const AWAY: &str = "203.0.113.9";
+
 /// The user's laptop, last seen in Berlin at t(0).
 fn laptop_in_berlin() -> Session {
     session("laptop-earlier", BERLIN, chrome_windows("123"))
+}
+
+/// The user's iPhone, last seen in Berlin at t(0) on a Telekom IPv6 address.
+fn phone_in_berlin() -> Session {
+    session("phone-earlier", BERLIN, safari_ios()).ip(PHONE_V6)
+}
+
+/// The user's laptop, last seen at t(0) on its VPN's Frankfurt exit.
+fn laptop_on_vpn_in_frankfurt() -> Session {
+    session("laptop-vpn", FRANKFURT, chrome_windows("123"))
+        .ip(VPN_POOL_A)
+        .via(M247)
 }
 
 fn rows() -> Vec<Row> {
@@ -89,7 +107,7 @@ fn rows() -> Vec<Row> {
         .no_alert(),
         sign_in(
             "a city change inside a familiar country is not an alert",
-            session("s", MUNICH, laptop()).at(180),
+            session("s", MUNICH, laptop()).ip(AWAY).at(180),
         )
         .after(laptop_in_berlin())
         .no_alert(),
@@ -245,7 +263,7 @@ fn rows() -> Vec<Row> {
         .alert(NewDevice, Warning, &["unfamiliar_device", "network"]),
         sign_in(
             "travel mode softens impossible travel on a familiar device",
-            session("s", NEW_YORK, laptop()).at(60),
+            session("s", NEW_YORK, laptop()).ip(AWAY).at(60),
         )
         .after(laptop_in_berlin())
         .travel_mode_until(t(7 * 24 * 60))
@@ -257,13 +275,13 @@ fn rows() -> Vec<Row> {
         // --- impossible travel ---------------------------------------------------------------
         sign_in(
             "Berlin to New York (6,385 km) in an hour on a familiar device stays a warning",
-            session("s", NEW_YORK, laptop()).at(60),
+            session("s", NEW_YORK, laptop()).ip(AWAY).at(60),
         )
         .after(laptop_in_berlin())
         .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
         sign_in(
             "Berlin to New York in an hour on an unfamiliar device is a possible takeover",
-            session("s", NEW_YORK, firefox_linux()).at(60),
+            session("s", NEW_YORK, firefox_linux()).ip(AWAY).at(60),
         )
         .after(laptop_in_berlin())
         .alert(
@@ -273,7 +291,7 @@ fn rows() -> Vec<Row> {
         ),
         sign_in(
             "a one-minute hop Berlin to Amsterdam (576 km) on a familiar device is named too",
-            session("s", AMSTERDAM, laptop()).at(1),
+            session("s", AMSTERDAM, laptop()).ip(AWAY).at(1),
         )
         .after(laptop_in_berlin())
         .alert(
@@ -283,48 +301,84 @@ fn rows() -> Vec<Row> {
         ),
         sign_in(
             "under 500 km is never impossible travel, even within a minute",
-            session("s", HAMBURG, laptop()).at(1),
+            session("s", HAMBURG, laptop()).ip(AWAY).at(1),
         )
         .after(laptop_in_berlin())
         .no_alert(),
         sign_in(
             "under 900 km/h is plausible: Berlin to New York in 8 hours",
-            session("s", NEW_YORK, laptop()).at(8 * 60),
+            session("s", NEW_YORK, laptop()).ip(AWAY).at(8 * 60),
         )
         .after(laptop_in_berlin())
         .no_alert(),
         sign_in(
             "geolocation error is allowed for: New York to Chicago (1,144 km) in 70 min is \
                  981 km/h raw but 810 km/h after 100 km off each end",
-            session("s", CHICAGO, laptop()).at(70),
+            session("s", CHICAGO, laptop()).ip(AWAY).at(70),
         )
         .after(session("ny", NEW_YORK, laptop()))
         .no_alert(),
         sign_in(
             "the same trip in 50 min is still too fast after the allowance",
-            session("s", CHICAGO, laptop()).at(50),
+            session("s", CHICAGO, laptop()).ip(AWAY).at(50),
         )
         .after(session("ny", NEW_YORK, laptop()))
         .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
         sign_in(
             "coordinates without a city are country-level: New York to the middle of the US \
                  (2,071 km) in 90 min is not travel once 1,000 km is allowed there",
-            session("s", UNITED_STATES, laptop()).at(90),
+            session("s", UNITED_STATES, laptop()).ip(AWAY).at(90),
         )
         .after(session("ny", NEW_YORK, laptop()))
         .no_alert(),
         sign_in(
             "the previous sighting of the same session is not travel",
-            session("s", NEW_YORK, laptop()).at(1),
+            session("s", NEW_YORK, laptop()).ip(AWAY).at(1),
         )
         .after(session("s", BERLIN, laptop()))
         .no_alert(),
         sign_in(
             "sightings out of order are judged on the time between them",
-            session("s", NEW_YORK, laptop()).at(0),
+            session("s", NEW_YORK, laptop()).ip(AWAY).at(0),
         )
         .after(laptop_in_berlin().at(30))
         .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
+        // --- one network is not travel: false positives of the geolocation itself ------------
+        sign_in(
+            "stale GeoIP: an address in the /24 and AS of the last sighting, placed in Munich a \
+                 minute after Berlin, is one network whose database entry moved, not travel",
+            session("s", MUNICH, laptop()).ip("198.51.100.42").at(1),
+        )
+        .after(laptop_in_berlin())
+        .no_alert(),
+        sign_in(
+            "IPv6 privacy address: a new random suffix in the last sighting's /64, placed in \
+                 Munich, is not travel",
+            session("s", MUNICH, safari_ios())
+                .ip("2001:db8:7:1:1234:5678:9abc:def0")
+                .at(1),
+        )
+        .after(phone_in_berlin())
+        .no_alert(),
+        sign_in(
+            "IPv6 privacy address: another /64 of the last sighting's /48 is the same site, not \
+                 travel",
+            session("s", MUNICH, safari_ios())
+                .ip("2001:db8:7:2f:1234:5678:9abc:def0")
+                .at(1),
+        )
+        .after(phone_in_berlin())
+        .no_alert(),
+        sign_in(
+            "VPN reconnect inside one exit pool: two addresses of one /24 on the familiar VPN's \
+                 AS are one network, whatever cities the provider gives them",
+            session("s", NEW_YORK, laptop())
+                .ip("192.0.2.77")
+                .via(M247)
+                .at(2),
+        )
+        .after(laptop_on_vpn_in_frankfurt())
+        .no_alert(),
         // --- account events ------------------------------------------------------------------
         on_event(
             "session_created is judged like a session",
@@ -589,12 +643,9 @@ fn every_rule_holds() {
     let own = own_ids();
     let mut failures = Vec::new();
     for row in rows() {
-        let previous = row.previous.as_ref().map(|s| {
-            Sighting::of(s).unwrap_or_else(|| panic!("{}: previous has no coordinates", row.rule))
-        });
         let ctx = Context {
             baseline: &baseline,
-            previous: previous.as_ref(),
+            previous: row.previous.as_ref(),
             own_session_ids: &own,
             travel_mode_until: row.travel_mode_until,
             now: now(),
