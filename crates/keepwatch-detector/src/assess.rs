@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use keepwatch_api::{Event, EventKind, LoginAttempt, LoginOutcome, Session, Withdrawal};
 
 use crate::origin::{CountryFinding, DeviceFinding, Findings, Origin};
-use crate::travel::impossible_trip;
+use crate::travel::{impossible_trip, Trip};
 use crate::{
     event_key, session_key, Alert, AlertKind, Baseline, Reason, ResponseStep, Severity, Sighting,
 };
@@ -103,8 +103,30 @@ fn assess_sign_in(
             .and_then(|previous| impossible_trip(previous, session))
     };
     let new_country = matches!(findings.country, CountryFinding::Unfamiliar { .. });
-    let odd_place = new_country || trip.is_some();
     let familiar_device = findings.device == DeviceFinding::Familiar;
+    // ISPs and carriers route through distant points and city geolocation is often hundreds of
+    // km off: between places the account knows, the device is what tells the user from a
+    // stranger, as the account service's own help says.
+    let familiar_route = trip
+        .as_ref()
+        .is_some_and(|trip| trip.within_familiar_countries(ctx.baseline));
+
+    let kind = if familiar_device {
+        if new_country {
+            AlertKind::NewCountry
+        } else if trip.is_some() {
+            AlertKind::ImpossibleTravel
+        } else {
+            return None;
+        }
+    } else if new_country || trip.as_ref().is_some_and(Trip::crosses_border) {
+        // Carriers and city geolocation move a user around inside a country, rarely across a
+        // border: a familiar country that no flight reaches from where the user just was is
+        // not where the user is, so for a device that is not theirs it is a new country.
+        AlertKind::PossibleTakeover
+    } else {
+        AlertKind::NewDevice
+    };
 
     let mut reasons = findings.reasons();
     if let Some(trip) = trip {
@@ -118,26 +140,26 @@ fn assess_sign_in(
                 )
             })
             .unwrap_or(reasons.len());
-        reasons.insert(
-            at,
-            Reason::ImpossibleTravel {
-                from: trip.from,
-                to: trip.to,
-                km: trip.km,
-                minutes: trip.minutes,
-                kmh: trip.kmh,
-            },
-        );
+        let mut travel = vec![Reason::ImpossibleTravel {
+            from: trip.from,
+            to: trip.to,
+            km: trip.km,
+            minutes: trip.minutes,
+            kmh: trip.kmh,
+        }];
+        // Reassurance has no place next to a takeover's checklist.
+        if familiar_route && kind != AlertKind::PossibleTakeover {
+            travel.push(Reason::UnusualRoute);
+        }
+        reasons.splice(at..at, travel);
     }
 
     let sign_out = ResponseStep::SignOutSession {
         session_id: session.id.clone(),
     };
     let block = block_ip(&session.ip);
-    let (kind, severity, steps) = match (familiar_device, odd_place) {
-        (true, false) => return None,
-        (false, true) => (
-            AlertKind::PossibleTakeover,
+    let (severity, steps) = match kind {
+        AlertKind::PossibleTakeover => (
             Severity::Critical,
             [
                 Some(sign_out),
@@ -151,12 +173,15 @@ fn assess_sign_in(
             .flatten()
             .collect(),
         ),
-        (true, true) => {
-            let kind = if new_country {
-                AlertKind::NewCountry
-            } else {
-                AlertKind::ImpossibleTravel
-            };
+        // Blocking an address in a familiar country risks blocking the user's own ISP (shared
+        // CGNAT addresses), so it is not offered here.
+        AlertKind::NewDevice => (
+            Severity::Warning,
+            vec![sign_out, ResponseStep::ChangePassword],
+        ),
+        AlertKind::ImpossibleTravel if familiar_route => (Severity::Info, vec![sign_out]),
+        // The familiar device's new country, or its trip from a place the account does not know.
+        _ => {
             // A familiar device somewhere new is what travel looks like; the user said so.
             let severity = match ctx.travel_mode() {
                 Some(until) => {
@@ -166,15 +191,8 @@ fn assess_sign_in(
                 None => Severity::Warning,
             };
             let steps = [Some(sign_out), block].into_iter().flatten().collect();
-            (kind, severity, steps)
+            (severity, steps)
         }
-        // Blocking an address in a familiar country risks blocking the user's own ISP (shared
-        // CGNAT addresses), so it is not offered here.
-        (false, false) => (
-            AlertKind::NewDevice,
-            Severity::Warning,
-            vec![sign_out, ResponseStep::ChangePassword],
-        ),
     };
 
     Some(Alert {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::baseline::{normalise_country, parse_ip};
 use crate::place::place_name;
+use crate::Baseline;
 
 /// Two sightings closer than this (great-circle, before any error allowance) are never
 /// impossible travel: at short range, geolocation noise and ISP routing dominate.
@@ -147,9 +148,28 @@ pub fn haversine_km(from: (f64, f64), to: (f64, f64)) -> f64 {
 pub(crate) struct Trip {
     pub from: String,
     pub to: String,
+    /// The countries at either end, when the geolocation (and, for an old sighting, the store)
+    /// gave them.
+    pub from_country: Option<String>,
+    pub to_country: Option<String>,
     pub km: u32,
     pub minutes: u32,
     pub kmh: u32,
+}
+
+impl Trip {
+    /// Whether the trip leaves a country. An end without a country is not known to stay inside
+    /// one, so it counts as leaving: the benefit of the doubt needs evidence.
+    pub fn crosses_border(&self) -> bool {
+        !matches!((&self.from_country, &self.to_country), (Some(from), Some(to)) if from == to)
+    }
+
+    /// Whether both ends are in countries the account is used from.
+    pub fn within_familiar_countries(&self, baseline: &Baseline) -> bool {
+        [&self.from_country, &self.to_country]
+            .into_iter()
+            .all(|code| code.as_deref().is_some_and(|c| baseline.knows_country(c)))
+    }
 }
 
 /// The trip from `previous` to `session`, if it is impossible.
@@ -187,6 +207,8 @@ pub(crate) fn impossible_trip(previous: &Sighting, session: &Session) -> Option<
     (kmh > MAX_PLAUSIBLE_KMH).then(|| Trip {
         from: previous.place.clone(),
         to: current.place,
+        from_country: previous.country_code.as_deref().and_then(normalise_country),
+        to_country: current.country_code,
         km: km.round() as u32,
         minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
         kmh: kmh.round() as u32,

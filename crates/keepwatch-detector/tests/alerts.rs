@@ -141,6 +141,8 @@ fn impossible_travel_reason_gives_distance_time_and_speed() {
     )
     .expect("an alert");
     assert_eq!(alert.kind, AlertKind::ImpossibleTravel);
+    // Both are countries the account is used from, and the laptop is the user's.
+    assert_eq!(alert.severity, Severity::Info);
     assert_eq!(
         alert.reasons[0],
         Reason::ImpossibleTravel {
@@ -156,6 +158,45 @@ fn impossible_travel_reason_gives_distance_time_and_speed() {
         alert.reasons[0].text(),
         "Berlin, Germany to New York, United States is 6,385 km in 1 h: even allowing for \
          geolocation error that is 6,185 km/h, faster than any flight."
+    );
+    assert_eq!(alert.reasons[1], Reason::UnusualRoute);
+    assert_eq!(
+        alert.reasons[1].text(),
+        "Both places are in countries this account is used from, so this is probably your ISP \
+         or carrier (or a VPN) routing the connection through a distant point, not a journey."
+    );
+    // Blocking the address could lock the user out of their own carrier's shared address.
+    assert_eq!(
+        alert.steps,
+        vec![ResponseStep::SignOutSession {
+            session_id: "s".into()
+        }]
+    );
+}
+
+#[test]
+fn a_new_device_across_a_familiar_country_keeps_its_checklist_and_says_why_travel_is_no_alarm() {
+    let (baseline, own) = (baseline(), own_ids());
+    let previous = Sighting::of(&session("before", BERLIN, chrome_windows("123"))).unwrap();
+    let alert = assess_session(
+        &ctx(&baseline, &own, Some(&previous)),
+        &session("s", MUNICH, firefox_linux())
+            .ip("203.0.113.9")
+            .at(5),
+    )
+    .expect("an alert");
+    assert_eq!(alert.kind, AlertKind::NewDevice);
+    assert_eq!(alert.severity, Severity::Warning);
+    assert_eq!(alert.title, "New device");
+    assert!(alert.reasons.contains(&Reason::UnusualRoute));
+    assert_eq!(
+        alert.steps,
+        vec![
+            ResponseStep::SignOutSession {
+                session_id: "s".into()
+            },
+            ResponseStep::ChangePassword,
+        ]
     );
 }
 
@@ -448,6 +489,7 @@ fn everything() -> Alert {
                 outcome: LoginOutcome::InvalidTotp,
             },
             Reason::AccountLocked { until: None },
+            Reason::UnusualRoute,
         ],
         steps: vec![
             ResponseStep::SignOutSession {
@@ -494,6 +536,10 @@ fn alert_json_is_snake_case_and_tagged() {
     assert_eq!(
         value["reasons"][11],
         serde_json::json!({"type": "failed_sign_in", "outcome": "invalid_totp"})
+    );
+    assert_eq!(
+        value["reasons"][13],
+        serde_json::json!({"type": "unusual_route"})
     );
     // The UI keys translations on the tag: it must be what `code()` says.
     for (reason, json) in everything()

@@ -54,6 +54,11 @@ impl Row {
         self.previous = Some(sighting);
         self
     }
+    /// The previous sighting, as the core stored it.
+    fn after_sighting(mut self, previous: Sighting) -> Self {
+        self.previous = Some(previous);
+        self
+    }
     fn travel_mode_until(mut self, until: DateTime<Utc>) -> Self {
         self.travel_mode_until = Some(until);
         self
@@ -83,6 +88,11 @@ const AWAY: &str = "203.0.113.9";
 /// The user's laptop, last seen in Berlin at t(0).
 fn laptop_in_berlin() -> Session {
     session("laptop-earlier", BERLIN, chrome_windows("123"))
+}
+
+/// The user's laptop, last seen at t(0) in São Paulo, a country the baseline does not know.
+fn laptop_in_sao_paulo() -> Session {
+    session("laptop-abroad", SAO_PAULO, chrome_windows("123"))
 }
 
 /// The user's iPhone, last seen in Berlin at t(0) on a Telekom IPv6 address.
@@ -262,7 +272,19 @@ fn rows() -> Vec<Row> {
         .travel_mode_until(t(7 * 24 * 60))
         .alert(NewDevice, Warning, &["unfamiliar_device", "network"]),
         sign_in(
-            "travel mode softens impossible travel on a familiar device",
+            "travel mode softens impossible travel on a familiar device from a country the \
+                 account does not know",
+            session("s", BERLIN, laptop()).ip(AWAY).at(60),
+        )
+        .after(laptop_in_sao_paulo())
+        .travel_mode_until(t(7 * 24 * 60))
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "network", "travel_mode"],
+        ),
+        sign_in(
+            "travel mode adds nothing to impossible travel that is information already",
             session("s", NEW_YORK, laptop()).ip(AWAY).at(60),
         )
         .after(laptop_in_berlin())
@@ -270,25 +292,65 @@ fn rows() -> Vec<Row> {
         .alert(
             ImpossibleTravel,
             Info,
-            &["impossible_travel", "network", "travel_mode"],
+            &["impossible_travel", "unusual_route", "network"],
         ),
-        // --- impossible travel ---------------------------------------------------------------
+        // --- impossible travel: the device decides between familiar places ------------------
         sign_in(
-            "Berlin to New York (6,385 km) in an hour on a familiar device stays a warning",
+            "Berlin to New York (6,385 km) in an hour on a familiar device, both countries \
+                 familiar, is information: probably the ISP, the carrier or a VPN",
             session("s", NEW_YORK, laptop()).ip(AWAY).at(60),
         )
         .after(laptop_in_berlin())
-        .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "unusual_route", "network"],
+        ),
         sign_in(
-            "Berlin to New York in an hour on an unfamiliar device is a possible takeover",
-            session("s", NEW_YORK, firefox_linux()).ip(AWAY).at(60),
+            "issue #8: a new browser in another city of a familiar country, minutes after the \
+                 last sighting, is a new-device warning, never a takeover",
+            session("s", MUNICH, firefox_linux()).ip(AWAY).at(5),
         )
         .after(laptop_in_berlin())
         .alert(
-            PossibleTakeover,
-            Critical,
-            &["unfamiliar_device", "impossible_travel", "network"],
+            NewDevice,
+            Warning,
+            &[
+                "unfamiliar_device",
+                "impossible_travel",
+                "unusual_route",
+                "network",
+            ],
         ),
+        sign_in(
+            "an unidentifiable device across a familiar country is a new device too",
+            session("s", MUNICH, unknown_device()).ip(AWAY).at(5),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            NewDevice,
+            Warning,
+            &[
+                "unidentified_device",
+                "impossible_travel",
+                "unusual_route",
+                "network",
+            ],
+        ),
+        sign_in(
+            "impossible travel on a familiar device from a country the account does not know \
+                 stays a warning",
+            session("s", BERLIN, laptop()).ip(AWAY).at(60),
+        )
+        .after(laptop_in_sao_paulo())
+        .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
+        sign_in(
+            "a sighting stored without its country is no evidence of a familiar route: a \
+                 familiar device's impossible trip from it stays a warning",
+            session("s", NEW_YORK, laptop()).ip(AWAY).at(60),
+        )
+        .after_sighting(legacy_sighting("laptop-earlier", BERLIN, 0))
+        .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
         sign_in(
             "a one-minute hop Berlin to Amsterdam (576 km) on a familiar device is named too",
             session("s", AMSTERDAM, laptop()).ip(AWAY).at(1),
@@ -319,11 +381,16 @@ fn rows() -> Vec<Row> {
         .after(session("ny", NEW_YORK, laptop()))
         .no_alert(),
         sign_in(
-            "the same trip in 50 min is still too fast after the allowance",
+            "the same trip in 50 min is still too fast after the allowance, and information \
+                 inside a familiar country",
             session("s", CHICAGO, laptop()).ip(AWAY).at(50),
         )
         .after(session("ny", NEW_YORK, laptop()))
-        .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "unusual_route", "network"],
+        ),
         sign_in(
             "coordinates without a city are country-level: New York to the middle of the US \
                  (2,071 km) in 90 min is not travel once 1,000 km is allowed there",
@@ -342,8 +409,102 @@ fn rows() -> Vec<Row> {
             session("s", NEW_YORK, laptop()).ip(AWAY).at(0),
         )
         .after(laptop_in_berlin().at(30))
-        .alert(ImpossibleTravel, Warning, &["impossible_travel", "network"]),
-        // --- one network is not travel: false positives of the geolocation itself ------------
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "unusual_route", "network"],
+        ),
+        // --- impossible travel: what stays a takeover ---------------------------------------
+        sign_in(
+            "takeover: an unfamiliar device from Berlin to New York within an hour crosses a \
+                 border no flight allows, though both countries are familiar",
+            session("s", NEW_YORK, firefox_linux()).ip(AWAY).at(60),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            PossibleTakeover,
+            Critical,
+            &["unfamiliar_device", "impossible_travel", "network"],
+        ),
+        sign_in(
+            "takeover: an unidentifiable device from Berlin to New York within an hour",
+            session("s", NEW_YORK, unknown_device()).ip(AWAY).at(60),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            PossibleTakeover,
+            Critical,
+            &["unidentified_device", "impossible_travel", "network"],
+        ),
+        sign_in(
+            "takeover: an unfamiliar device in an unfamiliar country after impossible travel \
+                 names both, and no reassurance",
+            session("s", SAO_PAULO, firefox_linux()).ip(AWAY).at(45),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            PossibleTakeover,
+            Critical,
+            &[
+                "unfamiliar_device",
+                "unfamiliar_country",
+                "impossible_travel",
+                "network",
+            ],
+        ),
+        sign_in(
+            "takeover: a VPN does not launder a stranger: an unfamiliar device jumping from \
+                 the user's VPN exit in Frankfurt to New York",
+            session("s", NEW_YORK, firefox_linux())
+                .ip(VPN_POOL_B)
+                .via(M247)
+                .at(2),
+        )
+        .after(laptop_on_vpn_in_frankfurt())
+        .alert(
+            PossibleTakeover,
+            Critical,
+            &[
+                "unfamiliar_device",
+                "impossible_travel",
+                "vpn_or_hosting_network",
+            ],
+        ),
+        sign_in(
+            "takeover: one network clears travel, never a country: an unfamiliar device on the \
+                 last sighting's /24, placed in Amsterdam",
+            session("s", AMSTERDAM, firefox_linux())
+                .ip("198.51.100.42")
+                .at(1),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            PossibleTakeover,
+            Critical,
+            &["unfamiliar_device", "unfamiliar_country", "network"],
+        ),
+        sign_in(
+            "takeover: a country-level location is weaker for distance, not for the country: \
+                 an unfamiliar device placed only in Brazil",
+            session("s", BRAZIL, firefox_linux()),
+        )
+        .alert(
+            PossibleTakeover,
+            Critical,
+            &["unfamiliar_device", "unfamiliar_country", "network"],
+        ),
+        sign_in(
+            "takeover: from a sighting stored without its country, an unfamiliar device's \
+                 impossible trip is not known to stay in one country",
+            session("s", NEW_YORK, firefox_linux()).ip(AWAY).at(60),
+        )
+        .after_sighting(legacy_sighting("laptop-earlier", BERLIN, 0))
+        .alert(
+            PossibleTakeover,
+            Critical,
+            &["unfamiliar_device", "impossible_travel", "network"],
+        ),
+        // --- known false positives: one network is not travel -------------------------------
         sign_in(
             "stale GeoIP: an address in the /24 and AS of the last sighting, placed in Munich a \
                  minute after Berlin, is one network whose database entry moved, not travel",
@@ -351,6 +512,38 @@ fn rows() -> Vec<Row> {
         )
         .after(laptop_in_berlin())
         .no_alert(),
+        sign_in(
+            "stale GeoIP: the same AS in another /24, placed in Munich a minute after Berlin, \
+                 is at most information on a familiar device",
+            session("s", MUNICH, laptop()).ip(AWAY).at(1),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "unusual_route", "network"],
+        ),
+        sign_in(
+            "stale GeoIP that moves the block abroad clears the travel but not the new country: \
+                 a familiar device stays a new-country warning",
+            session("s", AMSTERDAM, laptop()).ip("198.51.100.42").at(1),
+        )
+        .after(laptop_in_berlin())
+        .alert(NewCountry, Warning, &["unfamiliar_country", "network"]),
+        sign_in(
+            "the same /24 under another AS is another network: the distance counts (as \
+                 information, between familiar places)",
+            session("s", MUNICH, laptop())
+                .ip("198.51.100.42")
+                .via(O2)
+                .at(1),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "unusual_route", "network"],
+        ),
         sign_in(
             "IPv6 privacy address: a new random suffix in the last sighting's /64, placed in \
                  Munich, is not travel",
@@ -370,6 +563,19 @@ fn rows() -> Vec<Row> {
         .after(phone_in_berlin())
         .no_alert(),
         sign_in(
+            "another IPv6 /48 is another network: the distance counts (as information, between \
+                 familiar places)",
+            session("s", MUNICH, safari_ios())
+                .ip("2001:db8:8:1::5")
+                .at(1),
+        )
+        .after(phone_in_berlin())
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "unusual_route", "network"],
+        ),
+        sign_in(
             "VPN reconnect inside one exit pool: two addresses of one /24 on the familiar VPN's \
                  AS are one network, whatever cities the provider gives them",
             session("s", NEW_YORK, laptop())
@@ -379,6 +585,100 @@ fn rows() -> Vec<Row> {
         )
         .after(laptop_on_vpn_in_frankfurt())
         .no_alert(),
+        // --- known false positives: the user's own route between familiar places ------------
+        sign_in(
+            "VPN reconnect: the familiar laptop on its familiar VPN (M247) jumping from the \
+                 Frankfurt exit to New York two minutes later is information",
+            session("s", NEW_YORK, laptop())
+                .ip(VPN_POOL_B)
+                .via(M247)
+                .at(2),
+        )
+        .after(laptop_on_vpn_in_frankfurt())
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &[
+                "impossible_travel",
+                "unusual_route",
+                "vpn_or_hosting_network",
+            ],
+        ),
+        sign_in(
+            "VPN reconnect to an exit in a country the account does not know is still a \
+                 new-country warning, saying it may be a VPN",
+            session("s", AMSTERDAM, laptop())
+                .ip(VPN_POOL_B)
+                .via(M247)
+                .at(2),
+        )
+        .after(laptop_on_vpn_in_frankfurt())
+        .alert(
+            NewCountry,
+            Warning,
+            &["unfamiliar_country", "vpn_or_hosting_network"],
+        ),
+        sign_in(
+            "carrier NAT: the familiar iPhone behind o2's shared address, placed at the \
+                 carrier's Munich hub five minutes after Berlin, is information",
+            session("s", MUNICH, safari_ios())
+                .ip(CARRIER_NAT)
+                .via(O2)
+                .at(5),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &["impossible_travel", "unusual_route", "network"],
+        ),
+        sign_in(
+            "carrier NAT with a new phone: a new-device warning, never a takeover",
+            session("s", MUNICH, android_phone())
+                .ip(CARRIER_NAT)
+                .via(O2)
+                .at(5),
+        )
+        .after(laptop_in_berlin())
+        .alert(
+            NewDevice,
+            Warning,
+            &[
+                "unfamiliar_device",
+                "impossible_travel",
+                "unusual_route",
+                "network",
+            ],
+        ),
+        sign_in(
+            "iCloud Private Relay: Safari on the familiar iPhone via Akamai-PR (AS36183), placed \
+                 only at region level 515 km from Berlin a minute later, is not an alert: a \
+                 region's error radius covers it",
+            session("s", BADEN_WUERTTEMBERG, safari_ios())
+                .ip(RELAY_AKAMAI)
+                .via(AKAMAI_PR)
+                .at(1),
+        )
+        .after(phone_in_berlin())
+        .no_alert(),
+        sign_in(
+            "iCloud Private Relay through Cloudflare (AS13335) placed in Munich a minute after \
+                 Berlin is information: the familiar iPhone in its own country",
+            session("s", MUNICH, safari_ios())
+                .ip(RELAY_CLOUDFLARE)
+                .via(CLOUDFLARE)
+                .at(1),
+        )
+        .after(phone_in_berlin())
+        .alert(
+            ImpossibleTravel,
+            Info,
+            &[
+                "impossible_travel",
+                "unusual_route",
+                "vpn_or_hosting_network",
+            ],
+        ),
         // --- account events ------------------------------------------------------------------
         on_event(
             "session_created is judged like a session",
