@@ -18,7 +18,7 @@ pub struct Context<'a> {
     /// What is familiar.
     pub baseline: &'a Baseline,
     /// The latest sighting with coordinates before this one, for the impossible-travel check.
-    /// A sighting of the same session is ignored.
+    /// A sighting of the same session, or of one on the same network, is no evidence of travel.
     pub previous: Option<&'a Sighting>,
     /// Ids of the sessions Keepwatch itself opened. They are never alerted on, and actions taken
     /// from them (a password change, a 2FA reset) are the user's own.
@@ -41,15 +41,30 @@ impl Context<'_> {
 
 /// Judges a session seen in the session list.
 ///
-/// | device \ place | familiar country | unfamiliar country or impossible travel | no country |
-/// |---|---|---|---|
-/// | familiar | — | Warning `new_country` / `impossible_travel` (Info in travel mode) | — |
-/// | unfamiliar or unidentified | Warning `new_device` | Critical `possible_takeover` | Warning `new_device` |
+/// | place \ device | familiar | unfamiliar or unidentified |
+/// |---|---|---|
+/// | familiar country, or no country, no impossible travel | — | Warning `new_device` |
+/// | impossible travel inside one familiar country | Info `impossible_travel` + `unusual_route` | Warning `new_device` + `unusual_route` |
+/// | impossible travel between two familiar countries | Info `impossible_travel` + `unusual_route` | Critical `possible_takeover` |
+/// | impossible travel with an end in an unfamiliar or unknown country | Warning `impossible_travel` (Info in travel mode) | Critical `possible_takeover` |
+/// | unfamiliar country | Warning `new_country` (Info in travel mode) | Critical `possible_takeover` |
 ///
-/// A city change, a new address on a familiar network and a new IPv6 suffix are not alerts; an
-/// address inside a familiar IPv6 /64 counts as the familiar country whatever its geolocation
-/// says, and is never impossible travel. Keepwatch's own sessions (and the `current` one) are
-/// never alerted on. The alert's key is [`session_key`].
+/// A session that fits two rows (an unfamiliar country reached by impossible travel) is judged
+/// by the lower one, and names the trip among its reasons.
+///
+/// Impossible travel is a trip from [`Context::previous`] over [`MIN_TRAVEL_KM`] that is faster
+/// than [`MAX_PLAUSIBLE_KMH`] after each end's error radius ([`CITY_ERROR_KM`] with a city,
+/// [`COUNTRY_ERROR_KM`] without) is taken off. Two sightings on one network — the same AS and the
+/// same IPv4 /24 or IPv6 /48 — are never impossible travel, whatever their geolocation says; nor
+/// is an address inside a familiar IPv6 /64, which also counts as the familiar country. A city
+/// change, a new address on a familiar network and a new IPv6 suffix are not alerts. Keepwatch's
+/// own sessions (and the `current` one) are never alerted on. The alert's key is
+/// [`session_key`].
+///
+/// [`MIN_TRAVEL_KM`]: crate::travel::MIN_TRAVEL_KM
+/// [`MAX_PLAUSIBLE_KMH`]: crate::travel::MAX_PLAUSIBLE_KMH
+/// [`CITY_ERROR_KM`]: crate::travel::CITY_ERROR_KM
+/// [`COUNTRY_ERROR_KM`]: crate::travel::COUNTRY_ERROR_KM
 pub fn assess_session(ctx: &Context<'_>, session: &Session) -> Option<Alert> {
     if ctx.is_own(session) {
         return None;
