@@ -25,14 +25,17 @@ pub enum Severity {
 #[cfg_attr(feature = "ts", ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
-    /// Unfamiliar device in an unfamiliar country (or after impossible travel).
+    /// Unfamiliar or unidentified device in an unfamiliar country, or after impossible travel
+    /// across a border.
     PossibleTakeover,
     /// Familiar device, unfamiliar country: most likely a VPN or an unusual route.
     NewCountry,
     /// Familiar device in a familiar country, but too far from the last sighting to have
-    /// travelled there: most likely a VPN.
+    /// travelled there: most likely a VPN or the ISP's route (Info when both places are in
+    /// familiar countries).
     ImpossibleTravel,
-    /// Unfamiliar device in a familiar country, or where the country is unknown.
+    /// Unfamiliar device in a familiar country (even after impossible travel inside it), or where
+    /// the country is unknown.
     NewDevice,
     /// A withdrawal to an address outside the address book.
     UnknownWithdrawalAddress,

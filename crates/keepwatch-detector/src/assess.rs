@@ -7,7 +7,7 @@ use keepwatch_api::{Event, EventKind, LoginAttempt, LoginOutcome, Session, Withd
 
 use crate::lost::{account_change, others_revoked};
 use crate::origin::{CountryFinding, DeviceFinding, Findings, Origin};
-use crate::travel::impossible_trip;
+use crate::travel::{impossible_trip, Trip};
 use crate::{
     event_key, session_key, Alert, AlertKind, Baseline, Reason, ResponseStep, Severity, Sighting,
 };
@@ -19,7 +19,7 @@ pub struct Context<'a> {
     /// What is familiar.
     pub baseline: &'a Baseline,
     /// The latest sighting with coordinates before this one, for the impossible-travel check.
-    /// A sighting of the same session is ignored.
+    /// A sighting of the same session, or of one on the same network, is no evidence of travel.
     pub previous: Option<&'a Sighting>,
     /// Ids of the sessions Keepwatch itself opened. They are never alerted on, and actions taken
     /// from them (a password change, a 2FA reset) are the user's own.
@@ -42,15 +42,30 @@ impl Context<'_> {
 
 /// Judges a session seen in the session list.
 ///
-/// | device \ place | familiar country | unfamiliar country or impossible travel | no country |
-/// |---|---|---|---|
-/// | familiar | — | Warning `new_country` / `impossible_travel` (Info in travel mode) | — |
-/// | unfamiliar or unidentified | Warning `new_device` | Critical `possible_takeover` | Warning `new_device` |
+/// | place \ device | familiar | unfamiliar or unidentified |
+/// |---|---|---|
+/// | familiar country, or no country, no impossible travel | — | Warning `new_device` |
+/// | impossible travel inside one familiar country | Info `impossible_travel` + `unusual_route` | Warning `new_device` + `unusual_route` |
+/// | impossible travel between two familiar countries | Info `impossible_travel` + `unusual_route` | Critical `possible_takeover` |
+/// | impossible travel with an end in an unfamiliar or unknown country | Warning `impossible_travel` (Info in travel mode) | Critical `possible_takeover` |
+/// | unfamiliar country | Warning `new_country` (Info in travel mode) | Critical `possible_takeover` |
 ///
-/// A city change, a new address on a familiar network and a new IPv6 suffix are not alerts; an
-/// address inside a familiar IPv6 /64 counts as the familiar country whatever its geolocation
-/// says, and is never impossible travel. Keepwatch's own sessions (and the `current` one) are
-/// never alerted on. The alert's key is [`session_key`].
+/// A session that fits two rows (an unfamiliar country reached by impossible travel) is judged
+/// by the lower one, and names the trip among its reasons.
+///
+/// Impossible travel is a trip from [`Context::previous`] over [`MIN_TRAVEL_KM`] that is faster
+/// than [`MAX_PLAUSIBLE_KMH`] after each end's error radius ([`CITY_ERROR_KM`] with a city,
+/// [`COUNTRY_ERROR_KM`] without) is taken off. Two sightings on one network — the same AS and the
+/// same IPv4 /24 or IPv6 /48 — are never impossible travel, whatever their geolocation says; nor
+/// is an address inside a familiar IPv6 /64, which also counts as the familiar country. A city
+/// change, a new address on a familiar network and a new IPv6 suffix are not alerts. Keepwatch's
+/// own sessions (and the `current` one) are never alerted on. The alert's key is
+/// [`session_key`].
+///
+/// [`MIN_TRAVEL_KM`]: crate::travel::MIN_TRAVEL_KM
+/// [`MAX_PLAUSIBLE_KMH`]: crate::travel::MAX_PLAUSIBLE_KMH
+/// [`CITY_ERROR_KM`]: crate::travel::CITY_ERROR_KM
+/// [`COUNTRY_ERROR_KM`]: crate::travel::COUNTRY_ERROR_KM
 pub fn assess_session(ctx: &Context<'_>, session: &Session) -> Option<Alert> {
     if ctx.is_own(session) {
         return None;
@@ -109,8 +124,30 @@ fn assess_sign_in(
             .and_then(|previous| impossible_trip(previous, session))
     };
     let new_country = matches!(findings.country, CountryFinding::Unfamiliar { .. });
-    let odd_place = new_country || trip.is_some();
     let familiar_device = findings.device == DeviceFinding::Familiar;
+    // ISPs and carriers route through distant points and city geolocation is often hundreds of
+    // km off: between places the account knows, the device is what tells the user from a
+    // stranger, as the account service's own help says.
+    let familiar_route = trip
+        .as_ref()
+        .is_some_and(|trip| trip.within_familiar_countries(ctx.baseline));
+
+    let kind = if familiar_device {
+        if new_country {
+            AlertKind::NewCountry
+        } else if trip.is_some() {
+            AlertKind::ImpossibleTravel
+        } else {
+            return None;
+        }
+    } else if new_country || trip.as_ref().is_some_and(Trip::crosses_border) {
+        // Carriers and city geolocation move a user around inside a country, rarely across a
+        // border: a familiar country that no flight reaches from where the user just was is
+        // not where the user is, so for a device that is not theirs it is a new country.
+        AlertKind::PossibleTakeover
+    } else {
+        AlertKind::NewDevice
+    };
 
     let mut reasons = findings.reasons();
     if let Some(trip) = trip {
@@ -124,26 +161,26 @@ fn assess_sign_in(
                 )
             })
             .unwrap_or(reasons.len());
-        reasons.insert(
-            at,
-            Reason::ImpossibleTravel {
-                from: trip.from,
-                to: trip.to,
-                km: trip.km,
-                minutes: trip.minutes,
-                kmh: trip.kmh,
-            },
-        );
+        let mut travel = vec![Reason::ImpossibleTravel {
+            from: trip.from,
+            to: trip.to,
+            km: trip.km,
+            minutes: trip.minutes,
+            kmh: trip.kmh,
+        }];
+        // Reassurance has no place next to a takeover's checklist.
+        if familiar_route && kind != AlertKind::PossibleTakeover {
+            travel.push(Reason::UnusualRoute);
+        }
+        reasons.splice(at..at, travel);
     }
 
     let sign_out = ResponseStep::SignOutSession {
         session_id: session.id.clone(),
     };
     let block = block_ip(&session.ip);
-    let (kind, severity, steps) = match (familiar_device, odd_place) {
-        (true, false) => return None,
-        (false, true) => (
-            AlertKind::PossibleTakeover,
+    let (severity, steps) = match kind {
+        AlertKind::PossibleTakeover => (
             Severity::Critical,
             [
                 Some(sign_out),
@@ -157,12 +194,15 @@ fn assess_sign_in(
             .flatten()
             .collect(),
         ),
-        (true, true) => {
-            let kind = if new_country {
-                AlertKind::NewCountry
-            } else {
-                AlertKind::ImpossibleTravel
-            };
+        // Blocking an address in a familiar country risks blocking the user's own ISP (shared
+        // CGNAT addresses), so it is not offered here.
+        AlertKind::NewDevice => (
+            Severity::Warning,
+            vec![sign_out, ResponseStep::ChangePassword],
+        ),
+        AlertKind::ImpossibleTravel if familiar_route => (Severity::Info, vec![sign_out]),
+        // The familiar device's new country, or its trip from a place the account does not know.
+        _ => {
             // A familiar device somewhere new is what travel looks like; the user said so.
             let severity = match ctx.travel_mode() {
                 Some(until) => {
@@ -172,15 +212,8 @@ fn assess_sign_in(
                 None => Severity::Warning,
             };
             let steps = [Some(sign_out), block].into_iter().flatten().collect();
-            (kind, severity, steps)
+            (severity, steps)
         }
-        // Blocking an address in a familiar country risks blocking the user's own ISP (shared
-        // CGNAT addresses), so it is not offered here.
-        (false, false) => (
-            AlertKind::NewDevice,
-            Severity::Warning,
-            vec![sign_out, ResponseStep::ChangePassword],
-        ),
     };
 
     Some(Alert {

@@ -102,18 +102,24 @@ pub(crate) fn normalise_country(code: &str) -> Option<String> {
 /// A /64 is the smallest network an ISP hands a household or a phone, so a new address inside a
 /// familiar /64 is the same connection with a rotated privacy suffix.
 pub fn ipv6_prefix_64(ip: &str) -> Option<String> {
-    // Zone ids ("fe80::1%eth0") and brackets are not part of the address.
-    let bare = ip.trim().trim_start_matches('[').trim_end_matches(']');
-    let bare = bare.split('%').next().unwrap_or(bare);
-    let IpAddr::V6(addr) = IpAddr::from_str(bare).ok()? else {
+    let IpAddr::V6(addr) = parse_ip(ip)? else {
         return None;
     };
-    if addr.to_ipv4_mapped().is_some() {
-        return None;
-    }
     let s = addr.segments();
     let network = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
     Some(format!("{network}/64"))
+}
+
+/// The address in `text`, with an IPv4-mapped IPv6 address read as the IPv4 address it is;
+/// `None` for text that is not an address.
+pub(crate) fn parse_ip(text: &str) -> Option<IpAddr> {
+    // Zone ids ("fe80::1%eth0") and brackets are not part of the address.
+    let bare = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let bare = bare.split('%').next().unwrap_or(bare);
+    match IpAddr::from_str(bare).ok()? {
+        IpAddr::V6(addr) => Some(addr.to_ipv4_mapped().map_or(IpAddr::V6(addr), IpAddr::V4)),
+        v4 => Some(v4),
+    }
 }
 
 /// A device as the baseline remembers it: browser family, OS family and device type, lower case,

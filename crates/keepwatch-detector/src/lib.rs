@@ -20,16 +20,32 @@
 //!
 //! The rules, in short (thresholds are constants in [`travel`]):
 //!
-//! - unfamiliar device **and** unfamiliar country (or impossible travel): Critical
-//!   [`AlertKind::PossibleTakeover`], with the full response checklist;
+//! - unfamiliar or unidentified device **and** an unfamiliar country, or **and** impossible
+//!   travel across a border (between two countries, familiar or not; a trip end without a
+//!   country counts as across): Critical [`AlertKind::PossibleTakeover`], with the full response
+//!   checklist;
 //! - familiar device, unfamiliar country: Warning [`AlertKind::NewCountry`], naming the network
 //!   and saying when it is a well-known hosting/VPN network ([`HOSTING_NETWORKS`]);
-//! - familiar device, familiar country, impossible travel: Warning
-//!   [`AlertKind::ImpossibleTravel`] (a VPN looks exactly like this);
-//! - unfamiliar device, familiar or unknown country: Warning [`AlertKind::NewDevice`];
+//! - familiar device, impossible travel between places in countries the account is used from
+//!   (one country or several): Info [`AlertKind::ImpossibleTravel`] with
+//!   [`Reason::UnusualRoute`], "probably your ISP or carrier": ISPs and carriers route through
+//!   distant points, and as the account service's help says, the device decides;
+//! - familiar device, familiar country, impossible travel from a place whose country is
+//!   unfamiliar or unknown: Warning [`AlertKind::ImpossibleTravel`] (a VPN looks exactly like
+//!   this);
+//! - unfamiliar or unidentified device, familiar or unknown country, no impossible travel across
+//!   a border: Warning [`AlertKind::NewDevice`] (with [`Reason::UnusualRoute`] after an impossible
+//!   trip inside a familiar country) — never Critical;
+//! - impossible travel is judged on what the data says of its own accuracy: two sightings on one
+//!   network (the same AS and the same IPv4 /24 or IPv6 /48) are no travel at all, nor is an
+//!   address in a familiar IPv6 /64; otherwise the trip must be over [`travel::MIN_TRAVEL_KM`]
+//!   and faster than [`travel::MAX_PLAUSIBLE_KMH`] after taking each end's error radius off
+//!   ([`travel::CITY_ERROR_KM`] with a city, [`travel::COUNTRY_ERROR_KM`] with only a region or
+//!   country);
 //! - not alerts: a city change in a familiar country, a new address on a familiar network or in a
 //!   familiar IPv6 /64, a session without a location on a familiar device;
-//! - travel mode lowers the two location-only warnings to Info; it never touches the others;
+//! - travel mode lowers the two location-only warnings ([`AlertKind::NewCountry`] and the
+//!   Warning [`AlertKind::ImpossibleTravel`]) to Info; it never touches the others;
 //! - a withdrawal to an address outside the address book, and a password change, 2FA reset or
 //!   "sign out all other sessions" not made from Keepwatch: Critical;
 //! - Keepwatch's own session ended by another session, by a password change or 2FA reset made

@@ -63,6 +63,11 @@ pub enum Reason {
         /// Speed needed even after allowing for geolocation error, km/h.
         kmh: u32,
     },
+    /// An impossible trip whose both ends are in countries the account is used from: ISPs and
+    /// mobile carriers route traffic through distant points, and city-level geolocation is often
+    /// hundreds of kilometres off, so this is far likelier the user's own connection than a
+    /// journey or a stranger.
+    UnusualRoute,
     /// Travel mode lowered a location-only alert to information.
     TravelMode {
         /// When travel mode ends.
@@ -120,6 +125,7 @@ impl Reason {
             Reason::Network { .. } => "network",
             Reason::VpnOrHostingNetwork { .. } => "vpn_or_hosting_network",
             Reason::ImpossibleTravel { .. } => "impossible_travel",
+            Reason::UnusualRoute => "unusual_route",
             Reason::TravelMode { .. } => "travel_mode",
             Reason::NotFromThisApp => "not_from_this_app",
             Reason::UnknownSession => "unknown_session",
@@ -187,6 +193,10 @@ impl Reason {
                 duration(*minutes),
                 thousands(*kmh)
             ),
+            Reason::UnusualRoute => "Both places are in countries this account is used from, \
+                                     so this is probably your ISP or carrier (or a VPN) routing \
+                                     the connection through a distant point, not a journey."
+                .to_owned(),
             Reason::TravelMode { until } => format!(
                 "Travel mode is on until {}, so a new place alone is shown as information.",
                 until.format("%Y-%m-%d %H:%M UTC")

@@ -1,10 +1,14 @@
 //! Impossible travel: two sightings too far apart for the time between them.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
 use chrono::{DateTime, Utc};
 use keepwatch_api::{Location, Session};
 use serde::{Deserialize, Serialize};
 
+use crate::baseline::{normalise_country, parse_ip};
 use crate::place::place_name;
+use crate::Baseline;
 
 /// Two sightings closer than this (great-circle, before any error allowance) are never
 /// impossible travel: at short range, geolocation noise and ISP routing dominate.
@@ -23,8 +27,9 @@ pub const CITY_ERROR_KM: u32 = 100;
 
 /// Geolocation error allowed at a point with coordinates but no city.
 ///
-/// Such coordinates usually mark only the country (often near its middle), so they can be off by
-/// the width of a country.
+/// Such coordinates usually mark only the country or a region (often near its middle), so they
+/// can be off by the width of a country. Relays that hide the user's address on purpose, such as
+/// iCloud Private Relay, report exactly this kind of location.
 pub const COUNTRY_ERROR_KM: u32 = 1000;
 
 /// Mean Earth radius (IUGG), in kilometres.
@@ -50,6 +55,16 @@ pub struct Sighting {
     /// How far off the coordinates may be, in kilometres ([`CITY_ERROR_KM`] or
     /// [`COUNTRY_ERROR_KM`]).
     pub error_km: u32,
+    /// ISO 3166-1 alpha-2 code of the country, upper case; `None` when the geolocation gave none
+    /// or the sighting was stored before this was recorded.
+    #[serde(default)]
+    pub country_code: Option<String>,
+    /// Autonomous system number of the network; `None` when unknown or not recorded.
+    #[serde(default)]
+    pub asn: Option<u32>,
+    /// The address, as the account service gave it; empty when not recorded.
+    #[serde(default)]
+    pub ip: String,
 }
 
 impl Sighting {
@@ -63,6 +78,13 @@ impl Sighting {
             longitude,
             place: place_name(&session.location),
             error_km: error_km(&session.location),
+            country_code: session
+                .location
+                .country_code
+                .as_deref()
+                .and_then(normalise_country),
+            asn: session.network.asn,
+            ip: session.ip.clone(),
         })
     }
 }
@@ -85,6 +107,32 @@ fn error_km(location: &Location) -> u32 {
     }
 }
 
+/// Whether two sightings came from one network: the same autonomous system and the same IPv4
+/// /24 or IPv6 /48.
+///
+/// Geolocation databases place addresses block by block, a /24 being the smallest IPv4 block
+/// routed on the Internet and a /48 the usual IPv6 site (a phone's or a home's rotating privacy
+/// addresses stay inside it). Two addresses of one block on one AS are read from the same
+/// database entry, so a change of place between them is the database being revised or a carrier
+/// re-homing its pool, not the user travelling. The AS is part of the test because a block that
+/// changed hands is someone else's network.
+fn same_network(a: &Sighting, b: &Sighting) -> bool {
+    let same_asn = a.asn.is_some() && a.asn == b.asn;
+    same_asn
+        && match (block_of(&a.ip), block_of(&b.ip)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+}
+
+/// The /24 of an IPv4 address or the /48 of an IPv6 one, as its network address.
+fn block_of(ip: &str) -> Option<IpAddr> {
+    Some(match parse_ip(ip)? {
+        IpAddr::V4(v4) => IpAddr::V4(Ipv4Addr::from(u32::from(v4) & 0xffff_ff00)),
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 80) - 1))),
+    })
+}
+
 /// Great-circle distance in kilometres (haversine formula).
 pub fn haversine_km(from: (f64, f64), to: (f64, f64)) -> f64 {
     let (lat1, lon1) = (from.0.to_radians(), from.1.to_radians());
@@ -100,12 +148,34 @@ pub fn haversine_km(from: (f64, f64), to: (f64, f64)) -> f64 {
 pub(crate) struct Trip {
     pub from: String,
     pub to: String,
+    /// The countries at either end, when the geolocation (and, for an old sighting, the store)
+    /// gave them.
+    pub from_country: Option<String>,
+    pub to_country: Option<String>,
     pub km: u32,
     pub minutes: u32,
     pub kmh: u32,
 }
 
+impl Trip {
+    /// Whether the trip leaves a country. An end without a country is not known to stay inside
+    /// one, so it counts as leaving: the benefit of the doubt needs evidence.
+    pub fn crosses_border(&self) -> bool {
+        !matches!((&self.from_country, &self.to_country), (Some(from), Some(to)) if from == to)
+    }
+
+    /// Whether both ends are in countries the account is used from.
+    pub fn within_familiar_countries(&self, baseline: &Baseline) -> bool {
+        [&self.from_country, &self.to_country]
+            .into_iter()
+            .all(|code| code.as_deref().is_some_and(|c| baseline.knows_country(c)))
+    }
+}
+
 /// The trip from `previous` to `session`, if it is impossible.
+///
+/// Two sightings on one network ([`same_network`]) are no evidence of travel at all, however far
+/// apart the geolocation puts them.
 ///
 /// The speed is computed on the distance left after taking each point's error radius off, so a
 /// trip is impossible only if even the most favourable reading of both locations is too fast.
@@ -116,6 +186,9 @@ pub(crate) fn impossible_trip(previous: &Sighting, session: &Session) -> Option<
         return None;
     }
     let current = Sighting::of(session)?;
+    if same_network(previous, &current) {
+        return None;
+    }
     let from = coordinates(&Location {
         latitude: Some(previous.latitude),
         longitude: Some(previous.longitude),
@@ -134,6 +207,8 @@ pub(crate) fn impossible_trip(previous: &Sighting, session: &Session) -> Option<
     (kmh > MAX_PLAUSIBLE_KMH).then(|| Trip {
         from: previous.place.clone(),
         to: current.place,
+        from_country: previous.country_code.as_deref().and_then(normalise_country),
+        to_country: current.country_code,
         km: km.round() as u32,
         minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
         kmh: kmh.round() as u32,
@@ -143,6 +218,62 @@ pub(crate) fn impossible_trip(previous: &Sighting, session: &Session) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seen(asn: Option<u32>, ip: &str) -> Sighting {
+        Sighting {
+            session_id: "s".into(),
+            at: DateTime::UNIX_EPOCH,
+            latitude: 0.0,
+            longitude: 0.0,
+            place: "Somewhere".into(),
+            error_km: CITY_ERROR_KM,
+            country_code: None,
+            asn,
+            ip: ip.into(),
+        }
+    }
+
+    #[test]
+    fn one_network_is_one_as_and_one_ipv4_24_or_ipv6_48() {
+        let telekom = Some(3320);
+        let cases = [
+            (telekom, "198.51.100.7", telekom, "198.51.100.250", true),
+            (
+                telekom,
+                "198.51.100.7",
+                telekom,
+                "::ffff:198.51.100.8",
+                true,
+            ),
+            (telekom, "198.51.100.7", telekom, "198.51.101.7", false),
+            (telekom, "198.51.100.7", Some(7922), "198.51.100.8", false),
+            (None, "198.51.100.7", None, "198.51.100.8", false),
+            (
+                telekom,
+                "2001:db8:7:1::1",
+                telekom,
+                "[2001:db8:7:ff:a:b:c:d]",
+                true,
+            ),
+            (
+                telekom,
+                "2001:db8:7:1::1",
+                telekom,
+                "2001:db8:8:1::1",
+                false,
+            ),
+            (telekom, "2001:db8:7:1::1", telekom, "198.51.100.7", false),
+            (telekom, "", telekom, "", false),
+            (telekom, "not an address", telekom, "not an address", false),
+        ];
+        for (asn_a, ip_a, asn_b, ip_b, want) in cases {
+            assert_eq!(
+                same_network(&seen(asn_a, ip_a), &seen(asn_b, ip_b)),
+                want,
+                "{asn_a:?} {ip_a} / {asn_b:?} {ip_b}"
+            );
+        }
+    }
 
     #[test]
     fn haversine_matches_known_distances() {

@@ -135,10 +135,14 @@ fn impossible_travel_reason_gives_distance_time_and_speed() {
     let previous = Sighting::of(&session("before", BERLIN, chrome_windows("123"))).unwrap();
     let alert = assess_session(
         &ctx(&baseline, &own, Some(&previous)),
-        &session("s", NEW_YORK, chrome_windows("124")).at(60),
+        &session("s", NEW_YORK, chrome_windows("124"))
+            .ip("203.0.113.9")
+            .at(60),
     )
     .expect("an alert");
     assert_eq!(alert.kind, AlertKind::ImpossibleTravel);
+    // Both are countries the account is used from, and the laptop is the user's.
+    assert_eq!(alert.severity, Severity::Info);
     assert_eq!(
         alert.reasons[0],
         Reason::ImpossibleTravel {
@@ -154,6 +158,45 @@ fn impossible_travel_reason_gives_distance_time_and_speed() {
         alert.reasons[0].text(),
         "Berlin, Germany to New York, United States is 6,385 km in 1 h: even allowing for \
          geolocation error that is 6,185 km/h, faster than any flight."
+    );
+    assert_eq!(alert.reasons[1], Reason::UnusualRoute);
+    assert_eq!(
+        alert.reasons[1].text(),
+        "Both places are in countries this account is used from, so this is probably your ISP \
+         or carrier (or a VPN) routing the connection through a distant point, not a journey."
+    );
+    // Blocking the address could lock the user out of their own carrier's shared address.
+    assert_eq!(
+        alert.steps,
+        vec![ResponseStep::SignOutSession {
+            session_id: "s".into()
+        }]
+    );
+}
+
+#[test]
+fn a_new_device_across_a_familiar_country_keeps_its_checklist_and_says_why_travel_is_no_alarm() {
+    let (baseline, own) = (baseline(), own_ids());
+    let previous = Sighting::of(&session("before", BERLIN, chrome_windows("123"))).unwrap();
+    let alert = assess_session(
+        &ctx(&baseline, &own, Some(&previous)),
+        &session("s", MUNICH, firefox_linux())
+            .ip("203.0.113.9")
+            .at(5),
+    )
+    .expect("an alert");
+    assert_eq!(alert.kind, AlertKind::NewDevice);
+    assert_eq!(alert.severity, Severity::Warning);
+    assert_eq!(alert.title, "New device");
+    assert!(alert.reasons.contains(&Reason::UnusualRoute));
+    assert_eq!(
+        alert.steps,
+        vec![
+            ResponseStep::SignOutSession {
+                session_id: "s".into()
+            },
+            ResponseStep::ChangePassword,
+        ]
     );
 }
 
@@ -385,6 +428,24 @@ fn bad_coordinates_give_no_sighting_and_no_panic() {
     }
 }
 
+#[test]
+fn a_sighting_records_country_network_and_address() {
+    let seen = Sighting::of(&session("s", BERLIN, chrome_windows("124")).ip(HOME_V6)).unwrap();
+    assert_eq!(seen.country_code.as_deref(), Some("DE"));
+    assert_eq!(seen.asn, Some(TELEKOM.0));
+    assert_eq!(seen.ip, HOME_V6);
+    let json = serde_json::to_string(&seen).unwrap();
+    assert_eq!(serde_json::from_str::<Sighting>(&json).unwrap(), seen);
+}
+
+#[test]
+fn a_sighting_stored_before_country_network_and_address_were_recorded_still_loads() {
+    let old = r#"{"session_id":"s","at":"2026-11-27T10:00:00Z","latitude":52.52,
+        "longitude":13.405,"place":"Berlin, Germany","error_km":100}"#;
+    let sighting: Sighting = serde_json::from_str(old).unwrap();
+    assert_eq!(sighting, legacy_sighting("s", BERLIN, 0));
+}
+
 /// One alert holding every reason and step, so that the round trip covers every variant.
 fn everything() -> Alert {
     Alert {
@@ -436,6 +497,7 @@ fn everything() -> Alert {
                 outcome: LoginOutcome::InvalidTotp,
             },
             Reason::AccountLocked { until: None },
+            Reason::UnusualRoute,
         ],
         steps: vec![
             ResponseStep::SignOutSession {
@@ -482,6 +544,10 @@ fn alert_json_is_snake_case_and_tagged() {
     assert_eq!(
         value["reasons"][11],
         serde_json::json!({"type": "failed_sign_in", "outcome": "invalid_totp"})
+    );
+    assert_eq!(
+        value["reasons"][13],
+        serde_json::json!({"type": "unusual_route"})
     );
     // The UI keys translations on the tag: it must be what `code()` says.
     for (reason, json) in everything()

@@ -67,7 +67,7 @@ minutes: number,
 /**
  * Speed needed even after allowing for geolocation error, km/h.
  */
-kmh: number, } | { "type": "travel_mode", 
+kmh: number, } | { "type": "unusual_route" } | { "type": "travel_mode", 
 /**
  * When travel mode ends.
  */

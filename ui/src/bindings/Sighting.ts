@@ -30,4 +30,17 @@ place: string,
  * How far off the coordinates may be, in kilometres ([`CITY_ERROR_KM`] or
  * [`COUNTRY_ERROR_KM`]).
  */
-error_km: number, };
+error_km: number, 
+/**
+ * ISO 3166-1 alpha-2 code of the country, upper case; `None` when the geolocation gave none
+ * or the sighting was stored before this was recorded.
+ */
+country_code: string | null, 
+/**
+ * Autonomous system number of the network; `None` when unknown or not recorded.
+ */
+asn: number | null, 
+/**
+ * The address, as the account service gave it; empty when not recorded.
+ */
+ip: string, };
