@@ -109,6 +109,15 @@ impl Account {
         }
     }
 
+    /// How notifications name this account: by its email when several accounts are set up
+    /// (as saved now), else not at all.
+    pub fn notice_name(&self) -> Option<String> {
+        let several = Config::load(&self.inner.dirs.config_file())
+            .map(|c| c.accounts.len() > 1)
+            .unwrap_or(false);
+        several.then(|| self.inner.config.email.clone())
+    }
+
     /// The account's API client.
     pub fn client(&self) -> &AccountClient {
         &self.inner.client
@@ -117,6 +126,11 @@ impl Account {
     /// What `accounts` shows about it.
     pub fn view(&self) -> AccountView {
         account_view(&self.inner.config, &self.inner.dirs)
+    }
+
+    /// The history database, for blocking callers (already off the async runtime).
+    pub(crate) fn history_db(&self) -> &History {
+        &self.inner.history
     }
 
     /// Runs `f` on the history database off the async runtime.
@@ -136,7 +150,50 @@ impl Account {
 
     /// Asks the server for everything new and records it: sessions (ETag), events after the
     /// cursor, ended sessions; new sessions and events go through the detector.
+    ///
+    /// When the server answers that Keepwatch's session has ended ([`Error::SessionEnded`]),
+    /// that is recorded and judged ([`Account::session_lost`]) before the error is returned,
+    /// so that whoever asked (the engine, a CLI command) leaves the alarm in history.
     pub async fn sync(&self) -> Result<SyncReport> {
+        match self.sync_once().await {
+            Err(Error::SessionEnded(revocation)) => {
+                if let Err(e) = self.session_lost(revocation.clone()).await {
+                    tracing::warn!(error = %e, "could not record the end of Keepwatch's session");
+                }
+                Err(Error::SessionEnded(revocation))
+            }
+            other => other,
+        }
+    }
+
+    /// Records that the server ended Keepwatch's own session as `revocation` says, and raises
+    /// the alarm when someone else ended it. Returns the alerts raised for the first time (none
+    /// when the event that ended it was already judged, or when it simply expired).
+    pub async fn session_lost(
+        &self,
+        revocation: keepwatch_api::Revocation,
+    ) -> Result<Vec<AlertRecord>> {
+        let Some(own) = self.own_session_id().map(str::to_owned) else {
+            return Ok(Vec::new());
+        };
+        let prefs = self.preferences();
+        self.db(move |h| {
+            h.atomically(|h| {
+                let now = Utc::now();
+                h.end_session(
+                    &own,
+                    EndReason::of_revocation(revocation.reason),
+                    revocation.ended_at,
+                    None,
+                )?;
+                let verdict = detection::assess_lost_session(h, &prefs, &own, &revocation, now)?;
+                Ok(store_alert(h, verdict, now)?.into_iter().collect())
+            })
+        })
+        .await
+    }
+
+    async fn sync_once(&self) -> Result<SyncReport> {
         let _guard = self.inner.sync_lock.lock().await;
         // Taken before asking, so that a session an event adds after the list was made is
         // never mistaken for one that left it.
@@ -148,31 +205,33 @@ impl Account {
         let list_for_db = list.clone();
         let new_sessions: Vec<Session> = self
             .db(move |h| {
-                let mut fresh = Vec::new();
-                for s in &list_for_db.sessions {
-                    let is_own = Some(s.id.as_str()) == own.as_deref()
-                        || s.id == list_for_db.current_session_id;
-                    if h.upsert_session(s, &detection::device_key(s), is_own, now)? {
-                        fresh.push(s.clone());
+                h.atomically(|h| {
+                    let mut fresh = Vec::new();
+                    for s in &list_for_db.sessions {
+                        let is_own = Some(s.id.as_str()) == own.as_deref()
+                            || s.id == list_for_db.current_session_id;
+                        if h.upsert_session(s, &detection::device_key(s), is_own, now)? {
+                            fresh.push(s.clone());
+                        }
+                        if is_own {
+                            h.set_trust(&s.id, Trust::Own)?;
+                        }
                     }
-                    if is_own {
-                        h.set_trust(&s.id, Trust::Own)?;
+                    let first = h.state(state_keys::INITIALISED)?.is_none();
+                    if first {
+                        if h.state(state_keys::TRUST_EXISTING)?.as_deref() == Some("true") {
+                            h.trust_all_active(Trust::Existing)?;
+                        }
+                        h.set_state(state_keys::INITIALISED, "true")?;
                     }
-                }
-                let first = h.state(state_keys::INITIALISED)?.is_none();
-                if first {
-                    if h.state(state_keys::TRUST_EXISTING)?.as_deref() == Some("true") {
-                        h.trust_all_active(Trust::Existing)?;
+                    if let Some(etag) = etag {
+                        h.set_state(state_keys::SESSIONS_ETAG, &etag)?;
+                        let body = serde_json::to_string(&list_for_db)
+                            .map_err(|e| Error::Invalid(e.to_string()))?;
+                        h.set_state(state_keys::SESSIONS_BODY, &body)?;
                     }
-                    h.set_state(state_keys::INITIALISED, "true")?;
-                }
-                if let Some(etag) = etag {
-                    h.set_state(state_keys::SESSIONS_ETAG, &etag)?;
-                    let body = serde_json::to_string(&list_for_db)
-                        .map_err(|e| Error::Invalid(e.to_string()))?;
-                    h.set_state(state_keys::SESSIONS_BODY, &body)?;
-                }
-                Ok(fresh)
+                    Ok(fresh)
+                })
             })
             .await?;
 
@@ -198,15 +257,16 @@ impl Account {
         let prefs = self.preferences();
         let (ended, alerts) = self
             .db(move |h| {
-                let ended = h.end_missing_sessions(&active, now, Utc::now())?;
-                let mut alerts = Vec::new();
-                for s in &new_sessions {
-                    if let Some(a) = raise_session_alert(h, &prefs, s, now)? {
-                        alerts.push(a);
+                h.atomically(|h| {
+                    let ended = h.end_missing_sessions(&active, now, Utc::now())?;
+                    let mut alerts = Vec::new();
+                    for s in &new_sessions {
+                        let verdict = detection::assess_session(h, &prefs, s, now)?;
+                        alerts.extend(store_alert(h, verdict, now)?);
                     }
-                }
-                h.mark_synced(now)?;
-                Ok((ended, alerts))
+                    h.mark_synced(now)?;
+                    Ok((ended, alerts))
+                })
             })
             .await?;
         report.ended_sessions = ended;
@@ -216,61 +276,68 @@ impl Account {
 
     /// Records one event (from the list or the stream) and runs the detector on it. Returns
     /// whether it was new, and the alerts it raised for the first time.
+    ///
+    /// The event, its alerts and the cursor past it are written in one transaction: after a
+    /// crash either all of them are on disk (and the alerts wait to be notified) or none is
+    /// (and the event is fetched again).
     pub(crate) async fn record_event(&self, event: Event) -> Result<(bool, Vec<AlertRecord>)> {
         let own = self.own_session_id().map(str::to_owned);
         let prefs = self.preferences();
         self.db(move |h| {
-            let now = Utc::now();
-            let fresh = h.insert_event(&event)?;
-            let mut alerts = Vec::new();
-            if fresh {
-                match (event.kind, &event.session) {
-                    (EventKind::SessionCreated, Some(s)) => {
-                        let is_own = Some(s.id.as_str()) == own.as_deref();
-                        let known = h.session(&s.id)?.is_some();
-                        if !known {
-                            h.upsert_session(s, &detection::device_key(s), is_own, now)?;
+            h.atomically(|h| {
+                let now = Utc::now();
+                let fresh = h.insert_event(&event)?;
+                let mut alerts = Vec::new();
+                if fresh {
+                    match (event.kind, &event.session) {
+                        (EventKind::SessionCreated, Some(s)) => {
+                            let is_own = Some(s.id.as_str()) == own.as_deref();
+                            let known = h.session(&s.id)?.is_some();
+                            if !known {
+                                h.upsert_session(s, &detection::device_key(s), is_own, now)?;
+                            }
+                            // The detector's event verdict below covers the new session, under
+                            // the same `session:<id>` key as a verdict from the list would.
                         }
-                        // The detector's event verdict below covers the new session, under
-                        // the same `session:<id>` key as a verdict from the list would.
-                    }
-                    (EventKind::SessionRevoked, Some(s)) => {
-                        let here = event.actor_session_id.is_some()
-                            && event.actor_session_id.as_deref() == own.as_deref();
-                        let reason = if here {
-                            EndReason::SignedOutHere
-                        } else {
-                            EndReason::SignedOutElsewhere
-                        };
-                        h.end_session(
-                            &s.id,
-                            reason,
-                            event.occurred_at,
-                            Some((s, &detection::device_key(s))),
-                        )?;
-                    }
-                    (EventKind::SessionExpired, Some(s)) => {
-                        h.end_session(
-                            &s.id,
-                            EndReason::Expired,
-                            event.occurred_at,
-                            Some((s, &detection::device_key(s))),
-                        )?;
-                    }
-                    _ => {}
-                }
-                if let Some(new) = detection::assess_event(h, &prefs, &event, now)? {
-                    if h.insert_alert(&new, now)? {
-                        if let Some(a) = h.alert(&new.key)? {
-                            alerts.push(a);
+                        (EventKind::SessionRevoked, Some(s)) => {
+                            let here = event.actor_session_id.is_some()
+                                && event.actor_session_id.as_deref() == own.as_deref();
+                            let reason = if here {
+                                EndReason::SignedOutHere
+                            } else {
+                                EndReason::SignedOutElsewhere
+                            };
+                            h.end_session(
+                                &s.id,
+                                reason,
+                                event.occurred_at,
+                                Some((s, &detection::device_key(s))),
+                            )?;
                         }
+                        (EventKind::SessionExpired, Some(s)) => {
+                            h.end_session(
+                                &s.id,
+                                EndReason::Expired,
+                                event.occurred_at,
+                                Some((s, &detection::device_key(s))),
+                            )?;
+                        }
+                        _ => {}
+                    }
+                    let verdict = detection::assess_event(h, &prefs, &event, now)?;
+                    alerts.extend(store_alert(h, verdict, now)?);
+                    if let Some(revocation) = own_session_ended(&event, own.as_deref()) {
+                        let own = own.as_deref().unwrap_or_default();
+                        let verdict =
+                            detection::assess_lost_session(h, &prefs, own, &revocation, now)?;
+                        alerts.extend(store_alert(h, verdict, now)?);
                     }
                 }
-            }
-            if event.id > h.last_event_id()? {
-                h.set_state(state_keys::LAST_EVENT_ID, &event.id.to_string())?;
-            }
-            Ok((fresh, alerts))
+                if event.id > h.last_event_id()? {
+                    h.set_state(state_keys::LAST_EVENT_ID, &event.id.to_string())?;
+                }
+                Ok((fresh, alerts))
+            })
         })
         .await
     }
@@ -284,10 +351,10 @@ impl Account {
                 offline_reason: None,
                 signed_out: false,
             },
-            Err(Error::SignedOut) | Err(Error::NoCredentials(_)) => Freshness {
+            Err(e) if e.is_signed_out() => Freshness {
                 online: false,
                 last_synced_at: last,
-                offline_reason: Some(Error::SignedOut.to_string()),
+                offline_reason: Some(e.to_string()),
                 signed_out: true,
             },
             Err(e) => Freshness {
@@ -428,7 +495,7 @@ impl Account {
             online: online.is_ok(),
             last_synced_at: last,
             offline_reason: online.as_ref().err().map(|e| e.to_string()),
-            signed_out: matches!(online, Err(Error::SignedOut) | Err(Error::NoCredentials(_))),
+            signed_out: online.as_ref().is_err_and(Error::is_signed_out),
         };
         Ok(StatusView {
             account: self.view(),
@@ -581,14 +648,13 @@ impl Account {
     }
 }
 
-/// Stores the detector's verdict on `s`, returning the alert when it is raised for the first time.
-fn raise_session_alert(
+/// Stores a verdict of the detector, returning the alert when it is raised for the first time.
+fn store_alert(
     h: &History,
-    prefs: &Preferences,
-    s: &Session,
+    verdict: Option<keepwatch_detector::Alert>,
     now: keepwatch_api::Timestamp,
 ) -> Result<Option<AlertRecord>> {
-    let Some(new) = detection::assess_session(h, prefs, s, now)? else {
+    let Some(new) = verdict else {
         return Ok(None);
     };
     if h.insert_alert(&new, now)? {
@@ -596,6 +662,28 @@ fn raise_session_alert(
     } else {
         Ok(None)
     }
+}
+
+/// How Keepwatch's own session `own` ended, when `event` is its `session_revoked`. A server
+/// that names no reason is read as well as it can be from who acted.
+fn own_session_ended(event: &Event, own: Option<&str>) -> Option<keepwatch_api::Revocation> {
+    use keepwatch_api::RevocationReason as R;
+    let session = event.session.as_ref()?;
+    if event.kind != EventKind::SessionRevoked || Some(session.id.as_str()) != own {
+        return None;
+    }
+    let by = event.actor_session_id.clone();
+    let reason = event.revocation.unwrap_or(match by.as_deref() {
+        Some(by) if by == session.id => R::SignedOut,
+        Some(_) => R::RevokedBySession,
+        None => R::Unknown,
+    });
+    Some(keepwatch_api::Revocation {
+        reason,
+        by_session: by,
+        event_id: Some(event.cause_event_id.unwrap_or(event.id)),
+        ended_at: event.occurred_at,
+    })
 }
 
 /// The server-shaped list of `records`' last snapshots, `current` set for `own` only.
@@ -648,6 +736,7 @@ fn shows_history_instead(e: &Error) -> bool {
             e,
             Error::SignedOut
                 | Error::NoCredentials(_)
+                | Error::SessionEnded(_)
                 | Error::BadResponse(_)
                 | Error::BodyTooLarge { .. }
                 | Error::RateLimited { .. }

@@ -300,7 +300,8 @@ impl AccountClient {
     }
 
     /// Trades the stored refresh token for a new pair, unless another task already did since
-    /// `seen_generation`. A refused refresh token means [`Error::SignedOut`].
+    /// `seen_generation`. A refused refresh token means [`Error::SignedOut`], or
+    /// [`Error::SessionEnded`] when the server says how the session ended.
     async fn refresh(&self, seen_generation: u64) -> Result<()> {
         let _guard = self.refresh_lock.lock().await;
         if self.current_access().1 != seen_generation {
@@ -321,6 +322,8 @@ impl AccountClient {
         let resp = match self.send(&call, &url, None).await {
             Ok(r) => r,
             Err(Error::InvalidCredentials) | Err(Error::SignedOut) => return Err(Error::SignedOut),
+            // The server told how the session ended: pass that on, it may be an alarm.
+            Err(e @ Error::SessionEnded(_)) => return Err(e),
             Err(e) => return Err(e),
         };
         let pair: TokenPair = self.json(resp).await?;
@@ -810,6 +813,10 @@ fn map_api_error(
         ErrorCode::TotpRequired => Error::TotpRequired,
         ErrorCode::InvalidTotp => Error::InvalidTotp,
         ErrorCode::InvalidToken => Error::SignedOut,
+        ErrorCode::SessionRevoked => match body.revocation {
+            Some(revocation) => Error::SessionEnded(revocation),
+            None => Error::SignedOut,
+        },
         ErrorCode::IpBlocked => Error::IpBlocked,
         ErrorCode::NotFound => Error::NotFound(body.message),
         ErrorCode::CurrentSession => Error::CurrentSession,

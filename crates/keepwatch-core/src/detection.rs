@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use keepwatch_api::{DeviceType, Event, Session, Timestamp};
-use keepwatch_detector::{Alert, Baseline, Context, DeviceKey, Sighting};
+use keepwatch_api::{DeviceType, Event, Revocation, Session, Timestamp};
+use keepwatch_detector::{Alert, Baseline, Context, DeviceKey, LostSession, Sighting};
 
 use crate::config::Preferences;
 use crate::error::Result;
@@ -101,6 +101,37 @@ pub(crate) fn assess_event(
         now,
     };
     Ok(keepwatch_detector::assess_event(&ctx, event))
+}
+
+/// The detector's verdict on the end of Keepwatch's own session `session_id`, with the session
+/// that ended it as history last saw it.
+pub(crate) fn assess_lost_session(
+    history: &History,
+    prefs: &Preferences,
+    session_id: &str,
+    revocation: &Revocation,
+    now: Timestamp,
+) -> Result<Option<Alert>> {
+    let by = match revocation.by_session.as_deref() {
+        Some(id) => history.session(id)?.map(|r| r.snapshot),
+        None => None,
+    };
+    let inputs = inputs(history, None)?;
+    let ctx = Context {
+        baseline: &inputs.baseline,
+        previous: inputs.previous.as_ref(),
+        own_session_ids: &inputs.own,
+        travel_mode_until: prefs.travel_mode_until,
+        now,
+    };
+    Ok(keepwatch_detector::assess_lost_session(
+        &ctx,
+        &LostSession {
+            session_id,
+            revocation,
+            by: by.as_ref(),
+        },
+    ))
 }
 
 fn is_trusted(history: &History, id: &str) -> Result<bool> {

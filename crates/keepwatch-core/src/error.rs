@@ -72,6 +72,10 @@ pub enum Error {
     /// The session ended (token revoked, expired or reused): sign in again.
     #[error("signed out: the session has ended; run `keepwatch login` again")]
     SignedOut,
+    /// The server ended the session and said how (another session signed it out, the
+    /// password was changed elsewhere, it expired…): sign in again.
+    #[error("signed out: {}; run `keepwatch login` again", ended_text(.0))]
+    SessionEnded(keepwatch_api::Revocation),
     /// No such session, blocklist entry, … on the account.
     #[error("not found: {0}")]
     NotFound(String),
@@ -133,6 +137,19 @@ pub enum Error {
     Export(String),
 }
 
+fn ended_text(r: &keepwatch_api::Revocation) -> &'static str {
+    use keepwatch_api::RevocationReason as R;
+    match r.reason {
+        R::RevokedBySession => "another session signed this one out",
+        R::PasswordChanged => "the password was changed from another session",
+        R::TwoFactorReset => "two-factor authentication was reset from another session",
+        R::Expired => "the session expired",
+        R::SignedOut => "the session was signed out",
+        R::TokenReused => "a copy of this app's sign-in was used elsewhere, so the server ended it",
+        R::Unknown => "the session has ended",
+    }
+}
+
 fn retry_hint(retry_after: &Option<Duration>) -> String {
     match retry_after {
         Some(d) if d.as_secs() >= 60 => format!("; try again in {} min", d.as_secs().div_ceil(60)),
@@ -148,6 +165,14 @@ impl Error {
         matches!(
             self,
             Error::Network(_) | Error::Timeout | Error::Unavailable { .. }
+        )
+    }
+
+    /// Whether the error means there is no usable sign-in any more: sign in again.
+    pub fn is_signed_out(&self) -> bool {
+        matches!(
+            self,
+            Error::SignedOut | Error::NoCredentials(_) | Error::SessionEnded(_)
         )
     }
 

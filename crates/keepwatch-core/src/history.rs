@@ -5,10 +5,10 @@
 //! Times are stored as fixed-width RFC 3339 UTC text so that text order is time order.
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use keepwatch_api::{Event, Session, Timestamp};
+use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,8 @@ use keepwatch_detector::Alert;
 use crate::error::{Error, Result};
 
 /// Migrations, applied in order; `PRAGMA user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE sessions (
     id             TEXT PRIMARY KEY,
     first_seen     TEXT NOT NULL,
@@ -68,7 +69,16 @@ CREATE TABLE sync_state (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"#];
+"#,
+    // Whether each alert's notification was shown, so that one lost to a crash or to a missing
+    // notification server is shown later. Alerts from before were shown when raised.
+    r#"
+ALTER TABLE alerts ADD COLUMN notified TEXT;
+ALTER TABLE alerts ADD COLUMN notified_at TEXT;
+UPDATE alerts SET notified = 'shown', notified_at = raised_at;
+CREATE INDEX alerts_unnotified ON alerts(raised_at) WHERE notified IS NULL;
+"#,
+];
 
 pub(crate) fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -146,6 +156,16 @@ pub enum EndReason {
 }
 
 impl EndReason {
+    /// How history records a session the server ended for `reason`.
+    pub fn of_revocation(reason: keepwatch_api::RevocationReason) -> Self {
+        use keepwatch_api::RevocationReason as R;
+        match reason {
+            R::Expired => EndReason::Expired,
+            R::SignedOut => EndReason::SignedOutHere,
+            _ => EndReason::SignedOutElsewhere,
+        }
+    }
+
     /// The stored and exported name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -256,6 +276,39 @@ pub struct AlertRecord {
     pub action: Option<String>,
     /// When `state` last changed.
     pub state_changed_at: Option<Timestamp>,
+    /// What became of its notification; `None` while it is still to be shown.
+    #[serde(default)]
+    pub notice: Option<NoticeOutcome>,
+    /// When that was decided.
+    #[serde(default)]
+    pub notice_at: Option<Timestamp>,
+}
+
+/// What became of an alert's notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeOutcome {
+    /// The notification server took it.
+    Shown,
+    /// The user's settings said not to show it (notifications off, paused, or below the
+    /// chosen severity).
+    Suppressed,
+}
+
+impl NoticeOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            NoticeOutcome::Shown => "shown",
+            NoticeOutcome::Suppressed => "suppressed",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "shown" => Some(NoticeOutcome::Shown),
+            "suppressed" => Some(NoticeOutcome::Suppressed),
+            _ => None,
+        }
+    }
 }
 
 /// Filters for offline review. Empty filters match everything.
@@ -286,9 +339,17 @@ fn like(s: &str) -> String {
 }
 
 /// An open history database.
-#[derive(Debug)]
+///
+/// The connection's lock is re-entrant so that [`History::atomically`] can hold it across
+/// several of the methods below, each of which takes it too.
 pub struct History {
-    conn: Mutex<Connection>,
+    conn: ReentrantMutex<Connection>,
+}
+
+impl std::fmt::Debug for History {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History").finish_non_exhaustive()
+    }
 }
 
 impl History {
@@ -302,7 +363,7 @@ impl History {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         let history = Self {
-            conn: Mutex::new(conn),
+            conn: ReentrantMutex::new(conn),
         };
         // Switching to WAL and migrating need the database to themselves; SQLite answers
         // "busy" at once (without waiting) when another process is doing the same, so wait here.
@@ -325,27 +386,45 @@ impl History {
         self.migrate()
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    fn conn(&self) -> ReentrantMutexGuard<'_, Connection> {
+        self.conn.lock()
+    }
+
+    /// Runs `f` in one write transaction: everything it writes is on disk together, or none of
+    /// it is (a crash in between leaves the database as it was before). Other threads wait
+    /// until it is done; a call from inside `f` joins the same transaction.
+    pub fn atomically<T>(&self, f: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        let conn = self.conn();
+        if !conn.is_autocommit() {
+            return f(self);
+        }
+        // Immediate: take the write lock now, so that another process (the CLI beside the
+        // app) waits here rather than failing half-way through.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let rollback = RollbackOnDrop(&conn);
+        let value = f(self)?;
+        conn.execute_batch("COMMIT")?;
+        std::mem::forget(rollback);
+        Ok(value)
     }
 
     fn migrate(&self) -> Result<()> {
-        let mut conn = self.conn();
         // The version is read inside a write transaction: the watcher and a CLI command may
         // open a new database at the same moment, and only one of them may migrate it.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version as usize > MIGRATIONS.len() {
-            return Err(Error::Invalid(format!(
-                "history database is from a newer Keepwatch (schema {version})"
-            )));
-        }
-        for sql in MIGRATIONS.iter().skip(version as usize) {
-            tx.execute_batch(sql)?;
-        }
-        tx.pragma_update(None, "user_version", MIGRATIONS.len() as u32)?;
-        tx.commit()?;
-        Ok(())
+        self.atomically(|h| {
+            let conn = h.conn();
+            let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if version as usize > MIGRATIONS.len() {
+                return Err(Error::Invalid(format!(
+                    "history database is from a newer Keepwatch (schema {version})"
+                )));
+            }
+            for sql in MIGRATIONS.iter().skip(version as usize) {
+                conn.execute_batch(sql)?;
+            }
+            conn.pragma_update(None, "user_version", MIGRATIONS.len() as u32)?;
+            Ok(())
+        })
     }
 
     /// The schema version (number of migrations applied).
@@ -726,7 +805,7 @@ impl History {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
             "SELECT key, kind, severity, title, summary, session_id, event_id, occurred_at,
-                    raised_at, state, action, state_changed_at, json
+                    raised_at, state, action, state_changed_at, json, notified, notified_at
              FROM alerts {tail}"
         ))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
@@ -737,8 +816,52 @@ impl History {
                 state: AlertState::parse(&r.get::<_, String>(9)?).unwrap_or(AlertState::New),
                 action: r.get(10)?,
                 state_changed_at: changed.as_deref().map(parse_ts).transpose()?,
+                notice: r
+                    .get::<_, Option<String>>(13)?
+                    .as_deref()
+                    .and_then(NoticeOutcome::parse),
+                notice_at: r
+                    .get::<_, Option<String>>(14)?
+                    .as_deref()
+                    .map(parse_ts)
+                    .transpose()?,
             })
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// New alerts whose notification is still to be shown, oldest first.
+    pub fn unnotified_alerts(&self) -> Result<Vec<AlertRecord>> {
+        self.select_alerts(
+            "WHERE notified IS NULL AND state = 'new' ORDER BY raised_at, occurred_at",
+            Vec::new(),
+        )
+    }
+
+    /// Records what became of the notification of each alert in `keys`.
+    pub fn mark_notified(
+        &self,
+        keys: &[String],
+        outcome: NoticeOutcome,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.atomically(|h| {
+            let conn = h.conn();
+            let mut stmt = conn.prepare_cached(
+                "UPDATE alerts SET notified = ?2, notified_at = ?3 WHERE key = ?1",
+            )?;
+            for key in keys {
+                stmt.execute(params![key, outcome.as_str(), ts(&at)])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The result of SQLite's own consistency check: `["ok"]` when the file is sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -781,6 +904,18 @@ impl History {
     /// Records that the server answered at `at`.
     pub fn mark_synced(&self, at: Timestamp) -> Result<()> {
         self.set_state(state_keys::LAST_SYNCED_AT, &ts(&at))
+    }
+}
+
+/// Rolls back the transaction it guards unless forgotten: `?` and panics alike leave the
+/// database as it was.
+struct RollbackOnDrop<'a>(&'a Connection);
+
+impl Drop for RollbackOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.execute_batch("ROLLBACK") {
+            tracing::warn!(error = %e, "could not roll back a history transaction");
+        }
     }
 }
 

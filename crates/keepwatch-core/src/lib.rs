@@ -32,7 +32,9 @@ pub use app::{account_id, Keepwatch, LoginParams};
 pub use config::{DataDirs, Preferences};
 pub use error::{Error, Result};
 pub use export::ExportFormat;
-pub use history::{AlertRecord, AlertState, EndReason, HistoryQuery, SessionRecord, Trust};
+pub use history::{
+    AlertRecord, AlertState, EndReason, HistoryQuery, NoticeOutcome, SessionRecord, Trust,
+};
 pub use keepwatch_detector::{Alert, AlertKind, Reason, ResponseStep, Severity};
 pub use notifier::{DesktopNotifier, Notifier};
 pub use sync::{SyncEngine, SyncMode, SyncOptions, SyncUpdate};

@@ -60,13 +60,48 @@ impl AlertNotice {
             Some(s) if sign_in => describe_session(s),
             _ => alert.summary.clone(),
         };
+        // Once Keepwatch is signed out its buttons could do nothing: the window, opened by
+        // a click, walks the user through signing in again.
+        let signed_out = alert
+            .reasons
+            .iter()
+            .any(|r| matches!(r, keepwatch_detector::Reason::KeepwatchSignedOut { .. }));
         Self {
             alert_key: alert.key.clone(),
             session_id: alert.session_id.clone(),
             title: Wording(language).notice_title(alert.severity, alert.kind),
             body,
             critical,
-            offer_actions: alert.session_id.is_some(),
+            offer_actions: alert.session_id.is_some() && !signed_out,
+            language,
+        }
+    }
+
+    /// One notice for several alerts (`alerts` not empty), as when Keepwatch starts with
+    /// alerts it had no chance to show: how many, the worst first, a line each for the first
+    /// few. No buttons: each alert has its own in the window, which a click opens on the
+    /// worst one.
+    pub fn for_alerts(alerts: &[AlertRecord], language: Language) -> Self {
+        const LINES: usize = 3;
+        let mut sorted: Vec<&AlertRecord> = alerts.iter().collect();
+        sorted.sort_by(|a, b| b.alert.severity.cmp(&a.alert.severity));
+        let wording = Wording(language);
+        let mut lines: Vec<String> = sorted
+            .iter()
+            .take(LINES)
+            .map(|a| format!("{}: {}", wording.alert_title(a.alert.kind), a.alert.summary))
+            .collect();
+        if sorted.len() > LINES {
+            lines.push(wording.and_more(sorted.len() - LINES));
+        }
+        let worst = sorted[0];
+        Self {
+            alert_key: worst.alert.key.clone(),
+            session_id: None,
+            title: wording.new_alerts(alerts.len()),
+            body: lines.join("\n"),
+            critical: worst.alert.severity == Severity::Critical,
+            offer_actions: false,
             language,
         }
     }
@@ -101,7 +136,8 @@ pub enum NoticeAction {
 pub struct ActionRequest {
     /// The alert whose notification it was.
     pub alert_key: String,
-    /// The session to act on.
+    /// The session to act on; empty for [`NoticeAction::Open`] on a notice about no one
+    /// session.
     pub session_id: String,
     /// The button.
     pub action: NoticeAction,
@@ -162,6 +198,8 @@ impl Notifier for DesktopNotifier {
         actions: mpsc::UnboundedSender<ActionRequest>,
     ) -> Result<()> {
         let with_actions = notice.offer_actions && self.supports_actions();
+        // A click opens the window on the alert even when the notice has no buttons.
+        let with_open = self.open_action && self.supports_actions();
         let mut n = notify_rust::Notification::new();
         n.appname("Keepwatch")
             .summary(&notice.title)
@@ -174,14 +212,14 @@ impl Notifier for DesktopNotifier {
                 notify_rust::Urgency::Normal
             });
         }
+        let wording = Wording(notice.language);
         if with_actions {
-            let wording = Wording(notice.language);
             n.action(ACTION_SIGN_OUT, wording.sign_out_session())
                 .action(ACTION_THIS_WAS_ME, wording.this_was_me());
-            if self.open_action {
-                // Servers show no button for it; the label is for those that read it aloud.
-                n.action(ACTION_OPEN, wording.open());
-            }
+        }
+        if with_open {
+            // Servers show no button for it; the label is for those that read it aloud.
+            n.action(ACTION_OPEN, wording.open());
         }
         // Showing talks to D-Bus synchronously and waiting for a button blocks until the user
         // acts: both belong on their own thread, never on the async runtime.
@@ -200,26 +238,25 @@ impl Notifier for DesktopNotifier {
                     }
                 };
                 #[cfg(all(unix, not(target_os = "macos")))]
-                if with_actions {
-                    if let Some(session_id) = notice.session_id.clone() {
-                        handle.wait_for_action(|action| {
-                            let action = match action {
-                                ACTION_SIGN_OUT => NoticeAction::SignOut,
-                                ACTION_THIS_WAS_ME => NoticeAction::ThisWasMe,
-                                ACTION_OPEN => NoticeAction::Open,
-                                _ => return,
-                            };
-                            let _ = actions.send(ActionRequest {
-                                alert_key: notice.alert_key.clone(),
-                                session_id,
-                                action,
-                            });
+                if with_actions || with_open {
+                    let session_id = notice.session_id.clone().unwrap_or_default();
+                    handle.wait_for_action(|action| {
+                        let action = match action {
+                            ACTION_SIGN_OUT if with_actions => NoticeAction::SignOut,
+                            ACTION_THIS_WAS_ME if with_actions => NoticeAction::ThisWasMe,
+                            ACTION_OPEN if with_open => NoticeAction::Open,
+                            _ => return,
+                        };
+                        let _ = actions.send(ActionRequest {
+                            alert_key: notice.alert_key.clone(),
+                            session_id,
+                            action,
                         });
-                    }
+                    });
                 }
                 #[cfg(not(all(unix, not(target_os = "macos"))))]
                 {
-                    let _ = (handle, actions, with_actions);
+                    let _ = (handle, actions, with_actions, with_open);
                 }
             })
             .map_err(|e| Error::Invalid(format!("cannot start notification thread: {e}")))?;

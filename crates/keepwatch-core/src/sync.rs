@@ -1,8 +1,15 @@
 //! The sync engine: follows the account's event stream (or polls when there is none), keeps
 //! history up to date, raises alerts, shows notifications and performs their buttons.
+//!
+//! Notifications are delivered from history, not from memory: an alert is committed first
+//! (with its event and the cursor), then every alert not yet notified is shown and marked so.
+//! A crash between the two, or a notification server that is not there, leaves the alert
+//! unnotified, and the next delivery (at start, after the next sync or event, or on the retry
+//! tick) shows it: at least once, never lost.
 
+use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -13,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::account::Account;
 use crate::client::StreamItem;
 use crate::error::{Error, Result};
-use crate::history::{AlertRecord, AlertState, EndReason};
+use crate::history::{AlertRecord, AlertState, EndReason, NoticeOutcome};
 use crate::notifier::{ActionRequest, AlertNotice, NoticeAction, Notifier};
 use crate::retry::Backoff;
 use crate::wording::Language;
@@ -66,7 +73,8 @@ pub enum SyncUpdate {
         /// The error, when it failed.
         error: Option<String>,
     },
-    /// The session ended; the engine stopped. Sign in again.
+    /// The session ended; the engine stopped. Sign in again. When someone else ended it, an
+    /// [`SyncUpdate::Alert`] came first.
     SignedOut,
 }
 
@@ -79,6 +87,11 @@ pub struct SyncOptions {
     pub backoff_base: Duration,
     /// Longest reconnection delay.
     pub backoff_cap: Duration,
+    /// How often notifications that could not be shown are tried again.
+    pub notify_retry: Duration,
+    /// Whether to follow the event stream; off, the engine only polls (for networks whose
+    /// proxies break long-lived responses).
+    pub stream: bool,
 }
 
 impl Default for SyncOptions {
@@ -87,6 +100,8 @@ impl Default for SyncOptions {
             poll_interval: Duration::from_secs(30),
             backoff_base: Duration::from_secs(1),
             backoff_cap: Duration::from_secs(60),
+            notify_retry: Duration::from_secs(30),
+            stream: true,
         }
     }
 }
@@ -96,6 +111,10 @@ pub struct SyncEngine {
     account: Account,
     notifier: Option<Arc<dyn Notifier>>,
     options: SyncOptions,
+    /// Alerts already sent to the listener in this run.
+    reported: Mutex<HashSet<String>>,
+    /// Alerts whose notification is being shown right now.
+    showing: Arc<Mutex<HashSet<String>>>,
 }
 
 impl std::fmt::Debug for SyncEngine {
@@ -123,6 +142,8 @@ impl SyncEngine {
             account,
             notifier,
             options,
+            reported: Mutex::default(),
+            showing: Arc::default(),
         }
     }
 
@@ -136,6 +157,8 @@ impl SyncEngine {
         tokio::pin!(shutdown);
         let (action_tx, mut action_rx) = mpsc::unbounded_channel::<ActionRequest>();
         let mut backoff = Backoff::new(self.options.backoff_base, self.options.backoff_cap);
+        // What a crash or a missing notification server left unshown.
+        self.deliver(&updates, &action_tx).await;
         loop {
             // Catch up over plain requests: sessions, events after the cursor, endings.
             let caught_up = tokio::select! {
@@ -143,42 +166,44 @@ impl SyncEngine {
                 r = self.account.sync() => r,
             };
             let wait = match caught_up {
-                Ok(report) => {
+                Ok(_) => {
                     let _ = updates.send(SyncUpdate::Synced {
                         at: Utc::now(),
                         mode: SyncMode::Polling,
                     });
-                    self.raise(report.new_alerts, &updates, &action_tx).await;
+                    self.deliver(&updates, &action_tx).await;
                     let _ = updates.send(SyncUpdate::Changed);
-                    match self
-                        .follow_stream(
-                            &updates,
-                            &action_tx,
-                            &mut action_rx,
-                            &mut backoff,
-                            &mut shutdown,
-                        )
-                        .await
-                    {
-                        Ok(Flow::Stop) => return Ok(()),
-                        Ok(Flow::Continue) => backoff.next_delay(),
-                        Err(Error::SignedOut) | Err(Error::NoCredentials(_)) => {
-                            let _ = updates.send(SyncUpdate::SignedOut);
-                            return Err(Error::SignedOut);
-                        }
-                        Err(e) if e.is_offline() => {
-                            self.offline(&updates, &e).await;
-                            backoff.next_delay()
-                        }
-                        Err(e) => {
-                            tracing::info!(error = %e, "event stream unavailable; polling");
-                            self.options.poll_interval
+                    if !self.options.stream {
+                        self.options.poll_interval
+                    } else {
+                        match self
+                            .follow_stream(
+                                &updates,
+                                &action_tx,
+                                &mut action_rx,
+                                &mut backoff,
+                                &mut shutdown,
+                            )
+                            .await
+                        {
+                            Ok(Flow::Stop) => return Ok(()),
+                            Ok(Flow::Continue) => backoff.next_delay(),
+                            Err(e) if e.is_signed_out() => {
+                                return self.signed_out(e, &updates, &action_tx).await;
+                            }
+                            Err(e) if e.is_offline() => {
+                                self.offline(&updates, &e).await;
+                                backoff.next_delay()
+                            }
+                            Err(e) => {
+                                tracing::info!(error = %e, "event stream unavailable; polling");
+                                self.options.poll_interval
+                            }
                         }
                     }
                 }
-                Err(Error::SignedOut) | Err(Error::NoCredentials(_)) => {
-                    let _ = updates.send(SyncUpdate::SignedOut);
-                    return Err(Error::SignedOut);
+                Err(e) if e.is_signed_out() => {
+                    return self.signed_out(e, &updates, &action_tx).await;
                 }
                 Err(e) => {
                     self.offline(&updates, &e).await;
@@ -189,14 +214,43 @@ impl SyncEngine {
             };
             let deadline = tokio::time::sleep(wait);
             tokio::pin!(deadline);
+            let mut retry = self.retry_ticks();
             loop {
                 tokio::select! {
                     _ = &mut shutdown => return Ok(()),
                     _ = &mut deadline => break,
                     Some(req) = action_rx.recv() => self.perform(req, &updates).await,
+                    _ = retry.tick() => self.deliver(&updates, &action_tx).await,
                 }
             }
         }
+    }
+
+    /// The session is gone. Whatever alarm that raised is in history by now
+    /// ([`Account::sync`] records it): show it, then stop.
+    async fn signed_out(
+        &self,
+        e: Error,
+        updates: &mpsc::UnboundedSender<SyncUpdate>,
+        action_tx: &mpsc::UnboundedSender<ActionRequest>,
+    ) -> Result<()> {
+        tracing::warn!(error = %e, "signed out; the engine stops");
+        // Recorded already when a sync met it; the stream may have met it first.
+        if let Error::SessionEnded(revocation) = &e {
+            if let Err(e) = self.account.session_lost(revocation.clone()).await {
+                tracing::warn!(error = %e, "could not record the end of Keepwatch's session");
+            }
+        }
+        self.deliver(updates, action_tx).await;
+        let _ = updates.send(SyncUpdate::SignedOut);
+        Err(e)
+    }
+
+    fn retry_ticks(&self) -> tokio::time::Interval {
+        let every = self.options.notify_retry.max(Duration::from_millis(100));
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks
     }
 
     async fn offline(&self, updates: &mpsc::UnboundedSender<SyncUpdate>, e: &Error) {
@@ -226,16 +280,18 @@ impl SyncEngine {
             at: Utc::now(),
             mode: SyncMode::Stream,
         });
+        let mut retry = self.retry_ticks();
         loop {
             tokio::select! {
                 _ = shutdown.as_mut() => return Ok(Flow::Stop),
                 Some(req) = action_rx.recv() => self.perform(req, updates).await,
+                _ = retry.tick() => self.deliver(updates, action_tx).await,
                 item = stream.next() => match item {
                     Ok(Some(StreamItem::Event(event))) => {
                         backoff.reset();
-                        let (fresh, alerts) = self.account.record_event(*event).await?;
+                        let (fresh, _) = self.account.record_event(*event).await?;
                         self.account.db(|h| h.mark_synced(Utc::now())).await?;
-                        self.raise(alerts, updates, action_tx).await;
+                        self.deliver(updates, action_tx).await;
                         if fresh {
                             let _ = updates.send(SyncUpdate::Changed);
                         }
@@ -254,45 +310,114 @@ impl SyncEngine {
         }
     }
 
-    async fn raise(
+    /// Tells the listener of every alert not yet reported in this run, and shows every alert
+    /// not yet notified: one notification, or one for several that says how many. An alert is
+    /// marked shown only once the notification server took it.
+    async fn deliver(
         &self,
-        alerts: Vec<AlertRecord>,
         updates: &mpsc::UnboundedSender<SyncUpdate>,
         action_tx: &mpsc::UnboundedSender<ActionRequest>,
     ) {
-        for alert in alerts {
-            let session = match alert.alert.session_id.clone() {
-                Some(id) => self
-                    .account
-                    .db(move |h| h.session(&id))
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|r| r.snapshot),
-                None => None,
-            };
-            let prefs = self.account.preferences();
-            let language = Language::resolve(prefs.language.as_deref());
-            let notice = AlertNotice::for_alert(&alert, session.as_ref(), language);
-            let paused = prefs
-                .notifications_paused_until
-                .is_some_and(|t| t > Utc::now());
-            let wanted =
-                prefs.notifications && !paused && alert.alert.severity >= prefs.notify_min_severity;
-            if let Some(n) = self.notifier.as_ref().filter(|_| wanted) {
-                // Showing a notification is a blocking D-Bus call: keep it off the runtime.
-                let (n, notice, tx) = (Arc::clone(n), notice.clone(), action_tx.clone());
-                tokio::task::spawn_blocking(move || {
-                    if let Err(e) = n.notify(notice, tx) {
-                        tracing::warn!(error = %e, "could not show a notification");
-                    }
-                });
+        let pending = match self.account.db(|h| h.unnotified_alerts()).await {
+            Ok(pending) => pending,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the alerts to notify");
+                return;
             }
+        };
+        let prefs = self.account.preferences();
+        let language = Language::resolve(prefs.language.as_deref());
+        let unreported: Vec<&AlertRecord> = {
+            let mut reported = self.reported.lock().unwrap_or_else(|p| p.into_inner());
+            pending
+                .iter()
+                .filter(|a| reported.insert(a.alert.key.clone()))
+                .collect()
+        };
+        for alert in unreported {
+            let session = self.session_of(alert).await;
+            let notice = AlertNotice::for_alert(alert, session.as_ref(), language);
             let _ = updates.send(SyncUpdate::Alert {
-                alert: Box::new(alert),
+                alert: Box::new(alert.clone()),
                 notice,
             });
         }
+
+        let paused = prefs
+            .notifications_paused_until
+            .is_some_and(|t| t > Utc::now());
+        let (wanted, unwanted): (Vec<AlertRecord>, Vec<AlertRecord>) =
+            pending.into_iter().partition(|a| {
+                prefs.notifications && !paused && a.alert.severity >= prefs.notify_min_severity
+            });
+        if !unwanted.is_empty() {
+            let keys: Vec<String> = unwanted.iter().map(|a| a.alert.key.clone()).collect();
+            if let Err(e) = self
+                .account
+                .db(move |h| h.mark_notified(&keys, NoticeOutcome::Suppressed, Utc::now()))
+                .await
+            {
+                tracing::warn!(error = %e, "could not record suppressed notifications");
+            }
+        }
+        // Without a notifier (a headless `watch`), whoever has one shows them later.
+        let Some(notifier) = self.notifier.clone() else {
+            return;
+        };
+        let wanted: Vec<AlertRecord> = {
+            let mut showing = self.showing.lock().unwrap_or_else(|p| p.into_inner());
+            wanted
+                .into_iter()
+                .filter(|a| showing.insert(a.alert.key.clone()))
+                .collect()
+        };
+        let mut notice = match wanted.as_slice() {
+            [] => return,
+            [one] => {
+                let session = self.session_of(one).await;
+                AlertNotice::for_alert(one, session.as_ref(), language)
+            }
+            several => AlertNotice::for_alerts(several, language),
+        };
+        if let Some(name) = self.account.notice_name() {
+            notice.body = format!("{name}\n{}", notice.body);
+        }
+        let keys: Vec<String> = wanted.iter().map(|a| a.alert.key.clone()).collect();
+        let (account, showing, tx) = (
+            self.account.clone(),
+            Arc::clone(&self.showing),
+            action_tx.clone(),
+        );
+        // Showing a notification is a blocking D-Bus call: keep it off the runtime.
+        tokio::task::spawn_blocking(move || {
+            match notifier.notify(notice, tx) {
+                Ok(()) => {
+                    if let Err(e) =
+                        account
+                            .history_db()
+                            .mark_notified(&keys, NoticeOutcome::Shown, Utc::now())
+                    {
+                        tracing::warn!(error = %e, "could not record a shown notification");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not show a notification; will retry"),
+            }
+            let mut showing = showing.lock().unwrap_or_else(|p| p.into_inner());
+            for key in &keys {
+                showing.remove(key);
+            }
+        });
+    }
+
+    /// The session an alert is about, as history last saw it.
+    async fn session_of(&self, alert: &AlertRecord) -> Option<keepwatch_api::Session> {
+        let id = alert.alert.session_id.clone()?;
+        self.account
+            .db(move |h| h.session(&id))
+            .await
+            .ok()
+            .flatten()
+            .map(|r| r.snapshot)
     }
 
     async fn perform(&self, req: ActionRequest, updates: &mpsc::UnboundedSender<SyncUpdate>) {

@@ -78,6 +78,7 @@ impl Wording {
                 AlertKind::UnknownWithdrawalAddress => "سحب إلى عنوان ليس في دفتر عناوينك",
                 AlertKind::TwoFactorReset => "أُعيد ضبط المصادقة الثنائية خارج Keepwatch",
                 AlertKind::PasswordChanged => "تغيّرت كلمة المرور خارج Keepwatch",
+                AlertKind::KeepwatchSignedOut => "سجّلت جلسة أخرى خروج Keepwatch",
                 AlertKind::AccountLocked => "قُفل الحساب بعد محاولات دخول فاشلة",
                 AlertKind::FailedSignIn => "محاولة دخول فاشلة",
             },
@@ -97,6 +98,45 @@ impl Wording {
     /// The notification button that says the sign-in was the user's.
     pub fn this_was_me(self) -> &'static str {
         self.pick("This was me", "كنت أنا")
+    }
+
+    /// The title of one notification for several alerts. Arabic counts take the dual and the
+    /// plural forms.
+    pub fn new_alerts(self, n: usize) -> String {
+        match (self.0, n) {
+            (Language::En, 1) => "1 new alert".into(),
+            (Language::En, n) => format!("{n} new alerts"),
+            (Language::Ar, 1) => "تنبيه جديد واحد".into(),
+            (Language::Ar, 2) => "تنبيهان جديدان".into(),
+            (Language::Ar, 3..=10) => format!("{n} تنبيهات جديدة"),
+            (Language::Ar, n) => format!("{n} تنبيهًا جديدًا"),
+        }
+    }
+
+    /// The last line of a notification that lists some of `n` alerts: `"…and 2 more"`.
+    pub fn and_more(self, n: usize) -> String {
+        match (self.0, n) {
+            (Language::En, n) => format!("…and {n} more"),
+            (Language::Ar, 1) => "…وتنبيه آخر".into(),
+            (Language::Ar, 2) => "…وتنبيهان آخران".into(),
+            (Language::Ar, 3..=10) => format!("…و{n} تنبيهات أخرى"),
+            (Language::Ar, n) => format!("…و{n} تنبيهًا آخر"),
+        }
+    }
+
+    /// The tray menu's first line over every watched account, given as (name, unreviewed
+    /// alerts): the total, and with several accounts each one's count.
+    pub fn alert_counts(self, accounts: &[(String, usize)]) -> String {
+        let total = self.unreviewed_alerts(accounts.iter().map(|(_, n)| n).sum());
+        if accounts.len() < 2 {
+            return total;
+        }
+        let each: Vec<String> = accounts
+            .iter()
+            .map(|(name, n)| format!("{name}: {n}"))
+            .collect();
+        let separator = self.pick(", ", "، ");
+        format!("{total} ({})", each.join(separator))
     }
 
     /// The tray menu's first line. Arabic counts take the dual and the plural forms.

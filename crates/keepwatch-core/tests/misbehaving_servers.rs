@@ -338,6 +338,7 @@ async fn a_stream_dropped_mid_event_resumes_from_the_last_event_id() {
             poll_interval: Duration::from_secs(10),
             backoff_base: Duration::from_millis(50),
             backoff_cap: Duration::from_millis(200),
+            ..Default::default()
         },
     );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -422,6 +423,7 @@ fn run_engine(
             poll_interval,
             backoff_base: Duration::from_millis(50),
             backoff_cap: Duration::from_millis(200),
+            ..Default::default()
         },
     );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -373,7 +373,19 @@ async fn a_revoked_session_reports_signed_out_and_keeps_history() {
     let account = kw.account(None).unwrap();
     let view = account.sessions().await.unwrap();
     assert!(view.freshness.signed_out);
-    assert_eq!(view.sessions.len(), 2, "history is still shown");
+    // History is still shown: the browser as active, Keepwatch's own session as ended by
+    // someone else, which the refusal said.
+    assert_eq!(view.sessions.len(), 1, "history is still shown");
+    assert_eq!(view.sessions[0].id, browser.session_id);
+    let ended = account
+        .history(HistoryQuery::default())
+        .await
+        .unwrap()
+        .sessions
+        .into_iter()
+        .find(|s| s.id == own)
+        .expect("Keepwatch's own session stays in history");
+    assert_eq!(ended.end_reason, Some(EndReason::SignedOutElsewhere));
     let engine = SyncEngine::new(account.clone(), None, SyncOptions::default());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let result = tokio::time::timeout(
@@ -382,12 +394,26 @@ async fn a_revoked_session_reports_signed_out_and_keeps_history() {
     )
     .await
     .expect("the engine stops by itself when signed out");
-    assert!(matches!(result, Err(Error::SignedOut)));
+    // Someone else ended Keepwatch's session: the server says who, and that is an alarm.
+    let Err(Error::SessionEnded(revocation)) = result else {
+        panic!("{result:?}");
+    };
+    assert_eq!(
+        revocation.by_session.as_deref(),
+        Some(browser.session_id.as_str())
+    );
     let mut saw_signed_out = false;
     while let Ok(u) = rx.try_recv() {
         saw_signed_out |= u == SyncUpdate::SignedOut;
     }
     assert!(saw_signed_out);
+    let alerts = account.cached_alerts().await.unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(alerts[0].alert.kind, AlertKind::KeepwatchSignedOut);
+    assert_eq!(
+        alerts[0].alert.session_id.as_deref(),
+        Some(browser.session_id.as_str())
+    );
     forget_keyring(account.id());
 }
 
@@ -409,6 +435,7 @@ async fn an_offline_start_with_no_server_at_all_serves_history() {
             poll_interval: Duration::from_millis(200),
             backoff_base: Duration::from_millis(50),
             backoff_cap: Duration::from_millis(200),
+            ..Default::default()
         },
     );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

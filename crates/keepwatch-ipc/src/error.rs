@@ -92,7 +92,9 @@ impl From<Error> for IpcError {
             Error::IpBlocked => (ErrorCode::IpBlocked.into(), None),
             Error::RateLimited { retry_after } => (ErrorCode::RateLimited.into(), *retry_after),
             Error::Unavailable { retry_after } => (ErrorCode::Unavailable.into(), *retry_after),
-            Error::SignedOut | Error::NoCredentials(_) => (Core::NotSignedIn.into(), None),
+            Error::SignedOut | Error::NoCredentials(_) | Error::SessionEnded(_) => {
+                (Core::NotSignedIn.into(), None)
+            }
             Error::NotFound(_) => (ErrorCode::NotFound.into(), None),
             Error::CurrentSession => (ErrorCode::CurrentSession.into(), None),
             Error::Api { code, .. } => ((*code).into(), None),

@@ -105,6 +105,18 @@ impl World {
     /// A browser sign-in over HTTP from `from` with `user_agent`, a minute after whatever
     /// happened before (people do not sign in twice in the same microsecond).
     pub async fn browser_login(&self, from: IpAddr, user_agent: &str) -> TokenPair {
+        self.browser_login_as(EMAIL, PASSWORD, from, user_agent)
+            .await
+    }
+
+    /// [`World::browser_login`] to another account of the server.
+    pub async fn browser_login_as(
+        &self,
+        email: &str,
+        password: &str,
+        from: IpAddr,
+        user_agent: &str,
+    ) -> TokenPair {
         self.clock.advance(chrono::TimeDelta::minutes(1));
         let response = self
             .http
@@ -112,8 +124,8 @@ impl World {
             .header("x-forwarded-for", from.to_string())
             .header("user-agent", user_agent)
             .json(&LoginRequest {
-                email: EMAIL.into(),
-                password: PASSWORD.into(),
+                email: email.into(),
+                password: password.into(),
                 totp_code: None,
                 backup_code: None,
                 remember_me: true,
