@@ -124,7 +124,8 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Follow the account in the foreground: one line per alert, desktop notifications.
+    /// Watch every account (or the one --account names) in the foreground: one line per
+    /// alert, desktop notifications.
     Watch {
         /// Do not show desktop notifications.
         #[arg(long)]
@@ -716,6 +717,8 @@ async fn login(kw: &Keepwatch, args: LoginArgs) -> Result<()> {
     Ok(())
 }
 
+/// Watches every account (or the one `--account` names) until Ctrl-C, printing alerts as
+/// they come; with several, each line names its account.
 async fn watch(
     kw: &Keepwatch,
     selector: Option<&str>,
@@ -723,7 +726,19 @@ async fn watch(
     poll_interval: Option<u64>,
     json: bool,
 ) -> Result<()> {
-    let account = kw.account(selector)?;
+    let accounts = match selector {
+        Some(_) => vec![kw.account(selector)?],
+        None => {
+            let ids: Vec<String> = kw.accounts().into_iter().map(|a| a.id).collect();
+            if ids.is_empty() {
+                return Err(keepwatch_core::Error::NoAccount.into());
+            }
+            ids.iter()
+                .map(|id| kw.account(Some(id)))
+                .collect::<std::result::Result<Vec<_>, _>>()?
+        }
+    };
+    let several = accounts.len() > 1;
     let prefs = kw.preferences();
     let notifier: Option<Arc<dyn Notifier>> = if no_notify || !prefs.notifications {
         None
@@ -736,64 +751,140 @@ async fn watch(
         ),
         ..Default::default()
     };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let engine = SyncEngine::new(account.clone(), notifier, options);
-    eprintln!("Watching {} (Ctrl-C to stop).", account.id());
-    let mut task = tokio::spawn(engine.run(tx, shutdown_signal()));
-    let mut last_offline: Option<String> = None;
-    let mut last_mode = SyncMode::Polling;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, SyncUpdate)>();
+    let mut engines = tokio::task::JoinSet::new();
+    for account in accounts {
+        let name = account
+            .notice_name()
+            .unwrap_or_else(|| account.id().to_owned());
+        eprintln!("Watching {} (Ctrl-C to stop).", account.id());
+        let engine = SyncEngine::new(account, notifier.clone(), options.clone());
+        let (engine_tx, mut engine_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tagged, label) = (tx.clone(), name.clone());
+        tokio::spawn(async move {
+            while let Some(update) = engine_rx.recv().await {
+                if tagged.send((label.clone(), update)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut stop = stop_rx.clone();
+        engines.spawn(async move {
+            let shutdown = async move {
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            };
+            (name, engine.run(engine_tx, shutdown).await)
+        });
+    }
+    drop(tx);
+    let mut printer = WatchPrinter {
+        several,
+        json,
+        last_offline: Default::default(),
+        last_mode: Default::default(),
+    };
+    let mut failure = None;
     loop {
         tokio::select! {
-            update = rx.recv() => match update {
-                Some(SyncUpdate::Alert { alert, notice }) => {
-                    if json {
-                        println!("{}", serde_json::to_string(&alert)?);
-                    } else {
-                        println!("{}", output::alert_line(&alert, &notice.body));
-                    }
-                    std::io::stdout().flush()?;
-                }
-                Some(SyncUpdate::Offline { reason, last_synced_at }) => {
-                    if last_offline.as_deref() != Some(reason.as_str()) {
-                        eprintln!("offline — {} ({reason})", time::last_synced(last_synced_at));
-                        last_offline = Some(reason);
-                    }
-                }
-                Some(SyncUpdate::Synced { mode, .. }) => {
-                    if last_offline.take().is_some() {
-                        eprintln!("back online");
-                    }
-                    if mode != last_mode {
-                        match mode {
-                            SyncMode::Stream => eprintln!("live: following the account's event stream"),
-                            SyncMode::Polling => {}
-                        }
-                        last_mode = mode;
-                    }
-                }
-                // A terminal has no window to show the alert in (its notifier offers no Open).
-                Some(SyncUpdate::ActionDone { action: NoticeAction::Open, .. }) => {}
-                Some(SyncUpdate::ActionDone { session_id, action, error, .. }) => match error {
-                    None => eprintln!("done: {action:?} for session {session_id}"),
-                    Some(e) => eprintln!("failed: {action:?} for session {session_id}: {e}"),
-                },
-                Some(SyncUpdate::SignedOut) => {
-                    eprintln!("signed out; run `keepwatch login` again");
-                }
-                Some(SyncUpdate::Changed) => {}
+            Some((name, update)) = rx.recv() => printer.print(&name, update)?,
+            joined = engines.join_next() => match joined {
                 None => break,
+                Some(Ok((_, Ok(())))) => {}
+                Some(Ok((name, Err(e)))) => {
+                    if several {
+                        eprintln!("{name}: {e}");
+                    }
+                    failure = Some(e);
+                }
+                Some(Err(e)) => failure = Some(keepwatch_core::Error::Invalid(format!("watcher failed: {e}"))),
             },
-            joined = &mut task => {
-                return match joined {
-                    Ok(r) => r.map_err(Into::into),
-                    Err(e) => Err(anyhow::anyhow!("watcher failed: {e}")),
-                };
-            }
         }
     }
-    match task.await {
-        Ok(r) => r.map_err(Into::into),
-        Err(e) => Err(anyhow::anyhow!("watcher failed: {e}")),
+    // What the engines said last, after they ended.
+    while let Ok((name, update)) = rx.try_recv() {
+        printer.print(&name, update)?;
+    }
+    match failure {
+        // With several accounts, one that ended does not make the others' watch a failure.
+        Some(e) if !several => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Prints a watch's updates, remembering per account what it said last.
+struct WatchPrinter {
+    several: bool,
+    json: bool,
+    last_offline: std::collections::HashMap<String, String>,
+    last_mode: std::collections::HashMap<String, SyncMode>,
+}
+
+impl WatchPrinter {
+    fn print(&mut self, name: &str, update: SyncUpdate) -> Result<()> {
+        let prefix = if self.several {
+            format!("[{name}] ")
+        } else {
+            String::new()
+        };
+        match update {
+            SyncUpdate::Alert { alert, notice } => {
+                if self.json {
+                    let mut value = serde_json::to_value(&alert)?;
+                    if self.several {
+                        value["account"] = serde_json::Value::String(name.to_owned());
+                    }
+                    println!("{value}");
+                } else {
+                    println!("{prefix}{}", output::alert_line(&alert, &notice.body));
+                }
+                std::io::stdout().flush()?;
+            }
+            SyncUpdate::Offline {
+                reason,
+                last_synced_at,
+            } => {
+                if self.last_offline.get(name) != Some(&reason) {
+                    eprintln!(
+                        "{prefix}offline — {} ({reason})",
+                        time::last_synced(last_synced_at)
+                    );
+                    self.last_offline.insert(name.to_owned(), reason);
+                }
+            }
+            SyncUpdate::Synced { mode, .. } => {
+                if self.last_offline.remove(name).is_some() {
+                    eprintln!("{prefix}back online");
+                }
+                let last = self.last_mode.insert(name.to_owned(), mode);
+                if last != Some(mode) && mode == SyncMode::Stream {
+                    eprintln!("{prefix}live: following the account's event stream");
+                }
+            }
+            // A terminal has no window to show the alert in (its notifier offers no Open).
+            SyncUpdate::ActionDone {
+                action: NoticeAction::Open,
+                ..
+            } => {}
+            SyncUpdate::ActionDone {
+                session_id,
+                action,
+                error,
+                ..
+            } => match error {
+                None => eprintln!("{prefix}done: {action:?} for session {session_id}"),
+                Some(e) => eprintln!("{prefix}failed: {action:?} for session {session_id}: {e}"),
+            },
+            SyncUpdate::SignedOut => {
+                eprintln!("{prefix}signed out; run `keepwatch login` again");
+            }
+            SyncUpdate::Changed => {}
+        }
+        Ok(())
     }
 }
 

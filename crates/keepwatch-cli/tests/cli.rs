@@ -391,6 +391,50 @@ async fn several_accounts_each_with_its_own_keyring_entry_and_history() {
     let err = fails_cleanly(&first.run(&["sessions"], "").await);
     assert!(err.contains("--account"), "{err}");
     let second_id = second.account_id();
+
+    // `watch` watches both; a line names the account its alert is about (by its whole id:
+    // both accounts have the same email).
+    let mut watcher = first
+        .cmd(&["watch", "--no-notify", "--poll-interval", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, errors) = (
+        line_reader(watcher.stdout.take()),
+        line_reader(watcher.stderr.take()),
+    );
+    for _ in 0..2 {
+        let line = errors
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("watch says what it watches");
+        assert!(line.starts_with("Watching "), "{line}");
+    }
+    let live = |errors: &std::sync::mpsc::Receiver<String>| loop {
+        let line = errors
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("both streams go live");
+        if line.contains("live:") {
+            return line;
+        }
+    };
+    let mut live_lines = [live(&errors), live(&errors)];
+    live_lines.sort();
+    assert!(
+        live_lines
+            .iter()
+            .any(|l| l.starts_with(&format!("[{second_id}] "))),
+        "{live_lines:?}"
+    );
+    let intruder = second.browser_login(sao_paulo(), CHROME_WINDOWS).await;
+    let line = lines
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("an alert line for the second account");
+    assert!(line.starts_with(&format!("[{second_id}] ")), "{line}");
+    assert!(line.contains(&intruder.session_id), "{line}");
+    let _ = watcher.kill();
+    let _ = watcher.wait();
+
     let view: serde_json::Value = serde_json::from_str(&ok(&first
         .run(&["--account", &second_id, "sessions", "--json"], "")
         .await))
@@ -518,4 +562,19 @@ async fn two_factor_sign_in_and_lockout_are_clear() {
             .await,
     );
     assert!(err.contains("locked") && err.contains("30 min"), "{err}");
+}
+
+/// The lines of a child's pipe, on a channel.
+fn line_reader(
+    pipe: Option<impl std::io::Read + Send + 'static>,
+) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pipe = pipe.expect("a piped stream");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
 }

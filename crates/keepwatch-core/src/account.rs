@@ -109,13 +109,27 @@ impl Account {
         }
     }
 
-    /// How notifications name this account: by its email when several accounts are set up
-    /// (as saved now), else not at all.
+    /// How notifications, the tray and `watch` name this account when several are set up (as
+    /// saved now): its email, or its whole id when another account has the same email. `None`
+    /// with a single account, which needs no name.
     pub fn notice_name(&self) -> Option<String> {
-        let several = Config::load(&self.inner.dirs.config_file())
-            .map(|c| c.accounts.len() > 1)
-            .unwrap_or(false);
-        several.then(|| self.inner.config.email.clone())
+        let accounts = Config::load(&self.inner.dirs.config_file())
+            .map(|c| c.accounts)
+            .unwrap_or_default();
+        if accounts.len() < 2 {
+            return None;
+        }
+        let email = &self.inner.config.email;
+        let shared = accounts
+            .iter()
+            .filter(|a| a.email.eq_ignore_ascii_case(email))
+            .count()
+            > 1;
+        Some(if shared {
+            self.id().to_owned()
+        } else {
+            email.clone()
+        })
     }
 
     /// The account's API client.

@@ -84,7 +84,7 @@ impl AlertNotice {
     pub fn for_alerts(alerts: &[AlertRecord], language: Language) -> Self {
         const LINES: usize = 3;
         let mut sorted: Vec<&AlertRecord> = alerts.iter().collect();
-        sorted.sort_by(|a, b| b.alert.severity.cmp(&a.alert.severity));
+        sorted.sort_by_key(|a| std::cmp::Reverse(a.alert.severity));
         let wording = Wording(language);
         let mut lines: Vec<String> = sorted
             .iter()
