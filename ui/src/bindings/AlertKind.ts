@@ -3,4 +3,4 @@
 /**
  * What an alert is about. The stable identifier the UI keys translations and icons on.
  */
-export type AlertKind = "possible_takeover" | "new_country" | "impossible_travel" | "new_device" | "unknown_withdrawal_address" | "two_factor_reset" | "password_changed" | "account_locked" | "failed_sign_in";
+export type AlertKind = "possible_takeover" | "new_country" | "impossible_travel" | "new_device" | "unknown_withdrawal_address" | "two_factor_reset" | "password_changed" | "keepwatch_signed_out" | "account_locked" | "failed_sign_in";

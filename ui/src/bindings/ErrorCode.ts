@@ -3,4 +3,4 @@
 /**
  * Machine-readable error code. Clients match on it; the `message` is for people.
  */
-export type ErrorCode = "invalid_request" | "invalid_credentials" | "totp_required" | "invalid_totp" | "invalid_token" | "ip_blocked" | "not_found" | "method_not_allowed" | "current_session" | "payload_too_large" | "unsupported_media_type" | "weak_password" | "invalid_value" | "account_locked" | "rate_limited" | "unavailable" | "internal" | "unknown";
+export type ErrorCode = "invalid_request" | "invalid_credentials" | "totp_required" | "invalid_totp" | "invalid_token" | "session_revoked" | "ip_blocked" | "not_found" | "method_not_allowed" | "current_session" | "payload_too_large" | "unsupported_media_type" | "weak_password" | "invalid_value" | "account_locked" | "rate_limited" | "unavailable" | "internal" | "unknown";

@@ -3,6 +3,7 @@ import type { BlocklistAction } from "./BlocklistAction";
 import type { BlocklistEntry } from "./BlocklistEntry";
 import type { EventKind } from "./EventKind";
 import type { LoginAttempt } from "./LoginAttempt";
+import type { RevocationReason } from "./RevocationReason";
 import type { Session } from "./Session";
 import type { TrustedDevice } from "./TrustedDevice";
 import type { Withdrawal } from "./Withdrawal";
@@ -53,9 +54,18 @@ blocklist_action: BlocklistAction | null,
  */
 trusted_device: TrustedDevice | null, 
 /**
- * For `password_changed`: how many other sessions it ended.
+ * For `password_changed` and `sessions_revoked`: how many other sessions it ended.
  */
 revoked_sessions: number | null, 
+/**
+ * For `session_revoked` and `session_expired`: why the session ended.
+ */
+revocation: RevocationReason | null, 
+/**
+ * For `session_revoked`: the event this ending was part of (a `password_changed` or
+ * `sessions_revoked` with a lower id), when it was not a sign-out of its own.
+ */
+cause_event_id: number | null, 
 /**
  * For `account_locked`: when sign-ins are allowed again.
  */

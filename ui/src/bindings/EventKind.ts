@@ -3,4 +3,4 @@
 /**
  * What happened.
  */
-export type EventKind = "session_created" | "session_revoked" | "session_expired" | "password_changed" | "two_factor_reset" | "withdrawal_created" | "blocklist_changed" | "trusted_device_added" | "login_failed" | "account_locked" | "unknown";
+export type EventKind = "session_created" | "session_revoked" | "session_expired" | "password_changed" | "two_factor_reset" | "sessions_revoked" | "withdrawal_created" | "blocklist_changed" | "trusted_device_added" | "login_failed" | "account_locked" | "unknown";

@@ -3,7 +3,7 @@
 /**
  * One thing the user can do about an alert. The UI turns each into a button.
  */
-export type ResponseStep = { "type": "sign_out_session", 
+export type ResponseStep = { "type": "sign_in_again" } | { "type": "sign_out_session", 
 /**
  * The session to end.
  */

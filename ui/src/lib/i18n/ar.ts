@@ -82,6 +82,7 @@ export const ar: Messages = {
   kind_unknown_withdrawal_address: "سحب إلى عنوان ليس في دفتر عناوينك",
   kind_two_factor_reset: "أُعيد ضبط المصادقة الثنائية خارج Keepwatch",
   kind_password_changed: "تغيّرت كلمة المرور خارج Keepwatch",
+  kind_keepwatch_signed_out: "سجّلت جلسة أخرى خروج Keepwatch",
   kind_account_locked: "قُفل الحساب بعد محاولات دخول فاشلة",
   kind_failed_sign_in: "محاولة دخول فاشلة",
 
@@ -98,10 +99,29 @@ export const ar: Messages = {
     `العنوان تابع لشبكة ${network}، وهي شبكة استضافة (${operator}) تعمل عليها خدمات VPN والخوادم المستأجرة: قد تكون هذه شبكة VPN.`,
   reason_impossible_travel: (from: string, to: string, km: string, time: string, kmh: string) =>
     `المسافة من ${from} إلى ${to} هي ${km} خلال ${time}: حتى مع احتساب خطأ تحديد الموقع فهذه سرعة ${kmh}، أسرع من أي رحلة جوية.`,
+  reason_unusual_route:
+    "المكانان كلاهما في بلدان يُستخدم منها هذا الحساب، فالأرجح أن مزوّد الإنترنت أو شركة الاتصالات (أو شبكة VPN) يمرّر الاتصال عبر نقطة بعيدة، لا أنها رحلة.",
   reason_travel_mode: (until: string) =>
     `وضع السفر مفعَّل حتى ${until}، لذلك يُعرض المكان الجديد وحده كمعلومة.`,
   reason_not_from_this_app: "لم يتم ذلك من Keepwatch.",
   reason_unknown_session: "لم تذكر خدمة الحساب أي جلسة قامت بذلك.",
+  reason_unseen_session: (id: string) =>
+    `تم ذلك من جلسة لم يرها Keepwatch قط (${id}): سجّلت الدخول وتصرّفت بين نظرتين.`,
+  reason_signed_out_by_password:
+    "أخرج تغيير كلمة المرور Keepwatch أيضًا: لن يراقب حتى تسجّل الدخول مجددًا.",
+  reason_signed_out_by_two_factor:
+    "أخرجت إعادة ضبط المصادقة الثنائية Keepwatch أيضًا: لن يراقب حتى تسجّل الدخول مجددًا.",
+  reason_signed_out_token_reused:
+    "استُخدم تسجيل دخول Keepwatch مرة ثانية من مكان آخر، فأنهته خدمة الحساب: قد يملك أحدهم نسخة منه. لن يراقب Keepwatch حتى تسجّل الدخول مجددًا.",
+  reason_signed_out: "سُجّل خروج جلسة Keepwatch نفسها: لن يراقب حتى تسجّل الدخول مجددًا.",
+  reason_other_sessions_signed_out: (n: number | null, formatted: string) =>
+    n === null
+      ? "سُجّل خروج كل الجلسات الأخرى."
+      : n === 1
+        ? "سُجّل خروج الجلسة الأخرى الوحيدة."
+        : n === 2
+          ? "سُجّل خروج الجلستين الأخريين."
+          : `سُجّل خروج كل الجلسات الأخرى (${formatted}).`,
   reason_withdrawal: (amount: string, asset: string, address: string) =>
     `يُرسَل ${amount} ${asset} إلى ${address}، وهو عنوان ليس في دفتر عناوينك.`,
   reason_failed_invalid_credentials: "حاول شخص تسجيل الدخول بكلمة مرور خاطئة.",
@@ -122,6 +142,9 @@ export const ar: Messages = {
   step_review_withdrawals: "مراجعة عمليات السحب الأخيرة",
   step_block_ip: (ip: string) => `إضافة ${ip} إلى قائمة حظر العناوين`,
   step_contact_support: "التواصل مع الدعم",
+  step_sign_in_again: "سجّل الدخول إلى Keepwatch مجددًا",
+  signInAgainBody:
+    "لن يراقب Keepwatch هذا الحساب حتى تسجّل الدخول مجددًا من «الحسابات». إن تغيّرت كلمة المرور ولم تكن أنت، فاستعادة كلمة المرور لدى خدمة الحساب أو دعمها يعيدانك.",
   doStep: "نفّذ",
   skipStep: "تخطَّ",
   stepDone: "تم",

@@ -80,6 +80,7 @@ export const en = {
   kind_unknown_withdrawal_address: "Withdrawal to an address not in your address book",
   kind_two_factor_reset: "2FA was reset outside Keepwatch",
   kind_password_changed: "Password changed outside Keepwatch",
+  kind_keepwatch_signed_out: "Keepwatch was signed out by another session",
   kind_account_locked: "Account locked after failed sign-ins",
   kind_failed_sign_in: "Failed sign-in",
 
@@ -99,10 +100,28 @@ export const en = {
     `The address belongs to ${network}, a hosting network (${operator}) where VPN services and rented servers live: this may well be a VPN.`,
   reason_impossible_travel: (from: string, to: string, km: string, time: string, kmh: string) =>
     `${from} to ${to} is ${km} in ${time}: even allowing for geolocation error that is ${kmh}, faster than any flight.`,
+  reason_unusual_route:
+    "Both places are in countries this account is used from, so this is probably your ISP or carrier (or a VPN) routing the connection through a distant point, not a journey.",
   reason_travel_mode: (until: string) =>
     `Travel mode is on until ${until}, so a new place alone is shown as information.`,
   reason_not_from_this_app: "It was not done from Keepwatch.",
   reason_unknown_session: "The account service did not say which session did it.",
+  reason_unseen_session: (id: string) =>
+    `It was done from a session Keepwatch never saw (${id}): it signed in and acted between two looks.`,
+  reason_signed_out_by_password:
+    "The password change signed Keepwatch out too: it is not watching until you sign in again.",
+  reason_signed_out_by_two_factor:
+    "The 2FA reset signed Keepwatch out too: it is not watching until you sign in again.",
+  reason_signed_out_token_reused:
+    "Keepwatch's sign-in was used a second time from somewhere else, so the account service ended it: someone may have a copy of it. Keepwatch is not watching until you sign in again.",
+  reason_signed_out:
+    "Keepwatch's own session was signed out: it is not watching until you sign in again.",
+  reason_other_sessions_signed_out: (n: number | null, formatted: string) =>
+    n === null
+      ? "Every other session was signed out."
+      : n === 1
+        ? "The one other session was signed out."
+        : `Every other session (${formatted}) was signed out.`,
   reason_withdrawal: (amount: string, asset: string, address: string) =>
     `${amount} ${asset} is being sent to ${address}, which is not in your address book.`,
   reason_failed_invalid_credentials: "Someone tried to sign in with a wrong password.",
@@ -118,6 +137,9 @@ export const en = {
   reason_account_locked: "Too many failed sign-ins locked the account.",
 
   stepOf: (index: string, total: string) => `Step ${index} of ${total}`,
+  step_sign_in_again: "Sign in to Keepwatch again",
+  signInAgainBody:
+    "Keepwatch is not watching this account until you sign in again under Accounts. If the password was changed and it was not you, the account service's password reset or support gets you back in.",
   step_sign_out_session: "Sign this session out",
   step_change_password: "Change your password",
   step_reset_two_factor: "Reset 2FA (this also replaces every backup code)",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ar } from "./ar";
 import { en } from "./en";
-import { explainError, noticeText, reasonText, type Notice } from "./wording";
+import { alertTitle, explainError, noticeText, reasonText, stepLabel, type Notice } from "./wording";
 
 describe("explainError", () => {
   it("words a lockout with the time left, not a code", () => {
@@ -61,6 +61,32 @@ describe("reasonText", () => {
   it("words a failed sign-in by its outcome", () => {
     expect(reasonText(en, { type: "failed_sign_in", outcome: "invalid_totp" }, "en")).toContain(
       "someone knows your password",
+    );
+  });
+});
+
+describe("the alarm of losing Keepwatch's session", () => {
+  it("words why Keepwatch stopped watching, by cause, in both languages", () => {
+    const causes = ["revoked_by_session", "password_changed", "two_factor_reset", "token_reused"] as const;
+    const english = causes.map((cause) =>
+      reasonText(en, { type: "keepwatch_signed_out", cause }, "en"),
+    );
+    expect(new Set(english).size).toBe(causes.length);
+    for (const text of english) expect(text).toContain("sign in again");
+    for (const cause of causes) {
+      expect(reasonText(ar, { type: "keepwatch_signed_out", cause }, "ar")).toMatch(/[\u0600-\u06FF]/);
+    }
+    expect(alertTitle(en, "keepwatch_signed_out")).toBe("Keepwatch was signed out by another session");
+    expect(stepLabel(en, { type: "sign_in_again" })).toBe("Sign in to Keepwatch again");
+  });
+
+  it("names a session Keepwatch never saw and counts the sessions signed out", () => {
+    expect(reasonText(en, { type: "unseen_session", session_id: "ses_1" }, "en")).toContain("ses_1");
+    expect(reasonText(en, { type: "other_sessions_signed_out", count: 3 }, "en")).toBe(
+      "Every other session (3) was signed out.",
+    );
+    expect(reasonText(ar, { type: "other_sessions_signed_out", count: 2 }, "ar")).toBe(
+      "سُجّل خروج الجلستين الأخريين.",
     );
   });
 });

@@ -69,12 +69,32 @@ export function reasonText(m: Messages, reason: Reason, locale: string): string 
         travelTime(reason.minutes, locale),
         speed(reason.kmh, locale),
       );
+    case "unusual_route":
+      return m.reason_unusual_route;
     case "travel_mode":
       return m.reason_travel_mode(exactTime(reason.until, locale));
     case "not_from_this_app":
       return m.reason_not_from_this_app;
     case "unknown_session":
       return m.reason_unknown_session;
+    case "unseen_session":
+      return m.reason_unseen_session(t(reason.session_id));
+    case "keepwatch_signed_out":
+      switch (reason.cause) {
+        case "password_changed":
+          return m.reason_signed_out_by_password;
+        case "two_factor_reset":
+          return m.reason_signed_out_by_two_factor;
+        case "token_reused":
+          return m.reason_signed_out_token_reused;
+        default:
+          return m.reason_signed_out;
+      }
+    case "other_sessions_signed_out":
+      return m.reason_other_sessions_signed_out(
+        reason.count,
+        reason.count === null ? "" : count(reason.count, locale),
+      );
     case "withdrawal_to_unknown_address":
       return m.reason_withdrawal(t(reason.amount), t(reason.asset), t(reason.address));
     case "failed_sign_in":
@@ -102,6 +122,8 @@ export function reasonText(m: Messages, reason: Reason, locale: string): string 
 /** A response step as a checklist line. */
 export function stepLabel(m: Messages, step: ResponseStep): string {
   switch (step.type) {
+    case "sign_in_again":
+      return m.step_sign_in_again;
     case "sign_out_session":
       return m.step_sign_out_session;
     case "change_password":
