@@ -349,7 +349,9 @@ fn one_line(e: &anyhow::Error) -> String {
             out.push_str(&c);
         }
     }
-    out.replace('\n', " ")
+    // Errors quote what servers said (an error body's message, a bad answer): inert like any
+    // other server text, and on one line.
+    keepwatch_core::inert::text(&out)
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -755,7 +757,12 @@ async fn watch(
                 }
                 Some(SyncUpdate::Offline { reason, last_synced_at }) => {
                     if last_offline.as_deref() != Some(reason.as_str()) {
-                        eprintln!("offline — {} ({reason})", time::last_synced(last_synced_at));
+                        // The reason may quote the server.
+                        eprintln!(
+                            "offline — {} ({})",
+                            time::last_synced(last_synced_at),
+                            keepwatch_core::inert::text(&reason)
+                        );
                         last_offline = Some(reason);
                     }
                 }
@@ -775,7 +782,10 @@ async fn watch(
                 Some(SyncUpdate::ActionDone { action: NoticeAction::Open, .. }) => {}
                 Some(SyncUpdate::ActionDone { session_id, action, error, .. }) => match error {
                     None => eprintln!("done: {action:?} for session {session_id}"),
-                    Some(e) => eprintln!("failed: {action:?} for session {session_id}: {e}"),
+                    Some(e) => eprintln!(
+                        "failed: {action:?} for session {session_id}: {}",
+                        keepwatch_core::inert::text(&e)
+                    ),
                 },
                 Some(SyncUpdate::SignedOut) => {
                     eprintln!("signed out; run `keepwatch login` again");
