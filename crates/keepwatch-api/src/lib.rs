@@ -57,3 +57,8 @@ pub const MAX_LIST_LIMIT: u32 = 500;
 pub const DEFAULT_LIST_LIMIT: u32 = 50;
 /// The largest request body the server reads; larger ones get 413 `payload_too_large`.
 pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// The longest name a person is shown, in characters: a device label, a browser or OS name, an
+/// ISP, a place. Servers keep what they compose within it; clients cut anything longer, since a
+/// name that fills a line is there to push the real facts out of sight.
+pub const MAX_LABEL_CHARS: usize = 80;

@@ -350,7 +350,9 @@ fn one_line(e: &anyhow::Error) -> String {
             out.push_str(&c);
         }
     }
-    out.replace('\n', " ")
+    // Errors quote what servers said (an error body's message, a bad answer): inert like any
+    // other server text, and on one line.
+    keepwatch_core::inert::text(&out)
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -849,9 +851,11 @@ impl WatchPrinter {
                 last_synced_at,
             } => {
                 if self.last_offline.get(name) != Some(&reason) {
+                    // The reason may quote the server.
                     eprintln!(
-                        "{prefix}offline — {} ({reason})",
-                        time::last_synced(last_synced_at)
+                        "{prefix}offline — {} ({})",
+                        time::last_synced(last_synced_at),
+                        keepwatch_core::inert::text(&reason)
                     );
                     self.last_offline.insert(name.to_owned(), reason);
                 }
@@ -877,7 +881,10 @@ impl WatchPrinter {
                 ..
             } => match error {
                 None => eprintln!("{prefix}done: {action:?} for session {session_id}"),
-                Some(e) => eprintln!("{prefix}failed: {action:?} for session {session_id}: {e}"),
+                Some(e) => eprintln!(
+                    "{prefix}failed: {action:?} for session {session_id}: {}",
+                    keepwatch_core::inert::text(&e)
+                ),
             },
             SyncUpdate::SignedOut => {
                 eprintln!("{prefix}signed out; run `keepwatch login` again");

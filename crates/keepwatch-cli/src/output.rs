@@ -48,9 +48,10 @@ fn table(header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// Strips control characters from text a server sent, so it cannot drive the terminal.
+/// Text a server sent, as the core makes it inert: the core already cleaned it on the way in
+/// and cleaning is idempotent, so this only guards against a path that forgot.
 fn clean(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
+    keepwatch_core::inert::text(s)
 }
 
 fn place(city: &Option<String>, country: &Option<String>) -> String {
@@ -73,7 +74,10 @@ pub fn freshness(f: &Freshness) {
         eprintln!(
             "offline — {} ({})",
             last_synced(f.last_synced_at),
-            f.offline_reason.as_deref().unwrap_or("server unreachable")
+            f.offline_reason
+                .as_deref()
+                .map(clean)
+                .unwrap_or_else(|| "server unreachable".into())
         );
     }
 }
@@ -204,7 +208,11 @@ pub fn status(s: &StatusView) {
         } else {
             format!(
                 "unknown (offline: {})",
-                s.freshness.offline_reason.as_deref().unwrap_or("-")
+                s.freshness
+                    .offline_reason
+                    .as_deref()
+                    .map(clean)
+                    .unwrap_or_else(|| "-".into())
             )
         }
     );

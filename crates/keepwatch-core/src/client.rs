@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::inert::Inert;
 use crate::retry::{parse_retry_after, retry_after_delay, Backoff};
 use crate::secrets::Secrets;
 use crate::sse::{SseItem, SseParser};
@@ -261,6 +262,8 @@ impl AccountClient {
 
     /// Seeds the sessions ETag cache (from history, after a restart).
     pub fn seed_sessions_cache(&self, etag: String, list: SessionList) {
+        // Stored by an older Keepwatch, perhaps before text was made inert.
+        let list = list.inert();
         *lock(&self.sessions_cache) = Some(CachedSessions { etag, list });
     }
 
@@ -432,12 +435,15 @@ impl AccountClient {
 
     async fn read_error(&self, resp: reqwest::Response) -> Option<ApiError> {
         let body = read_capped(resp, self.options.max_body_bytes).await.ok()?;
-        serde_json::from_slice(&body).ok()
+        serde_json::from_slice(&body).ok().map(ApiError::inert)
     }
 
-    async fn json<T: DeserializeOwned>(&self, resp: reqwest::Response) -> Result<T> {
+    /// Decodes an answer and makes its text inert: the `Inert` bound is what keeps a new
+    /// endpoint from showing raw server text.
+    async fn json<T: DeserializeOwned + Inert>(&self, resp: reqwest::Response) -> Result<T> {
         let body = read_capped(resp, self.options.max_body_bytes).await?;
         serde_json::from_slice(&body)
+            .map(T::inert)
             .map_err(|e| Error::BadResponse(format!("invalid JSON from the server: {e}")))
     }
 
@@ -692,7 +698,9 @@ impl EventStream {
                         .pending
                         .push_back(StreamItem::Retry(Duration::from_millis(ms))),
                     SseItem::Message(m) => match serde_json::from_str::<Event>(&m.data) {
-                        Ok(event) => self.pending.push_back(StreamItem::Event(Box::new(event))),
+                        Ok(event) => self
+                            .pending
+                            .push_back(StreamItem::Event(Box::new(event.inert()))),
                         Err(e) => {
                             tracing::warn!(event = %m.event, error = %e, "skipping malformed event")
                         }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use keepwatch_detector::Alert;
 
 use crate::error::{Error, Result};
+use crate::inert::Inert;
 
 /// Migrations, applied in order; `PRAGMA user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -661,7 +662,9 @@ impl History {
                 end_reason: reason.as_deref().and_then(EndReason::parse),
                 trust: trust.as_deref().and_then(Trust::parse),
                 snapshot: parse_json(&r.get::<_, String>(16)?)?,
-            })
+            }
+            // Rows may predate inert text: every read cleans, so old data is shown safe too.
+            .inert())
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -698,7 +701,7 @@ impl History {
                 q.until.as_ref().map(ts),
                 q.text.as_deref().map(like)
             ],
-            |r| parse_json::<Event>(&r.get::<_, String>(0)?),
+            |r| parse_json::<Event>(&r.get::<_, String>(0)?).map(Event::inert),
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -825,7 +828,8 @@ impl History {
                     .as_deref()
                     .map(parse_ts)
                     .transpose()?,
-            })
+            }
+            .inert())
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -3,7 +3,8 @@
 //! It signs in to an account service ([`client`]), keeps the refresh token in the OS keyring
 //! ([`secrets`]), records every session, event and alert in a local SQLite history
 //! ([`history`]), decides what deserves an alert ([`detection`], over `keepwatch-detector`),
-//! follows the server's event stream ([`sync`]) and tells the user ([`notifier`]).
+//! follows the server's event stream ([`sync`]) and tells the user ([`notifier`]). Everything
+//! the server writes is made inert ([`inert`]) before any of it is stored or shown.
 //!
 //! The [`Keepwatch`] facade and its [`Account`] handles tie these together; their async methods
 //! return the serde types of [`views`], which the `keepwatch` CLI prints and the desktop app
@@ -19,6 +20,7 @@ pub mod detection;
 pub mod error;
 pub mod export;
 pub mod history;
+pub mod inert;
 pub mod notifier;
 pub mod retry;
 pub mod secrets;

@@ -3,6 +3,11 @@
 //!
 //! A notification carries the device and the place, never a token, a full IP address or
 //! anything else secret.
+//!
+//! Title and body are plain text, made inert ([`crate::inert`]) once more on the way out. Some
+//! notification servers render a subset of HTML in the body (they advertise `body-markup`):
+//! for those the body is escaped ([`escape_markup`]), so that a `<b>` or an `&amp;` in a device or
+//! place name reads as written instead of being rendered.
 
 use std::sync::OnceLock;
 
@@ -153,10 +158,46 @@ pub trait Notifier: Send + Sync + 'static {
     ) -> Result<()>;
 }
 
+/// What the notification server says it can do, asked once per notifier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Capabilities {
+    /// Buttons.
+    actions: bool,
+    /// The body is rendered as markup, so text must be escaped.
+    body_markup: bool,
+}
+
+/// `text` with `&`, `<`, `>` and both quotes written as entities, so that a notification server
+/// that renders body markup shows it as text.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The body as the server should receive it: inert text, escaped where it renders markup.
+fn body_for(body: &str, body_markup: bool) -> String {
+    let body = crate::inert::text(body);
+    if body_markup {
+        escape_markup(&body)
+    } else {
+        body
+    }
+}
+
 /// Native notifications through `notify-rust` (D-Bus on Linux).
 #[derive(Debug, Default)]
 pub struct DesktopNotifier {
-    supports_actions: OnceLock<bool>,
+    capabilities: OnceLock<Capabilities>,
     open_action: bool,
 }
 
@@ -176,18 +217,28 @@ impl DesktopNotifier {
     }
 
     #[cfg(all(unix, not(target_os = "macos")))]
-    fn supports_actions(&self) -> bool {
-        *self.supports_actions.get_or_init(|| {
-            notify_rust::get_capabilities()
-                .map(|caps| caps.iter().any(|c| c == "actions"))
-                .unwrap_or(false)
+    fn capabilities(&self) -> Capabilities {
+        *self.capabilities.get_or_init(|| {
+            let caps = match notify_rust::get_capabilities() {
+                Ok(caps) => caps,
+                Err(e) => {
+                    // Assume the least: no buttons, and a plain-text body (escaping for a
+                    // server that does not render markup would show the entities).
+                    tracing::debug!(error = %e, "the notification server's capabilities are unknown");
+                    Vec::new()
+                }
+            };
+            Capabilities {
+                actions: caps.iter().any(|c| c == "actions"),
+                body_markup: caps.iter().any(|c| c == "body-markup"),
+            }
         })
     }
 
+    // macOS and Windows notifications show plain text and, through notify-rust, no buttons.
     #[cfg(not(all(unix, not(target_os = "macos"))))]
-    fn supports_actions(&self) -> bool {
-        let _ = &self.supports_actions;
-        false
+    fn capabilities(&self) -> Capabilities {
+        *self.capabilities.get_or_init(Capabilities::default)
     }
 }
 
@@ -197,13 +248,15 @@ impl Notifier for DesktopNotifier {
         notice: AlertNotice,
         actions: mpsc::UnboundedSender<ActionRequest>,
     ) -> Result<()> {
-        let with_actions = notice.offer_actions && self.supports_actions();
+        let caps = self.capabilities();
+        let with_actions = notice.offer_actions && caps.actions;
         // A click opens the window on the alert even when the notice has no buttons.
-        let with_open = self.open_action && self.supports_actions();
+        let with_open = self.open_action && caps.actions;
         let mut n = notify_rust::Notification::new();
+        // The spec makes the summary plain text everywhere; only the body may be markup.
         n.appname("Keepwatch")
-            .summary(&notice.title)
-            .body(&notice.body);
+            .summary(&crate::inert::text(&notice.title))
+            .body(&body_for(&notice.body, caps.body_markup));
         #[cfg(all(unix, not(target_os = "macos")))]
         {
             n.urgency(if notice.critical {
@@ -300,6 +353,20 @@ mod tests {
                 ..Default::default()
             },
         }
+    }
+
+    #[test]
+    fn markup_is_escaped_only_for_servers_that_render_it() {
+        let hostile = "<b>bold</b> <a href=\"x\">link</a> &amp; it's";
+        let escaped = body_for(hostile, true);
+        assert_eq!(
+            escaped,
+            "&lt;b&gt;bold&lt;/b&gt; &lt;a href=&quot;x&quot;&gt;link&lt;/a&gt; &amp;amp; it&apos;s"
+        );
+        assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('"'));
+        assert_eq!(body_for(hostile, false), hostile);
+        // Inert first, escaped second: no bidi control survives either way.
+        assert_eq!(body_for("a\u{202E}<i>", true), "a&lt;i&gt;");
     }
 
     #[test]

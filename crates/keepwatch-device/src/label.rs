@@ -1,11 +1,12 @@
 //! The one-line label people read; the grammar is in the crate documentation.
 
-use keepwatch_api::DeviceType;
+use keepwatch_api::{DeviceType, MAX_LABEL_CHARS};
 
 /// The label for a device with nothing recognised.
 pub(crate) const UNKNOWN_DEVICE: &str = "Unknown device";
 
 /// The parts a label is made of, as the [`keepwatch_api::Device`] fields hold them.
+#[derive(Clone, Copy)]
 pub(crate) struct Parts<'a> {
     pub(crate) browser: Option<&'a str>,
     pub(crate) browser_version: Option<&'a str>,
@@ -17,7 +18,37 @@ pub(crate) struct Parts<'a> {
     pub(crate) device_type: DeviceType,
 }
 
+/// The label, within [`MAX_LABEL_CHARS`]: when the parts are too long together, the browser name
+/// is shortened first, since it is the part a client makes up most freely, and the platform
+/// stays readable.
 pub(crate) fn compose(p: &Parts<'_>) -> String {
+    let label = unbounded(p);
+    let len = label.chars().count();
+    if len <= MAX_LABEL_CHARS {
+        return label;
+    }
+    let browser = p.browser.map(|b| {
+        let keep = b
+            .chars()
+            .count()
+            .saturating_sub(len - MAX_LABEL_CHARS)
+            .max(1);
+        cut(b, keep)
+    });
+    let label = unbounded(&Parts {
+        browser: browser.as_deref(),
+        ..*p
+    });
+    cut(&label, MAX_LABEL_CHARS)
+}
+
+/// The first `max` characters of `text`, without a trailing space.
+fn cut(text: &str, max: usize) -> String {
+    let kept: String = text.chars().take(max).collect();
+    kept.trim_end().to_owned()
+}
+
+fn unbounded(p: &Parts<'_>) -> String {
     let client = p.browser.map(|browser| match p.browser_version {
         Some(version) => format!("{browser} {version}"),
         None => browser.to_owned(),
@@ -137,5 +168,32 @@ mod tests {
         for (p, expected) in cases {
             assert_eq!(compose(&p), expected);
         }
+    }
+
+    #[test]
+    fn a_long_browser_name_is_shortened_and_the_platform_kept() {
+        let long = "B".repeat(40);
+        let label = compose(&Parts {
+            browser: Some(&long),
+            browser_version: Some("123456"),
+            os: Some("Windows Phone Windows Phone Windows Ph"),
+            os_version: Some("12345678901234567890"),
+            ..parts()
+        });
+        assert!(label.chars().count() <= MAX_LABEL_CHARS, "{label}");
+        assert!(
+            label.ends_with(
+                " 123456 on Windows Phone Windows Phone Windows Ph 12345678901234567890"
+            ),
+            "{label}"
+        );
+        let label = compose(&Parts {
+            browser: Some(&long),
+            os: Some(&long),
+            os_version: Some("12345678901234567890"),
+            apple_hardware: Some("iPhone"),
+            ..parts()
+        });
+        assert!(label.chars().count() <= MAX_LABEL_CHARS, "{label}");
     }
 }

@@ -100,6 +100,16 @@
 //! An empty one gives "Unknown device" and `user_agent: null`. One with control characters or
 //! U+FFFD (bytes that were not UTF-8) is not parsed: "Unknown device", with the text stored and
 //! those characters replaced by U+FFFD. Parsing never panics.
+//!
+//! What the rules capture from a User-Agent is the client's own text, and an intruder chooses
+//! it: uap-core's `CFNetwork` catch-all takes up to 200 characters before `/1 CFNetwork` as the
+//! browser name. Every captured piece that reaches the [`keepwatch_api::Device`] is therefore
+//! kept to name characters — letters of the Latin script, ASCII digits, the space and
+//! `. _ - / ( ) +`, nothing else: no `·` or `,` to imitate Keepwatch's "Device · Place" layout, no
+//! markup, no format characters, no letters of other scripts to dress up as another name — and to
+//! 40 characters for a browser or OS name, 20 for a version. The whole label stays within
+//! [`keepwatch_api::MAX_LABEL_CHARS`], the browser name shortened first. The raw `user_agent` is
+//! stored as received (bounded, controls replaced): clients treat it as untrusted text.
 
 #![warn(missing_docs)]
 

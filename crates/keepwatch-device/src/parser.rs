@@ -9,7 +9,7 @@ use crate::hints::ClientHints;
 use crate::label::{compose, Parts, UNKNOWN_DEVICE};
 use crate::os_version::{resolve, UaVersion};
 use crate::own_app;
-use crate::raw_text;
+use crate::raw_text::{self, piece, MAX_FAMILY_CHARS, MAX_VERSION_CHARS};
 
 /// The uap-core rules this crate ships (see `uap-core/README.md` for the version).
 const VENDORED_RULES: &str = include_str!("../uap-core/regexes.yaml");
@@ -94,18 +94,27 @@ impl DeviceParser {
         let dev = self.rules.dev.extract(text);
 
         let uap_browser = ua.as_ref().map(|u| &*u.family).filter(|f| *f != UAP_OTHER);
+        // What the rules capture is the client's own text (uap-core's catch-alls take up to 200
+        // characters of it as the family): only a short name's worth of name characters is kept.
         let browser = match own_version {
-            Some(_) => Some(own_app::NAME),
-            None => uap_browser.and_then(browser_name),
+            Some(_) => Some(own_app::NAME.to_owned()),
+            None => uap_browser
+                .and_then(browser_name)
+                .and_then(|name| piece(name, MAX_FAMILY_CHARS)),
         };
         let browser_version = own_version.or_else(|| {
             browser
+                .as_ref()
                 .and(ua.as_ref())
                 .and_then(|u| u.major)
                 .filter(|m| !m.is_empty() && m.len() <= 6 && m.bytes().all(|b| b.is_ascii_digit()))
         });
 
-        let os_family = os.as_ref().and_then(|o| os_name(&o.os));
+        let os_family = os
+            .as_ref()
+            .and_then(|o| os_name(&o.os))
+            .and_then(|name| piece(name, MAX_FAMILY_CHARS));
+        let os_family = os_family.as_deref();
         let device = dev.as_ref().map(|d| &*d.device).filter(|d| *d != UAP_OTHER);
         let brand = dev.as_ref().and_then(|d| d.brand.as_deref());
         let model = dev.as_ref().and_then(|d| d.model.as_deref());
@@ -131,6 +140,7 @@ impl DeviceParser {
             // Chrome's reduced Android User-Agent is always "Android 10; K", whatever the phone.
             let reduced_android = family == "Android" && model == Some("K");
             resolve(family, version, reduced_android, hints.clean())
+                .and_then(|v| piece(&v, MAX_VERSION_CHARS))
         });
 
         let apple_hardware = match (os_family, device) {
@@ -141,7 +151,7 @@ impl DeviceParser {
         };
 
         let label = compose(&Parts {
-            browser,
+            browser: browser.as_deref(),
             browser_version,
             os: os_family,
             os_version: os_version.as_deref(),
@@ -151,7 +161,7 @@ impl DeviceParser {
 
         Device {
             label,
-            browser: browser.map(str::to_owned),
+            browser,
             browser_version: browser_version.map(str::to_owned),
             os: os_family.map(str::to_owned),
             os_version,

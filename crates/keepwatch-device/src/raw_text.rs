@@ -1,4 +1,5 @@
-//! The raw `User-Agent` text: bounding its length and deciding whether it is worth parsing.
+//! The raw `User-Agent` text: bounding its length, deciding whether it is worth parsing, and
+//! keeping what the rules capture from it to text that can only read as a name.
 
 /// The longest User-Agent kept, in bytes. Real ones stay under 300; anything longer is cut here
 /// (on a character boundary) before parsing and stored cut, so a hostile client cannot make the
@@ -47,6 +48,53 @@ pub(crate) fn displayable(text: &str) -> String {
         .collect()
 }
 
+/// The longest browser or OS name taken from a User-Agent, in characters. Real ones are under 30
+/// ("Mobile Safari UI/WKWebView" is 26); uap-core's catch-all rules capture up to 200.
+pub(crate) const MAX_FAMILY_CHARS: usize = 40;
+
+/// The longest version taken from a User-Agent, in characters.
+pub(crate) const MAX_VERSION_CHARS: usize = 20;
+
+/// Whether `c` may appear in a name taken from a User-Agent: letters of the Latin script (ASCII,
+/// Latin-1 and Latin Extended-A/B, which cover uap-core's own names such as
+/// "Seznam prohlížeč"), ASCII digits, the space and `. _ - / ( ) +`.
+///
+/// Everything else goes, because the label is read by people deciding whether a sign-in was
+/// theirs: `·` and `,` would let a name imitate Keepwatch's "Device · Place" layout, `<`, `>`,
+/// `&` and quotes are markup, format characters reorder or hide text, and right-to-left or
+/// look-alike letters from other scripts would let a name dress up as another.
+fn allowed(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, ' ' | '.' | '_' | '-' | '/' | '(' | ')' | '+')
+        || (('\u{C0}'..='\u{24F}').contains(&c) && c.is_alphabetic())
+}
+
+/// A piece the uap-core rules captured (a family or a version), as it may appear in a label:
+/// only [`allowed`] characters, single spaces, at most `max_chars` characters; `None` when
+/// nothing is left.
+pub(crate) fn piece(text: &str, max_chars: usize) -> Option<String> {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut space = false;
+    for c in text.chars().filter(|c| allowed(*c) || c.is_whitespace()) {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if count + usize::from(space) + 1 > max_chars {
+            break;
+        }
+        if space {
+            out.push(' ');
+            count += 1;
+            space = false;
+        }
+        out.push(c);
+        count += 1;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +121,40 @@ mod tests {
         assert!(is_garbled("Mozilla/5.0 \u{FFFD}"));
         assert!(!is_garbled("Mozilla/5.0 (Macintosh) Safari/605.1.15"));
         assert_eq!(displayable("a\u{1b}[2Jb"), "a\u{FFFD}[2Jb");
+    }
+
+    #[test]
+    fn pieces_keep_only_name_characters() {
+        assert_eq!(
+            piece("Safari 17 on macOS · Berlin, Germany", 80).as_deref(),
+            Some("Safari 17 on macOS Berlin Germany")
+        );
+        assert_eq!(
+            piece("<b>bold</b> &amp; \u{202E}x\u{2066}y\u{200B}z", 80).as_deref(),
+            Some("bbold/b amp xyz")
+        );
+        assert_eq!(
+            piece("=HYPERLINK(\"x\")", 80).as_deref(),
+            Some("HYPERLINK(x)")
+        );
+        assert_eq!(
+            piece("Seznam prohlížeč", 40).as_deref(),
+            Some("Seznam prohlížeč")
+        );
+        assert_eq!(
+            piece("Mobile Safari UI/WKWebView", 40).as_deref(),
+            Some("Mobile Safari UI/WKWebView")
+        );
+        // Cyrillic and Arabic letters are not taken: a name cannot borrow look-alikes or turn
+        // right to left.
+        assert_eq!(piece("Сhrome", 40).as_deref(), Some("hrome"));
+        assert_eq!(piece("كروم", 40), None);
+        assert_eq!(piece("·\u{202E}<>", 40), None);
+        assert_eq!(
+            piece(&"x".repeat(200), 40).map(|p| p.chars().count()),
+            Some(40)
+        );
+        // The cap never leaves a trailing space.
+        assert_eq!(piece("abc def", 4).as_deref(), Some("abc"));
     }
 }

@@ -519,6 +519,101 @@ fn control_characters_and_lossy_decoding_are_not_parsed() {
     }
 }
 
+/// Two hundred characters of everything a label must not carry — bidi controls, zero-width
+/// characters, markup, Keepwatch's separators, other scripts — with letters among them, the
+/// most uap-core's `CFNetwork` catch-all takes as a browser name.
+fn two_hundred_arbitrary_characters() -> String {
+    const ALPHABET: &[char] = &[
+        'S', 'a', 'f', 'r', 'i', '1', '7', ' ', '·', ',', '<', '>', '&', '"', '=', '+', '-', '@',
+        '\u{202E}', '\u{2066}', '\u{2069}', '\u{200B}', '\u{200D}', '\u{FEFF}', '\u{AD}', 'Д', 'ب',
+        '漢', '🦀', 'é',
+    ];
+    let mut state: u32 = 0x2545_F491;
+    (0..200)
+        .map(|_| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ALPHABET[(state >> 16) as usize % ALPHABET.len()]
+        })
+        .collect()
+}
+
+/// What an intruder writes where a browser name goes, each sent as `NAME/1 CFNetwork/… Darwin/…`
+/// so that uap-core's `CFNetwork` rule captures all of it as the browser family.
+fn hostile_families() -> Vec<String> {
+    vec![
+        "\u{202E}Safari\u{2066}17\u{2069} on\u{200B} macOS\u{200D}\u{FEFF}\u{2067}".into(),
+        "<b>bold</b> <a href=\"x\">link</a> &amp;".into(),
+        two_hundred_arbitrary_characters(),
+        "=HYPERLINK(\"http://evil.example\",\"Safari\")".into(),
+        "+1".into(),
+        "-2".into(),
+        "@SUM(1)".into(),
+        "Safari 17 on macOS · Berlin, Germany".into(),
+    ]
+}
+
+/// The characters a label is made of: see the crate documentation.
+fn name_character(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || " ._-/()+".contains(c)
+        || (('\u{C0}'..='\u{24F}').contains(&c) && c.is_alphabetic())
+}
+
+#[test]
+fn what_a_user_agent_captures_is_kept_to_a_short_name() {
+    for family in hostile_families() {
+        let ua = format!("{family}/1 CFNetwork/1494.0.7 Darwin/23.4.0");
+        let got = parse(Some(&ua), None, None);
+        let browser = got
+            .browser
+            .clone()
+            .unwrap_or_else(|| panic!("the CFNetwork rule took {family:?}: {got:?}"));
+        assert!(browser.chars().count() <= 40, "{browser:?}");
+        assert!(
+            got.label.chars().count() <= keepwatch_api::MAX_LABEL_CHARS,
+            "{:?}",
+            got.label
+        );
+        for text in [
+            Some(&got.label),
+            got.browser.as_ref(),
+            got.os.as_ref(),
+            got.os_version.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(text.chars().all(name_character), "{family:?} gave {text:?}");
+            assert_eq!(text.trim(), text);
+            assert!(!text.contains("  "), "{text:?}");
+        }
+        // The raw header is kept for the curious, as received.
+        assert_eq!(got.user_agent.as_deref(), Some(ua.as_str()));
+    }
+}
+
+#[test]
+fn a_forged_label_cannot_imitate_device_and_place() {
+    let ua = "Safari 17 on macOS · Berlin, Germany/1 CFNetwork/1494.0.7 Darwin/23.4.0";
+    let got = parse(Some(ua), None, None);
+    assert_eq!(
+        got.browser.as_deref(),
+        Some("Safari 17 on macOS Berlin Germany")
+    );
+    assert!(
+        !got.label.contains('·') && !got.label.contains(','),
+        "{}",
+        got.label
+    );
+    let ua = "<b>bold</b> &amp;/1 CFNetwork/1494.0.7 Darwin/23.4.0";
+    let got = parse(Some(ua), None, None);
+    assert!(
+        !got.label.contains(['<', '>', '&', '"', '\'']),
+        "{}",
+        got.label
+    );
+}
+
 #[test]
 fn device_key_ignores_versions_and_hints() {
     let chrome_123 = parse(Some(CHROME_MAC_123), None, None);

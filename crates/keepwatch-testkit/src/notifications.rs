@@ -17,10 +17,18 @@ impl NotificationDaemon {
     /// Starts the server (with body and action support), logging to `dir/notifications.log`,
     /// and waits until it owns its bus name.
     pub fn start(dir: &Path) -> Self {
+        Self::start_with_capabilities(dir, &["body", "actions"])
+    }
+
+    /// Starts the server advertising exactly `capabilities` (the Desktop Notifications spec's
+    /// names: `body`, `body-markup`, `actions`, …), as [`NotificationDaemon::start`] does.
+    pub fn start_with_capabilities(dir: &Path, capabilities: &[&str]) -> Self {
         let log = dir.join("notifications.log");
+        // Capability names are plain words: no JSON escaping needed.
+        let parameters = format!(r#"{{"capabilities": "{}"}}"#, capabilities.join(" "));
         let child = Command::new(python::PYTHON)
             .args(["-m", "dbusmock", "--template", "notification_daemon", "-p"])
-            .arg(r#"{"capabilities": "body actions"}"#)
+            .arg(parameters)
             .arg("--logfile")
             .arg(&log)
             .stdout(Stdio::null())

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use keepwatch_api::{paths, ClientKind, LoginRequest, SessionList, TokenPair};
+use keepwatch_geo::fixture::FixtureRecord;
 use keepwatch_geo::GeoDb;
 use keepwatch_server::{start, Limits, ManualClock, RunningServer, ServerConfig};
 
@@ -55,8 +56,23 @@ pub struct World {
 impl World {
     /// Starts the server on a free loopback port.
     pub async fn start() -> Self {
+        Self::start_with_places(&[]).await
+    }
+
+    /// Starts the server on a free loopback port, its geolocation knowing `places` besides the
+    /// standard world: networks outside the standard blocks, with whatever city and ISP names a
+    /// test needs (a hostile geolocation database, say).
+    pub async fn start_with_places(places: &[FixtureRecord]) -> Self {
         let dir = tempfile::tempdir().expect("a scratch folder");
-        let files = keepwatch_geo::fixture::write_standard(dir.path()).expect("geo fixtures");
+        let mut files = keepwatch_geo::fixture::write_standard(dir.path()).expect("geo fixtures");
+        if !places.is_empty() {
+            let city = dir.path().join("test-extra-city.mmdb");
+            let asn = dir.path().join("test-extra-asn.csv");
+            keepwatch_geo::fixture::write_city_dbip(&city, places).expect("extra city fixture");
+            keepwatch_geo::fixture::write_asn_csv(&asn, places).expect("extra ASN fixture");
+            files.city.push(city);
+            files.asn.push(asn);
+        }
         let geo = GeoDb::open(&files.city, &files.asn).expect("the geo fixtures open");
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let server = start(ServerConfig {
@@ -103,7 +119,8 @@ impl World {
     }
 
     /// A browser sign-in over HTTP from `from` with `user_agent`, a minute after whatever
-    /// happened before (people do not sign in twice in the same microsecond).
+    /// happened before (people do not sign in twice in the same microsecond). The User-Agent
+    /// goes out as its UTF-8 bytes, as a hostile client may send it.
     pub async fn browser_login(&self, from: IpAddr, user_agent: &str) -> TokenPair {
         self.browser_login_as(EMAIL, PASSWORD, from, user_agent)
             .await
@@ -117,6 +134,8 @@ impl World {
         from: IpAddr,
         user_agent: &str,
     ) -> TokenPair {
+        let user_agent = reqwest::header::HeaderValue::from_bytes(user_agent.as_bytes())
+            .expect("a User-Agent without control characters");
         self.clock.advance(chrono::TimeDelta::minutes(1));
         let response = self
             .http
