@@ -81,6 +81,8 @@ pub async fn sign_in(
             ca_cert: None,
         })
         .await?;
+    // Its engine restarts with the new session; the window shows it.
+    state.watch(&app, &view.account.id)?;
     state.activate(&app, Some(&view.account.id))?;
     Ok(AccountSummary::of(&view.account, Some(&view.account.id)))
 }
@@ -94,9 +96,7 @@ pub async fn sign_out(
     forget: bool,
 ) -> IpcResult<()> {
     let was_active = state.active_id().as_deref() == Some(account_id.as_str());
-    if was_active {
-        state.deactivate(&app);
-    }
+    state.unwatch(&app, &account_id);
     let account = state.kw.account(Some(&account_id))?;
     state.kw.logout(account, !forget).await?;
     if was_active && !state.kw.accounts().is_empty() {

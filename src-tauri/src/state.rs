@@ -1,6 +1,12 @@
-//! What the shell holds while it runs: the core, the active account, its sync engine, and the
-//! last status it reported. Everything else is asked of the core when needed.
+//! What the shell holds while it runs: the core, a sync engine for every account, the account
+//! the window shows, and the last status each engine reported. Everything else is asked of the
+//! core when needed.
+//!
+//! Every account is watched, whichever one the window shows: an intruder on the account not on
+//! screen is notified and counted in the tray all the same. Switching only changes what the
+//! window shows.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use keepwatch_core::notifier::NoticeAction;
@@ -14,21 +20,32 @@ use keepwatch_ipc::{AlertRecord, CoreErrorKind, IpcError, IpcResult, SyncPhase, 
 
 use crate::tray;
 
-/// The running sync engine of the active account.
-struct Engine {
+/// One watched account: its engine and what the engine last said.
+struct Watched {
+    account: Account,
     stop: oneshot::Sender<()>,
+    /// Tells this engine's updates from those of an engine it replaced.
+    generation: u64,
+    status: SyncStatus,
 }
 
 #[derive(Default)]
 struct Inner {
-    account: Option<Account>,
-    status: Option<SyncStatus>,
-    engine: Option<Engine>,
-    /// Bumped whenever the engine is replaced, so that a stopping engine's last updates are
-    /// not taken for the new one's.
+    /// The account the window shows.
+    active: Option<String>,
+    watched: BTreeMap<String, Watched>,
+    /// Bumped whenever an engine starts.
     generation: u64,
     /// The alert whose notification was clicked, until the window has shown it.
     focus_request: Option<String>,
+}
+
+/// How one watched account stands, for the tray.
+pub struct AccountStanding {
+    /// The account.
+    pub account: Account,
+    /// Its engine's phase.
+    pub phase: SyncPhase,
 }
 
 /// Shared state, managed by Tauri.
@@ -51,12 +68,30 @@ impl AppState {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The active account, or `not_signed_in`.
+    /// The account the window shows, or `not_signed_in`.
     pub fn account(&self) -> IpcResult<Account> {
-        self.inner()
-            .account
-            .clone()
+        let inner = self.inner();
+        inner
+            .active
+            .as_ref()
+            .and_then(|id| inner.watched.get(id))
+            .map(|w| w.account.clone())
             .ok_or_else(|| IpcError::new(CoreErrorKind::NotSignedIn, "no account is signed in"))
+    }
+
+    /// Every watched account and its phase, in the order they were added.
+    pub fn standings(&self) -> Vec<AccountStanding> {
+        let mut all: Vec<AccountStanding> = self
+            .inner()
+            .watched
+            .values()
+            .map(|w| AccountStanding {
+                account: w.account.clone(),
+                phase: w.status.phase,
+            })
+            .collect();
+        all.sort_by_key(|s| s.account.config().added_at);
+        all
     }
 
     /// Remembers that a notification click asked to show the alert `key`.
@@ -71,84 +106,93 @@ impl AppState {
 
     /// The active account's id.
     pub fn active_id(&self) -> Option<String> {
-        self.inner().account.as_ref().map(|a| a.id().to_owned())
+        self.inner().active.clone()
     }
 
-    /// The last status.
+    /// The active account's last status.
     pub fn status(&self) -> SyncStatus {
-        let inner = self.inner();
-        inner.status.clone().unwrap_or_else(|| {
-            SyncStatus::signed_out(inner.account.as_ref().map(|a| a.id().to_owned()))
-        })
+        let active = self.active_id();
+        match active {
+            Some(id) => self.status_of(&id),
+            None => SyncStatus::signed_out(None),
+        }
     }
 
-    /// Records `status` and tells the window and tray, if it changed.
+    /// Account `id`'s last status.
+    fn status_of(&self, id: &str) -> SyncStatus {
+        self.inner()
+            .watched
+            .get(id)
+            .map(|w| w.status.clone())
+            .unwrap_or_else(|| SyncStatus::signed_out(Some(id.to_owned())))
+    }
+
+    /// Records `status` for its account and tells the window (when it shows that account) and
+    /// the tray, if it changed.
     pub fn set_status(&self, app: &AppHandle, status: SyncStatus) {
-        {
+        let shown = {
             let mut inner = self.inner();
-            if inner.status.as_ref() == Some(&status) {
+            let Some(id) = status.account_id.clone() else {
+                return;
+            };
+            let Some(watched) = inner.watched.get_mut(&id) else {
+                return;
+            };
+            if watched.status == status {
                 return;
             }
-            inner.status = Some(status.clone());
+            watched.status = status.clone();
+            inner.active.as_deref() == Some(id.as_str())
+        };
+        if shown {
+            let _ = app.emit("sync://status", &status);
         }
-        let _ = app.emit("sync://status", &status);
         tray::refresh(app);
     }
 
-    /// Makes `selector`'s account (or the only/first one) active and (re)starts its sync
-    /// engine. With no account at all, the status says signed out.
-    pub fn activate(&self, app: &AppHandle, selector: Option<&str>) -> IpcResult<SyncStatus> {
-        let selector = selector.map(str::to_owned).or_else(|| {
-            // Several accounts and none chosen: the first one added.
-            self.kw.accounts().first().map(|a| a.id.clone())
-        });
-        let account = match selector {
-            Some(id) => Some(self.kw.account(Some(&id))?),
-            None => None,
-        };
+    /// Starts an engine for every account that has none.
+    pub fn watch_all(&self, app: &AppHandle) {
+        for view in self.kw.accounts() {
+            let watched = self.inner().watched.contains_key(&view.id);
+            if !watched {
+                if let Err(e) = self.watch(app, &view.id) {
+                    tracing::warn!(error = ?e, account = %view.id, "could not watch an account");
+                }
+            }
+        }
+    }
+
+    /// (Re)starts the engine of account `id` as it is configured now (after a sign-in: with
+    /// its new session).
+    pub fn watch(&self, app: &AppHandle, id: &str) -> IpcResult<()> {
+        let account = self.kw.account(Some(id))?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (stop, stopped) = oneshot::channel::<()>();
         let generation = {
             let mut inner = self.inner();
-            if let Some(engine) = inner.engine.take() {
-                let _ = engine.stop.send(());
-            }
             inner.generation += 1;
-            inner.account = account.clone();
-            inner.status = None;
-            inner.generation
-        };
-        let status = match account {
-            Some(account) => {
-                let status = SyncStatus {
-                    account_id: Some(account.id().to_owned()),
-                    phase: SyncPhase::Syncing,
-                    last_synced_at: None,
-                    live: false,
-                    last_error: None,
-                };
-                self.start_engine(app, account, generation);
-                status
+            let generation = inner.generation;
+            let status = SyncStatus {
+                account_id: Some(account.id().to_owned()),
+                phase: SyncPhase::Syncing,
+                last_synced_at: None,
+                live: false,
+                last_error: None,
+            };
+            let replaced = inner.watched.insert(
+                account.id().to_owned(),
+                Watched {
+                    account: account.clone(),
+                    stop,
+                    generation,
+                    status,
+                },
+            );
+            if let Some(old) = replaced {
+                let _ = old.stop.send(());
             }
-            None => SyncStatus::signed_out(None),
+            generation
         };
-        self.set_status(app, status.clone());
-        Ok(status)
-    }
-
-    /// Stops the engine and forgets the active account (after signing out).
-    pub fn deactivate(&self, app: &AppHandle) {
-        {
-            let mut inner = self.inner();
-            if let Some(engine) = inner.engine.take() {
-                let _ = engine.stop.send(());
-            }
-            inner.generation += 1;
-            inner.account = None;
-            inner.status = None;
-        }
-        self.set_status(app, SyncStatus::signed_out(None));
-    }
-
-    fn start_engine(&self, app: &AppHandle, account: Account, generation: u64) {
         let prefs = self.kw.preferences();
         let options = SyncOptions {
             poll_interval: std::time::Duration::from_secs(prefs.poll_interval_secs.max(1)),
@@ -159,9 +203,6 @@ impl AppState {
             Some(Arc::new(DesktopNotifier::with_open_action())),
             options,
         );
-        let (tx, rx) = mpsc::unbounded_channel();
-        let (stop, stopped) = oneshot::channel::<()>();
-        self.inner().engine = Some(Engine { stop });
         tauri::async_runtime::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
@@ -172,10 +213,64 @@ impl AppState {
             }
         });
         tauri::async_runtime::spawn(forward(app.clone(), account, rx, generation));
+        Ok(())
     }
 
-    fn is_current(&self, generation: u64) -> bool {
-        self.inner().generation == generation
+    /// Stops watching account `id` (after signing out of it); the window shows none until the
+    /// next [`AppState::activate`].
+    pub fn unwatch(&self, app: &AppHandle, id: &str) {
+        let (gone, was_active) = {
+            let mut inner = self.inner();
+            let gone = inner.watched.remove(id);
+            let was_active = inner.active.as_deref() == Some(id);
+            if was_active {
+                inner.active = None;
+            }
+            (gone, was_active)
+        };
+        if let Some(watched) = gone {
+            let _ = watched.stop.send(());
+        }
+        if was_active {
+            let _ = app.emit("sync://status", SyncStatus::signed_out(None));
+        }
+        tray::refresh(app);
+    }
+
+    /// Shows `selector`'s account (or the first one added) in the window, watching every
+    /// account. With no account at all, the status says signed out.
+    pub fn activate(&self, app: &AppHandle, selector: Option<&str>) -> IpcResult<SyncStatus> {
+        self.watch_all(app);
+        let selector = selector.map(str::to_owned).or_else(|| {
+            // Several accounts and none chosen: the first one added.
+            self.kw.accounts().first().map(|a| a.id.clone())
+        });
+        if let Some(id) = &selector {
+            let watched = self.inner().watched.contains_key(id);
+            if !watched {
+                self.watch(app, id)?;
+            }
+        }
+        self.inner().active = selector;
+        let status = self.status();
+        let _ = app.emit("sync://status", &status);
+        if let Ok(account) = self.account() {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move { emit_sessions(&app, &account).await });
+        }
+        tray::refresh(app);
+        Ok(status)
+    }
+
+    fn is_current(&self, id: &str, generation: u64) -> bool {
+        self.inner()
+            .watched
+            .get(id)
+            .is_some_and(|w| w.generation == generation)
+    }
+
+    fn is_active(&self, id: &str) -> bool {
+        self.inner().active.as_deref() == Some(id)
     }
 }
 
@@ -186,12 +281,14 @@ async fn forward(
     mut updates: mpsc::UnboundedReceiver<SyncUpdate>,
     generation: u64,
 ) {
+    let id = account.id().to_owned();
     while let Some(update) = updates.recv().await {
         let state = app.state::<AppState>();
-        if !state.is_current(generation) {
+        if !state.is_current(&id, generation) {
             return;
         }
-        let current = state.status();
+        let shown = state.is_active(&id);
+        let current = state.status_of(&id);
         match update {
             SyncUpdate::Synced { at, mode } => {
                 state.set_status(
@@ -204,7 +301,9 @@ async fn forward(
                         last_error: None,
                     },
                 );
-                emit_sessions(&app, &account).await;
+                if shown {
+                    emit_sessions(&app, &account).await;
+                }
             }
             SyncUpdate::Offline {
                 reason,
@@ -222,29 +321,41 @@ async fn forward(
                 );
             }
             SyncUpdate::Alert { alert, .. } => {
-                let _ = app.emit("sync://alert", AlertRecord::from(*alert));
-                emit_sessions(&app, &account).await;
+                if shown {
+                    let _ = app.emit("sync://alert", AlertRecord::from(*alert));
+                    emit_sessions(&app, &account).await;
+                }
                 tray::refresh(&app);
             }
-            SyncUpdate::Changed => emit_sessions(&app, &account).await,
+            SyncUpdate::Changed if shown => emit_sessions(&app, &account).await,
+            SyncUpdate::Changed => {}
             SyncUpdate::ActionDone {
                 alert_key,
                 action: NoticeAction::Open,
                 ..
             } => {
+                // The alert may be about an account the window does not show: show that one.
                 // Kept until the window takes it: a window built just now is not listening
                 // yet, one already open hears the event.
+                if !shown {
+                    if let Err(e) = state.activate(&app, Some(&id)) {
+                        tracing::warn!(error = ?e, "could not show the alert's account");
+                    }
+                }
                 state.request_focus(&alert_key);
                 crate::window::show(&app);
                 let _ = app.emit("sync://focus-alert", alert_key);
             }
             SyncUpdate::ActionDone { alert_key, .. } => {
-                if let Ok(alerts) = account.cached_alerts().await {
-                    if let Some(record) = alerts.into_iter().find(|a| a.alert.key == alert_key) {
-                        let _ = app.emit("sync://alert", AlertRecord::from(record));
+                if shown {
+                    if let Ok(alerts) = account.cached_alerts().await {
+                        if let Some(record) = alerts.into_iter().find(|a| a.alert.key == alert_key)
+                        {
+                            let _ = app.emit("sync://alert", AlertRecord::from(record));
+                        }
                     }
+                    emit_sessions(&app, &account).await;
                 }
-                emit_sessions(&app, &account).await;
                 tray::refresh(&app);
             }
             SyncUpdate::SignedOut => {

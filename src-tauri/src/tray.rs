@@ -93,16 +93,20 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Re-reads the alert count, phase, pause and language, and updates the icon and the menu.
+/// Re-reads every account's alert count and phase, the pause and the language, and updates the
+/// icon and the menu. The icon shows the worst over all accounts: unreviewed alerts anywhere
+/// (being signed out by someone else among them) are red, before anything being offline or
+/// signed out is grey.
 pub fn refresh(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        let phase = state.status().phase;
-        let account = state.account();
-        let signed_in = account.is_ok();
-        let open = match account {
-            Ok(account) => account
+        let signed_in = state.account().is_ok();
+        let mut counts = Vec::new();
+        let mut offline = false;
+        for standing in state.standings() {
+            let open = standing
+                .account
                 .cached_alerts()
                 .await
                 .map(|alerts| {
@@ -111,19 +115,24 @@ pub fn refresh(app: &AppHandle) {
                         .filter(|a| a.state == CoreAlertState::New)
                         .count()
                 })
-                .unwrap_or(0),
-            Err(_) => 0,
-        };
+                .unwrap_or(0);
+            offline |= matches!(standing.phase, SyncPhase::Offline | SyncPhase::SignedOut);
+            let name = standing
+                .account
+                .notice_name()
+                .unwrap_or_else(|| standing.account.config().email.clone());
+            counts.push((name, open));
+        }
+        let open: usize = counts.iter().map(|(_, n)| n).sum();
         let w = wording(&app);
-        let offline = matches!(phase, SyncPhase::Offline | SyncPhase::SignedOut);
-        let icon = if offline {
-            OFFLINE
-        } else if open > 0 {
+        let icon = if open > 0 {
             ALERT
+        } else if offline {
+            OFFLINE
         } else {
             NORMAL
         };
-        let tooltip = w.tooltip(offline, open > 0);
+        let tooltip = w.tooltip(offline && open == 0, open > 0);
         if let Some(tray) = app.tray_by_id(TRAY_ID) {
             if let Ok(img) = image(icon) {
                 let _ = tray.set_icon(Some(img));
@@ -136,7 +145,7 @@ pub fn refresh(app: &AppHandle) {
                 .preferences()
                 .notifications_paused_until
                 .filter(|until| *until > Utc::now());
-            let _ = items.count.set_text(w.unreviewed_alerts(open));
+            let _ = items.count.set_text(w.alert_counts(&counts));
             let _ = items.open.set_text(w.open());
             let _ = items.revoke_others.set_text(w.sign_out_others_menu());
             let _ = items.revoke_others.set_enabled(signed_in);

@@ -543,6 +543,79 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
             "the tray's confirmed sign-out left the owner's browser signed in"
         );
 
+        // A second account, added from Accounts: both are watched, whichever the window
+        // shows. An intruder on the one not shown is notified, naming its account, and
+        // counted in the tray.
+        const BOB: &str = "bob@example.com";
+        const BOB_PASSWORD: &str = "bob's own long passphrase";
+        service
+            .server()
+            .add_user(BOB, BOB_PASSWORD, false)
+            .await
+            .expect("a second account");
+        app.click_on("[data-testid=nav-accounts]", WAIT).await;
+        fill(&app, "[data-testid=email]", BOB).await;
+        fill(&app, "[data-testid=password]", BOB_PASSWORD).await;
+        app.click_on("[data-testid=sign-in]", WAIT).await;
+        app.click_on("[data-testid=nav-accounts]", WAIT).await;
+        let ann = format!("[data-account-email=\"{EMAIL}\"] [data-testid=switch-account]");
+        app.click_on(&ann, WAIT).await;
+        wait_until("the window shows the first account again", async || {
+            count(
+                &app,
+                &format!("[data-account-email=\"{BOB}\"] [data-testid=switch-account]"),
+            )
+            .await
+                == 1
+        })
+        .await;
+        let before = notifications.notify_calls().len();
+        service
+            .browser_login_as(
+                BOB,
+                BOB_PASSWORD,
+                ip(keepwatch_geo::fixture::SAO_PAULO_V4),
+                CHROME_WINDOWS,
+            )
+            .await;
+        wait_until("a Notify call for the account not shown", async || {
+            notifications.notify_calls()[before..]
+                .iter()
+                .any(|call| call.contains(BOB))
+        })
+        .await;
+        poll("the tray counts the account not shown", WAIT, || {
+            let line = tray::count_line(&item)?.label;
+            if line.contains(&format!("{BOB}: 1")) {
+                Ok(())
+            } else {
+                Err(line)
+            }
+        })
+        .await;
+        wait_look(&item, Look::Alert).await;
+        // Forgotten again, so that what follows has one account as before.
+        app.click_on("[data-testid=nav-accounts]", WAIT).await;
+        app.click_on(
+            &format!("[data-account-email=\"{BOB}\"] [data-testid=forget-account]"),
+            WAIT,
+        )
+        .await;
+        wait_until("the second account is gone", async || {
+            count(&app, "[data-testid=account]").await == 1
+        })
+        .await;
+        poll("the tray counts one account again", WAIT, || {
+            let line = tray::count_line(&item)?.label;
+            if line.contains(BOB) {
+                Err(line)
+            } else {
+                Ok(())
+            }
+        })
+        .await;
+        app.click_on("[data-testid=nav-sessions]", WAIT).await;
+
         // Closing the window keeps Keepwatch in the tray but ends the webview: WebKit's
         // processes exit.
         let window = wait_window(&display, pid, "Keepwatch").await;
