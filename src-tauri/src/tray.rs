@@ -184,7 +184,9 @@ fn confirm_revoke_others(app: &AppHandle) {
                     Err(e) => {
                         tracing::warn!(error = %e, "could not sign out the other sessions");
                         app2.dialog()
-                            .message(w.others_failed_body(&e.to_string()))
+                            .message(
+                                w.others_failed_body(&keepwatch_core::inert::text(&e.to_string())),
+                            )
                             .title(w.others_failed_title())
                             .kind(MessageDialogKind::Error)
                             .show(|_| {});

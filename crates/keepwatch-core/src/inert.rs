@@ -171,7 +171,7 @@ fn opt(s: &mut Option<String>, f: fn(&mut String)) {
 /// A value whose server-written strings can be made safe to show.
 ///
 /// Implemented by every type [`crate::client::AccountClient`] decodes and every record
-/// [`crate::history`] returns. Secrets and tokens are not display text and stay byte for byte.
+/// [`crate::history`] returns. Tokens are credentials, never shown, and stay byte for byte.
 pub trait Inert: Sized {
     /// Cleans every server-written string of `self` in place.
     fn make_inert(&mut self);
@@ -423,7 +423,8 @@ impl Inert for ResponseStep {
 
 impl Inert for Alert {
     fn make_inert(&mut self) {
-        // The key embeds a session id: cleaned like one, so the two keep matching.
+        // The key quotes a session id, which rows from before inert text may hold raw. Alerts
+        // raised since quote a cleaned id, which this leaves as it is.
         text_in_place(&mut self.key);
         text_in_place(&mut self.title);
         text_in_place(&mut self.summary);

@@ -75,7 +75,8 @@ impl IpcError {
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
         use CoreErrorKind as Core;
-        let message = error.to_string();
+        // Core errors quote the server (an error body's message): inert, like its other text.
+        let message = keepwatch_core::inert::text(&error.to_string());
         let (kind, retry): (ErrorKind, _) = match &error {
             Error::InvalidUrl { .. } | Error::InsecureUrl { .. } | Error::Invalid(_) => {
                 (ErrorCode::InvalidRequest.into(), None)
