@@ -102,9 +102,11 @@ pub fn refresh(app: &AppHandle) {
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         let signed_in = state.account().is_ok();
+        let standings = state.standings();
+        // Watching nothing is as grey as watching offline.
+        let mut offline = standings.is_empty();
         let mut counts = Vec::new();
-        let mut offline = false;
-        for standing in state.standings() {
+        for standing in standings {
             let open = standing
                 .account
                 .cached_alerts()

@@ -557,6 +557,9 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         fill(&app, "[data-testid=email]", BOB).await;
         fill(&app, "[data-testid=password]", BOB_PASSWORD).await;
         app.click_on("[data-testid=sign-in]", WAIT).await;
+        // Signed in, the window turns to the new account's sessions.
+        app.wait_for("[aria-current=page][data-testid=nav-sessions]", WAIT)
+            .await;
         app.click_on("[data-testid=nav-accounts]", WAIT).await;
         let ann = format!("[data-account-email=\"{EMAIL}\"] [data-testid=switch-account]");
         app.click_on(&ann, WAIT).await;
