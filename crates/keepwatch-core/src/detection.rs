@@ -22,6 +22,18 @@ struct Inputs {
     previous: Option<Sighting>,
 }
 
+impl Inputs {
+    fn context(&self, prefs: &Preferences, now: Timestamp) -> Context<'_> {
+        Context {
+            baseline: &self.baseline,
+            previous: self.previous.as_ref(),
+            own_session_ids: &self.own,
+            travel_mode_until: prefs.travel_mode_until,
+            now,
+        }
+    }
+}
+
 /// What the detector needs, read from history. `subject` is the session being judged: it is
 /// never its own previous sighting.
 fn inputs(history: &History, subject: Option<&str>) -> Result<Inputs> {
@@ -69,13 +81,7 @@ pub(crate) fn assess_session(
         return Ok(None);
     }
     let inputs = inputs(history, Some(&session.id))?;
-    let ctx = Context {
-        baseline: &inputs.baseline,
-        previous: inputs.previous.as_ref(),
-        own_session_ids: &inputs.own,
-        travel_mode_until: prefs.travel_mode_until,
-        now,
-    };
+    let ctx = inputs.context(prefs, now);
     Ok(keepwatch_detector::assess_session(&ctx, session))
 }
 
@@ -93,13 +99,7 @@ pub(crate) fn assess_event(
         }
     }
     let inputs = inputs(history, subject)?;
-    let ctx = Context {
-        baseline: &inputs.baseline,
-        previous: inputs.previous.as_ref(),
-        own_session_ids: &inputs.own,
-        travel_mode_until: prefs.travel_mode_until,
-        now,
-    };
+    let ctx = inputs.context(prefs, now);
     Ok(keepwatch_detector::assess_event(&ctx, event))
 }
 
@@ -117,13 +117,7 @@ pub(crate) fn assess_lost_session(
         None => None,
     };
     let inputs = inputs(history, None)?;
-    let ctx = Context {
-        baseline: &inputs.baseline,
-        previous: inputs.previous.as_ref(),
-        own_session_ids: &inputs.own,
-        travel_mode_until: prefs.travel_mode_until,
-        now,
-    };
+    let ctx = inputs.context(prefs, now);
     Ok(keepwatch_detector::assess_lost_session(
         &ctx,
         &LostSession {
