@@ -28,13 +28,23 @@ impl Session {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("an HTTP client for WebDriver");
-        let answer = call(
-            &http,
-            reqwest::Method::POST,
-            &format!("{driver_url}/session"),
-            Some(json!({ "capabilities": { "alwaysMatch": capabilities } })),
-        )
-        .await;
+        // tauri-driver can say it is ready a moment before WebKitWebDriver behind it is, and
+        // then drops the request without an answer (no app was started for it): ask again,
+        // a few times. An answer, even an error, is final.
+        let url = format!("{driver_url}/session");
+        let body = json!({ "capabilities": { "alwaysMatch": capabilities } });
+        let mut attempts = 0;
+        let answer = loop {
+            attempts += 1;
+            match try_call(&http, reqwest::Method::POST, &url, Some(body.clone())).await {
+                Ok(answer) => break answer,
+                Err(CallError::NoAnswer(e)) if attempts < 3 => {
+                    eprintln!("e2e: no answer to a new WebDriver session ({e}); asking again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => panic!("WebDriver POST {url} failed: {e}"),
+            }
+        };
         let id = answer["sessionId"]
             .as_str()
             .expect("a session id")
@@ -220,22 +230,45 @@ async fn call(
     }
 }
 
+/// Why a WebDriver call failed.
+#[derive(Debug)]
+enum CallError {
+    /// The request got no answer at all.
+    NoAnswer(String),
+    /// An answer that is not a success, or not JSON.
+    Refused(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::NoAnswer(e) | CallError::Refused(e) => f.write_str(e),
+        }
+    }
+}
+
 async fn try_call(
     http: &reqwest::Client,
     method: reqwest::Method,
     url: &str,
     body: Option<Value>,
-) -> Result<Value, String> {
+) -> Result<Value, CallError> {
     let mut request = http.request(method, url);
     if let Some(body) = body {
         request = request.json(&body);
     }
-    let response = request.send().await.map_err(|e| e.to_string())?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| CallError::NoAnswer(e.to_string()))?;
     let status = response.status();
-    let answer: Value = response.json().await.map_err(|e| e.to_string())?;
+    let answer: Value = response
+        .json()
+        .await
+        .map_err(|e| CallError::Refused(e.to_string()))?;
     if status.is_success() {
         Ok(answer["value"].clone())
     } else {
-        Err(format!("{status}: {}", answer["value"]))
+        Err(CallError::Refused(format!("{status}: {}", answer["value"])))
     }
 }
