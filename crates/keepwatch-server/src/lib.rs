@@ -77,4 +77,5 @@ pub use config::{Limits, ServerConfig, TlsFiles};
 pub use error::{HttpError, ServerError};
 pub use secrets::PasswordCost;
 pub use server::{start, RunningServer};
+pub use tokens::REFRESH_REUSE_GRACE;
 pub use totp::totp_now;

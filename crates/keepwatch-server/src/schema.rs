@@ -120,4 +120,10 @@ CREATE TABLE address_book (
 ALTER TABLE sessions ADD COLUMN ended_by TEXT;
 ALTER TABLE sessions ADD COLUMN end_event_id INTEGER;
 "#,
+    // Which refresh token replaced each rotated one, and when a replacement was retired unused
+    // (its client crashed before storing it and came back with the old token).
+    r#"
+ALTER TABLE refresh_tokens ADD COLUMN successor_hash TEXT;
+ALTER TABLE refresh_tokens ADD COLUMN retired_at TEXT;
+"#,
 ];

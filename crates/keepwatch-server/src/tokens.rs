@@ -12,6 +12,13 @@ use crate::secrets::{new_token, token_hash};
 use crate::sessions::{self, Ending, SessionRow, SESSION_COLUMNS};
 use crate::store::{parse_ts, ts, Write};
 
+/// How long after a refresh token was rotated it may be presented once more, as long as the
+/// token that replaced it was never used: a client that crashed after the server rotated but
+/// before it stored the answer comes back with the old token, and must not lose its session
+/// (nor raise a theft alarm) for it. A copy used by someone else is still caught, here or when
+/// the real client next presents the replacement.
+pub const REFRESH_REUSE_GRACE: Duration = Duration::minutes(2);
+
 /// Who is calling: the outcome of checking an access token.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -127,6 +134,27 @@ pub fn authenticate(
     }))
 }
 
+/// Whether the token with `successor` as its replacement, rotated at `rotated`, may be
+/// honoured once more: within [`REFRESH_REUSE_GRACE`], while that replacement was never used.
+fn successor_unused(w: &Write<'_>, rotated: &str, successor: Option<&str>) -> HttpResult<bool> {
+    let Some(successor) = successor else {
+        return Ok(false);
+    };
+    if w.now - parse_ts(rotated)? > REFRESH_REUSE_GRACE {
+        return Ok(false);
+    }
+    let unused: bool = w
+        .tx
+        .query_row(
+            "SELECT rotated_at IS NULL AND retired_at IS NULL FROM refresh_tokens WHERE token_hash = ?1",
+            [successor],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false);
+    Ok(unused)
+}
+
 /// Trades a refresh token for a new pair. A token that was already rotated is a sign that
 /// it leaked: the whole session is revoked.
 pub fn refresh(
@@ -139,21 +167,44 @@ pub fn refresh(
     let found =
         w.tx.query_row(
             &format!(
-                "SELECT r.rotated_at, {SESSION_COLUMNS} FROM refresh_tokens r \
+                "SELECT r.rotated_at, r.successor_hash, r.retired_at, {SESSION_COLUMNS} FROM refresh_tokens r \
                  JOIN sessions s ON s.id = r.session_id JOIN accounts a ON a.id = s.account_id \
                  WHERE r.token_hash = ?1"
             ),
             [&hash],
-            |r| Ok((r.get::<_, Option<String>>(0)?, SessionRow::from_row(r, 1)?)),
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    SessionRow::from_row(r, 3)?,
+                ))
+            },
         )
         .optional()?;
-    let Some((rotated, session)) = found else {
+    let Some((rotated, successor, retired, session)) = found else {
         return Ok(Err(HttpError::invalid_token("unknown refresh token")));
     };
     if let Err(e) = check_session(w, &session, ip)? {
         return Ok(Err(e));
     }
-    if rotated.is_some() {
+    // A retired replacement never reached its client: whoever presents it copied it.
+    let rotated = rotated.or(retired);
+    if let Some(rotated) = rotated {
+        if successor_unused(w, &rotated, successor.as_deref())? {
+            tracing::info!(session = %session.id, "rotated refresh token presented again within the grace; its unused replacement is retired");
+            w.tx.execute(
+                "UPDATE refresh_tokens SET retired_at = ?2 WHERE token_hash = ?1",
+                rusqlite::params![successor, ts(w.now)],
+            )?;
+            touch(w, &session, ip, Duration::zero())?;
+            let pair = issue(w, &session.id, access_ttl)?;
+            w.tx.execute(
+                "UPDATE refresh_tokens SET successor_hash = ?2 WHERE token_hash = ?1",
+                rusqlite::params![hash, token_hash(&pair.refresh_token)],
+            )?;
+            return Ok(Ok(pair));
+        }
         tracing::warn!(session = %session.id, "refresh token reused; revoking the session");
         return Ok(Err(
             match sessions::end(w, &session, Ending::token_reused())? {
@@ -162,10 +213,11 @@ pub fn refresh(
             },
         ));
     }
-    w.tx.execute(
-        "UPDATE refresh_tokens SET rotated_at = ?2 WHERE token_hash = ?1",
-        rusqlite::params![hash, ts(w.now)],
-    )?;
     touch(w, &session, ip, Duration::zero())?;
-    Ok(Ok(issue(w, &session.id, access_ttl)?))
+    let pair = issue(w, &session.id, access_ttl)?;
+    w.tx.execute(
+        "UPDATE refresh_tokens SET rotated_at = ?2, successor_hash = ?3 WHERE token_hash = ?1",
+        rusqlite::params![hash, ts(w.now), token_hash(&pair.refresh_token)],
+    )?;
+    Ok(Ok(pair))
 }

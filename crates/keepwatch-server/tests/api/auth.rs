@@ -349,7 +349,9 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
         StatusCode::OK
     );
 
-    // The rotated token again: refused, and the whole session ends.
+    // The rotated token again, past the grace a crashed client gets: refused, and the whole
+    // session ends.
+    t.advance(keepwatch_server::REFRESH_REUSE_GRACE + chrono::Duration::seconds(1));
     expect_error(
         refresh(&first.refresh_token).await.unwrap(),
         StatusCode::UNAUTHORIZED,

@@ -190,6 +190,7 @@ async fn signing_out_expiry_and_token_reuse_each_say_so() {
     let copied = t.login().await;
     let (status, _) = refresh_answer(&t, &copied).await;
     assert_eq!(status, StatusCode::OK);
+    t.advance(keepwatch_server::REFRESH_REUSE_GRACE + chrono::Duration::seconds(1));
     let (status, body) = refresh_answer(&t, &copied).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "session_revoked");
@@ -239,4 +240,41 @@ async fn tokens_never_issued_stay_invalid_and_ended_ones_are_forgotten_after_the
         ErrorCode::InvalidToken,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_client_that_crashed_before_storing_its_new_token_may_present_the_old_one_once() {
+    let t = TestServer::start().await;
+    t.user(false).await;
+    let first = t.login().await;
+    // The server rotates; the client dies before it stores the answer.
+    let (status, lost) = refresh_answer(&t, &first).await;
+    assert_eq!(status, StatusCode::OK);
+    // Back a minute later with the old token: a new pair, the session intact.
+    t.advance(chrono::Duration::minutes(1));
+    let (status, body) = refresh_answer(&t, &first).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let again: TokenPair = serde_json::from_value(body).unwrap();
+    assert_eq!(again.session_id, first.session_id);
+    assert_eq!(t.sessions(&again.access_token).await.sessions.len(), 1);
+    // The replacement it never stored is dead, and presenting it is reuse.
+    let lost: TokenPair = serde_json::from_value(lost).unwrap();
+    let (status, body) = refresh_answer(&t, &lost).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["revocation"]["reason"], "token_reused");
+}
+
+#[tokio::test]
+async fn the_grace_is_once_and_only_while_the_replacement_is_unused() {
+    let t = TestServer::start().await;
+    t.user(false).await;
+    let first = t.login().await;
+    let (_, second) = refresh_answer(&t, &first).await;
+    let second: TokenPair = serde_json::from_value(second).unwrap();
+    // The real client used its replacement: the old token is now a copy.
+    let (status, _) = refresh_answer(&t, &second).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = refresh_answer(&t, &first).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["revocation"]["reason"], "token_reused");
 }
