@@ -89,7 +89,8 @@ pub mod endpoints {
     /// Trade a refresh token for a new pair.
     ///
     /// The old refresh token stops working. Presenting an already-rotated token again revokes
-    /// the whole session (reuse detection).
+    /// the whole session (reuse detection), except once within two minutes of its rotation
+    /// while its replacement was never used: a client that crashed before storing the answer.
     #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
         responses(
             (status = 200, description = "New token pair", body = TokenPair),
