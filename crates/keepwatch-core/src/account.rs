@@ -169,15 +169,25 @@ impl Account {
     /// that is recorded and judged ([`Account::session_lost`]) before the error is returned,
     /// so that whoever asked (the engine, a CLI command) leaves the alarm in history.
     pub async fn sync(&self) -> Result<SyncReport> {
-        match self.sync_once().await {
-            Err(Error::SessionEnded(revocation)) => {
-                if let Err(e) = self.session_lost(revocation.clone()).await {
-                    tracing::warn!(error = %e, "could not record the end of Keepwatch's session");
-                }
-                Err(Error::SessionEnded(revocation))
+        let result = self.sync_once().await;
+        self.noting_session_end(result).await
+    }
+
+    /// Opens the account's event stream after `cursor`, recording the end of Keepwatch's
+    /// session as [`Account::sync`] does when the server refuses it for that.
+    pub async fn event_stream(&self, cursor: u64) -> Result<crate::client::EventStream> {
+        let result = self.inner.client.event_stream(Some(cursor)).await;
+        self.noting_session_end(result).await
+    }
+
+    /// Passes `result` on, having recorded and judged an [`Error::SessionEnded`] first.
+    async fn noting_session_end<T>(&self, result: Result<T>) -> Result<T> {
+        if let Err(Error::SessionEnded(revocation)) = &result {
+            if let Err(e) = self.session_lost(revocation.clone()).await {
+                tracing::warn!(error = %e, "could not record the end of Keepwatch's session");
             }
-            other => other,
         }
+        result
     }
 
     /// Records that the server ended Keepwatch's own session as `revocation` says, and raises

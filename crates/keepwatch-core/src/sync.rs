@@ -227,7 +227,7 @@ impl SyncEngine {
     }
 
     /// The session is gone. Whatever alarm that raised is in history by now
-    /// ([`Account::sync`] records it): show it, then stop.
+    /// ([`Account::sync`] and [`Account::event_stream`] record it): show it, then stop.
     async fn signed_out(
         &self,
         e: Error,
@@ -235,12 +235,6 @@ impl SyncEngine {
         action_tx: &mpsc::UnboundedSender<ActionRequest>,
     ) -> Result<()> {
         tracing::warn!(error = %e, "signed out; the engine stops");
-        // Recorded already when a sync met it; the stream may have met it first.
-        if let Error::SessionEnded(revocation) = &e {
-            if let Err(e) = self.account.session_lost(revocation.clone()).await {
-                tracing::warn!(error = %e, "could not record the end of Keepwatch's session");
-            }
-        }
         self.deliver(updates, action_tx).await;
         let _ = updates.send(SyncUpdate::SignedOut);
         Err(e)
@@ -274,7 +268,7 @@ impl SyncEngine {
         let cursor = self.account.db(|h| h.last_event_id()).await?;
         let mut stream = tokio::select! {
             _ = shutdown.as_mut() => return Ok(Flow::Stop),
-            s = self.account.client().event_stream(Some(cursor)) => s?,
+            s = self.account.event_stream(cursor) => s?,
         };
         let _ = updates.send(SyncUpdate::Synced {
             at: Utc::now(),
