@@ -25,11 +25,18 @@ pub fn retry_after_delay(retry_after: Option<Duration>, fallback: Duration) -> D
     base + jitter(spread)
 }
 
-/// Exponential backoff with full jitter: a random wait in `[base/2, min(cap, base·2^attempt)]`.
+/// The shortest wait before reconnecting to an event stream, whatever the server's `retry:`
+/// says: a server (or whoever sits between) that answers `retry: 0` and closes after every event
+/// would otherwise have every client reconnect in a tight loop.
+pub const MIN_RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+/// Exponential backoff with full jitter: a random wait in `[base/2, min(cap, base·2^attempt)]`,
+/// never below the floor.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     base: Duration,
     cap: Duration,
+    floor: Duration,
     attempt: u32,
 }
 
@@ -39,8 +46,15 @@ impl Backoff {
         Self {
             base,
             cap,
+            floor: Duration::ZERO,
             attempt: 0,
         }
+    }
+
+    /// The same backoff, never waiting less than `floor` (nor more than the cap).
+    pub fn with_floor(mut self, floor: Duration) -> Self {
+        self.floor = floor.min(self.cap);
+        self
     }
 
     /// The next wait; each call doubles the ceiling.
@@ -49,7 +63,7 @@ impl Backoff {
         self.attempt = self.attempt.saturating_add(1);
         let ceiling = self.base.saturating_mul(factor).min(self.cap);
         let floor = (self.base / 2).min(ceiling);
-        floor + jitter(ceiling - floor)
+        (floor + jitter(ceiling - floor)).max(self.floor)
     }
 
     /// Back to the first delay, after a success.
@@ -57,9 +71,9 @@ impl Backoff {
         self.attempt = 0;
     }
 
-    /// Replaces the base delay (an SSE `retry:` field does this).
+    /// Replaces the base delay (an SSE `retry:` field does this); the floor still holds.
     pub fn set_base(&mut self, base: Duration) {
-        self.base = base.min(self.cap);
+        self.base = base.clamp(self.floor, self.cap);
     }
 }
 
@@ -111,5 +125,16 @@ mod tests {
         assert!(max_seen > Duration::from_millis(400));
         b.reset();
         assert!(b.next_delay() <= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_zero_retry_from_the_server_cannot_go_below_the_floor() {
+        let mut b = Backoff::new(Duration::from_secs(1), Duration::from_secs(60))
+            .with_floor(MIN_RECONNECT_DELAY);
+        b.set_base(Duration::ZERO);
+        for _ in 0..50 {
+            b.reset();
+            assert!(b.next_delay() >= MIN_RECONNECT_DELAY);
+        }
     }
 }

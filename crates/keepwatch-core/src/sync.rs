@@ -87,6 +87,9 @@ pub struct SyncOptions {
     pub backoff_base: Duration,
     /// Longest reconnection delay.
     pub backoff_cap: Duration,
+    /// Shortest reconnection delay, whatever the server's `retry:` says
+    /// ([`MIN_RECONNECT_DELAY`](crate::retry::MIN_RECONNECT_DELAY) unless a test lowers it).
+    pub reconnect_floor: Duration,
     /// How often notifications that could not be shown are tried again.
     pub notify_retry: Duration,
     /// Whether to follow the event stream; off, the engine only polls (for networks whose
@@ -100,6 +103,7 @@ impl Default for SyncOptions {
             poll_interval: Duration::from_secs(30),
             backoff_base: Duration::from_secs(1),
             backoff_cap: Duration::from_secs(60),
+            reconnect_floor: crate::retry::MIN_RECONNECT_DELAY,
             notify_retry: Duration::from_secs(30),
             stream: true,
         }
@@ -156,7 +160,8 @@ impl SyncEngine {
     ) -> Result<()> {
         tokio::pin!(shutdown);
         let (action_tx, mut action_rx) = mpsc::unbounded_channel::<ActionRequest>();
-        let mut backoff = Backoff::new(self.options.backoff_base, self.options.backoff_cap);
+        let mut backoff = Backoff::new(self.options.backoff_base, self.options.backoff_cap)
+            .with_floor(self.options.reconnect_floor);
         // What a crash or a missing notification server left unshown.
         self.deliver(&updates, &action_tx).await;
         loop {

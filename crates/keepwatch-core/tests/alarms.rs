@@ -73,6 +73,7 @@ fn options(stream: bool) -> SyncOptions {
         backoff_cap: Duration::from_millis(200),
         notify_retry: Duration::from_millis(300),
         stream,
+        ..Default::default()
     }
 }
 

@@ -598,3 +598,67 @@ async fn an_events_list_that_always_has_more_does_not_trap_the_sync() {
         .unwrap()
         .delete_credential();
 }
+
+#[tokio::test]
+async fn a_stream_that_says_retry_0_and_closes_after_every_event_is_reopened_at_most_once_a_second()
+{
+    require_secret_service!();
+    let server = RawServer::start(with_login_and_refresh(|req, _| {
+        match req.path.split('?').next().unwrap_or_default() {
+            "/v1/sessions" => json_reply(
+                200,
+                &[],
+                &session_list(vec![session("own", "Berlin", "Germany", "DE", "Keepwatch")]),
+            ),
+            "/v1/events" => json_reply(200, &[], &empty_events(0)),
+            "/v1/events/stream" => {
+                let after: u64 = req
+                    .header("last-event-id")
+                    .and_then(|id| id.parse().ok())
+                    .unwrap_or(0);
+                let mut event =
+                    Event::new(after + 1, EventKind::WithdrawalCreated, chrono::Utc::now());
+                event.revoked_sessions = None;
+                Reply::Chunks(vec![
+                    (Duration::ZERO, stream_head()),
+                    (Duration::ZERO, b"retry: 0\n\n".to_vec()),
+                    (Duration::ZERO, sse_event(&event)),
+                ])
+            }
+            _ => api_error(404, "not_found", "no"),
+        }
+    }))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let account = signed_in_keepwatch(&server, dir.path()).await;
+    // The production knobs: only the server's `retry: 0` is hostile here.
+    let engine = SyncEngine::new(account.clone(), None, SyncOptions::default());
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(engine.run(tx, async move {
+        let _ = stop_rx.await;
+    }));
+    tokio::time::sleep(Duration::from_millis(4_500)).await;
+    let _ = stop_tx.send(());
+    task.await.unwrap().unwrap();
+
+    let opened = server.requests_to("/v1/events/stream");
+    assert!(opened.len() >= 2, "the engine reconnected at all");
+    assert!(
+        opened.len() <= 5,
+        "{} stream connections in 4.5 s: a reconnect storm",
+        opened.len()
+    );
+    for pair in opened.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap >= Duration::from_millis(950),
+            "reconnected after {gap:?}"
+        );
+    }
+    let events = account.events(Default::default()).await.unwrap();
+    assert_eq!(events.len(), opened.len(), "every event kept, once");
+    let _ = keyring::Entry::new("keepwatch", account.id())
+        .unwrap()
+        .delete_credential();
+}

@@ -19,6 +19,8 @@ pub struct RawRequest {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When the request was read in full.
+    pub at: std::time::Instant,
 }
 
 impl RawRequest {
@@ -139,6 +141,7 @@ async fn serve(
         path,
         headers,
         body,
+        at: std::time::Instant::now(),
     };
     let reply = {
         let mut log = log.lock().unwrap();
