@@ -18,14 +18,21 @@ pub const KEYRING_SERVICE: &str = "keepwatch";
 /// How long a keyring call may take before the core gives up on it.
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What follows the account id in the key of its trusted-device token.
+const DEVICE_TOKEN_SUFFIX: &str = "#device-token";
+
 /// The key of an account's trusted-device token (the refresh token's key is the account id).
+///
+/// Keys stay readable in the platform's keyring viewer, and they decode without ambiguity
+/// whatever the email holds (`#` and `@` are legal in one): an account id always ends in
+/// `@<host[:port]>`, which has no `#`, so only a device-token key ends in the suffix.
 pub fn device_token_key(account: &str) -> String {
-    format!("{account}#device-token")
+    format!("{account}{DEVICE_TOKEN_SUFFIX}")
 }
 
 /// The account a secret's key belongs to.
 fn owner(key: &str) -> &str {
-    key.split_once('#').map_or(key, |(account, _)| account)
+    key.strip_suffix(DEVICE_TOKEN_SUFFIX).unwrap_or(key)
 }
 
 /// A place for secrets, keyed by account id (see [`device_token_key`]). Blocking.
@@ -314,5 +321,39 @@ mod tests {
         );
         secrets.set("brief@x", "r3").await.unwrap();
         assert_eq!(*store.log.lock().unwrap(), ["set kept@x", "set brief@x"]);
+    }
+
+    #[tokio::test]
+    async fn any_email_keeps_its_secrets_apart() {
+        // `#` and `@` are legal in an email's local part; a key must still name one account.
+        let odd = [
+            "a#b@example.com@h:1",
+            "x#device-token@h:1",
+            "\"q@r\"@example.com@h:1",
+        ];
+        let store = Arc::new(MemoryStore::default());
+        let secrets = Secrets::new(store.clone());
+        for account in odd {
+            assert_eq!(owner(account), account);
+            assert_eq!(owner(&device_token_key(account)), account);
+            secrets.hold_in_memory(account);
+            secrets.set(account, "refresh").await.unwrap();
+            secrets
+                .set(&device_token_key(account), "device")
+                .await
+                .unwrap();
+        }
+        assert!(
+            store.log.lock().unwrap().is_empty(),
+            "nothing of an unremembered account reached the store: {:?}",
+            store.log.lock().unwrap()
+        );
+        secrets.persist("a#b@example.com@h:1");
+        assert_eq!(secrets.get("a#b@example.com@h:1").await.unwrap(), None);
+        assert_eq!(
+            secrets.get("x#device-token@h:1").await.unwrap().as_deref(),
+            Some("refresh"),
+            "persisting one account leaves the others' memory alone"
+        );
     }
 }
