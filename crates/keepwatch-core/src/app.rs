@@ -58,6 +58,7 @@ pub struct Keepwatch {
     secrets: Secrets,
     options: ClientOptions,
     config: Mutex<Config>,
+    recoveries: Mutex<Vec<String>>,
 }
 
 impl std::fmt::Debug for Keepwatch {
@@ -87,7 +88,7 @@ impl Keepwatch {
 
     /// Opens Keepwatch with explicit parts.
     pub fn with_parts(dirs: DataDirs, secrets: Secrets, options: ClientOptions) -> Result<Self> {
-        let config = Config::load(&dirs.config_file())?;
+        let (config, recovered) = Config::open(&dirs.config_file())?;
         for account in config.accounts.iter().filter(|a| !a.remember) {
             secrets.hold_in_memory(&account.id);
         }
@@ -96,7 +97,50 @@ impl Keepwatch {
             secrets,
             options,
             config: Mutex::new(config),
+            recoveries: Mutex::new(recovered.iter().map(|r| r.message()).collect()),
         })
+    }
+
+    /// What Keepwatch had to repair since it was opened (a damaged configuration file or
+    /// history moved aside), one line each, for the user to read; emptied by the call.
+    pub fn take_recoveries(&self) -> Vec<String> {
+        std::mem::take(&mut *self.recoveries.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Opens the history of `account_id`: renames one kept under the earlier file name, and
+    /// moves a damaged one aside (noted in [`Keepwatch::take_recoveries`]) to start afresh,
+    /// since the server still has the sessions and a history that cannot be read helps no one.
+    fn open_history(&self, account_id: &str) -> Result<History> {
+        let path = self.dirs.history_file(account_id);
+        let legacy = self.dirs.legacy_history_file(account_id);
+        if !path.exists() && legacy != path && legacy.exists() {
+            for suffix in ["", "-wal", "-shm"] {
+                let (mut from, mut to) = (
+                    legacy.clone().into_os_string(),
+                    path.clone().into_os_string(),
+                );
+                from.push(suffix);
+                to.push(suffix);
+                match std::fs::rename(&from, &to) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io("renaming the history to its new name", e)),
+                }
+            }
+        }
+        let (history, moved) = History::open_or_recover(&path)?;
+        if let Some(moved) = moved {
+            let line = format!(
+                "the history of {account_id} was damaged; it was moved to {} and a new one started (the server's sessions are read again)",
+                moved.display()
+            );
+            tracing::warn!("{line}");
+            self.recoveries
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(line);
+        }
+        Ok(history)
     }
 
     fn client_options(&self, account_id: &str, ca_cert: Option<&Path>) -> Result<ClientOptions> {
@@ -130,8 +174,12 @@ impl Keepwatch {
     /// Changes the preferences and saves them.
     pub fn set_preferences(&self, prefs: Preferences) -> Result<()> {
         let mut c = self.config();
-        c.preferences = prefs;
-        c.save(&self.dirs.config_file())
+        let (fresh, ()) = Config::update(&self.dirs.config_file(), |disk| {
+            disk.preferences = prefs;
+            Ok(())
+        })?;
+        *c = fresh;
+        Ok(())
     }
 
     /// Every account added.
@@ -159,7 +207,7 @@ impl Keepwatch {
             self.secrets.clone(),
             self.client_options(&config.id, config.ca_cert.as_deref())?,
         )?;
-        let history = History::open(&self.dirs.history_file(&config.id))?;
+        let history = self.open_history(&config.id)?;
         if let (Some(etag), Some(body)) = (
             history.state(state_keys::SESSIONS_ETAG)?,
             history.state(state_keys::SESSIONS_BODY)?,
@@ -244,18 +292,21 @@ impl Keepwatch {
         };
         let (prefs, replaced) = {
             let mut c = self.config();
-            let mut replaced = None;
-            match c.accounts.iter_mut().find(|a| a.id == id) {
-                Some(existing) => {
-                    replaced = existing.session_id.take();
-                    existing.session_id = account.session_id.clone();
-                    existing.server = account.server.clone();
-                    existing.ca_cert = account.ca_cert.clone();
-                    existing.remember = account.remember;
+            let (fresh, replaced) = Config::update(&self.dirs.config_file(), |disk| {
+                let mut replaced = None;
+                match disk.accounts.iter_mut().find(|a| a.id == id) {
+                    Some(existing) => {
+                        replaced = existing.session_id.take();
+                        existing.session_id = account.session_id.clone();
+                        existing.server = account.server.clone();
+                        existing.ca_cert = account.ca_cert.clone();
+                        existing.remember = account.remember;
+                    }
+                    None => disk.accounts.push(account.clone()),
                 }
-                None => c.accounts.push(account.clone()),
-            }
-            c.save(&self.dirs.config_file())?;
+                Ok(replaced)
+            })?;
+            *c = fresh;
             (c.preferences.clone(), replaced)
         };
         // Signing in again makes a new session; the one it replaces would otherwise stay on
@@ -266,7 +317,7 @@ impl Keepwatch {
                 Err(e) => tracing::warn!(error = %e, "could not end the replaced session"),
             }
         }
-        let history = History::open(&self.dirs.history_file(&id))?;
+        let history = self.open_history(&id)?;
         if history.state(state_keys::INITIALISED)?.is_none() {
             history.set_state(
                 state_keys::TRUST_EXISTING,
@@ -327,8 +378,11 @@ impl Keepwatch {
         drop(account);
         {
             let mut c = self.config();
-            c.accounts.retain(|a| a.id != id);
-            c.save(&self.dirs.config_file())?;
+            let (fresh, ()) = Config::update(&self.dirs.config_file(), |disk| {
+                disk.accounts.retain(|a| a.id != id);
+                Ok(())
+            })?;
+            *c = fresh;
         }
         if !keep_history {
             let path = self.dirs.history_file(&id);
@@ -403,5 +457,178 @@ mod tests {
         assert!(kw.accounts().is_empty());
         let reloaded = Config::load(&kw.dirs.config_file()).unwrap();
         assert!(reloaded.accounts.is_empty());
+    }
+
+    fn keepwatch_in(dir: &Path, store: Arc<MemoryStore>) -> Keepwatch {
+        Keepwatch::with_parts(
+            DataDirs::single(dir.to_path_buf()),
+            Secrets::new(store),
+            ClientOptions::default(),
+        )
+        .unwrap()
+    }
+
+    fn ann(id: &str) -> AccountConfig {
+        AccountConfig {
+            id: id.into(),
+            server: "http://127.0.0.1:1".into(),
+            email: "ann@example.com".into(),
+            added_at: Utc::now(),
+            session_id: Some("own".into()),
+            ca_cert: None,
+            remember: true,
+        }
+    }
+
+    #[test]
+    fn a_truncated_configuration_is_put_aside_and_the_last_good_copy_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let id = account_id("http://127.0.0.1:1", "ann@example.com").unwrap();
+        let file = DataDirs::single(dir.path().to_path_buf()).config_file();
+        Config::update(&file, |c| {
+            c.accounts.push(ann(&id));
+            c.preferences.language = Some("ar".into());
+            Ok(())
+        })
+        .unwrap();
+        store.set(&id, "refresh-token").unwrap();
+        let whole = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &whole[..whole.len() / 2]).unwrap();
+
+        let kw = keepwatch_in(dir.path(), store.clone());
+        assert_eq!(kw.accounts().len(), 1, "the account is back");
+        assert_eq!(kw.preferences().language.as_deref(), Some("ar"));
+        let notes = kw.take_recoveries();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("last good copy was restored"),
+            "{}",
+            notes[0]
+        );
+        assert_eq!(
+            Config::load(&file).unwrap().accounts.len(),
+            1,
+            "rewritten whole"
+        );
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "the damaged file is kept for a look");
+        assert_eq!(
+            store.secrets.lock().unwrap().get(&id).map(String::as_str),
+            Some("refresh-token"),
+            "the keyring entry survives"
+        );
+        assert!(!store
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("delete")));
+        assert!(kw.account(None).is_ok());
+    }
+
+    #[test]
+    fn garbage_without_a_good_copy_starts_empty_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = DataDirs::single(dir.path().to_path_buf()).config_file();
+        std::fs::write(&file, b"{\"accounts\": [{\"id\": ").unwrap();
+        let kw = keepwatch_in(dir.path(), Arc::new(MemoryStore::default()));
+        assert!(kw.accounts().is_empty());
+        let notes = kw.take_recoveries();
+        assert!(notes[0].contains("sign in again"), "{notes:?}");
+    }
+
+    #[test]
+    fn a_change_made_by_another_process_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let kw = keepwatch_in(dir.path(), Arc::new(MemoryStore::default()));
+        // The CLI, meanwhile, adds an account and turns travel mode on.
+        let file = kw.dirs().config_file();
+        let id = account_id("http://127.0.0.1:1", "ann@example.com").unwrap();
+        Config::update(&file, |c| {
+            c.accounts.push(ann(&id));
+            c.preferences.travel_mode_until = Some(Utc::now());
+            Ok(())
+        })
+        .unwrap();
+        let mut prefs = kw.preferences();
+        prefs.language = Some("ar".into());
+        kw.set_preferences(prefs).unwrap();
+        let disk = Config::load(&file).unwrap();
+        assert_eq!(
+            disk.accounts.len(),
+            1,
+            "the CLI's account survives the app's save"
+        );
+        assert_eq!(disk.preferences.language.as_deref(), Some("ar"));
+        assert_eq!(kw.accounts().len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_history_is_moved_aside_and_a_fresh_one_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let id = account_id("http://127.0.0.1:1", "ann@example.com").unwrap();
+        let dirs = DataDirs::single(dir.path().to_path_buf());
+        Config::update(&dirs.config_file(), |c| {
+            c.accounts.push(ann(&id));
+            Ok(())
+        })
+        .unwrap();
+        let path = dirs.history_file(&id);
+        {
+            let h = History::open(&path).unwrap();
+            h.set_state(state_keys::INITIALISED, "true").unwrap();
+        }
+        // Power loss or a bad disk: the middle of the file is garbage.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let len = bytes.len();
+        for b in &mut bytes[len / 4..] {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let _ = std::fs::remove_file(format!("{}-wal", path.display()));
+
+        let kw = keepwatch_in(dir.path(), store);
+        let account = kw.account(None).unwrap();
+        let notes = kw.take_recoveries();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("was damaged"), "{}", notes[0]);
+        let history = History::open(&path).unwrap();
+        assert_eq!(history.integrity_check().unwrap(), ["ok"]);
+        assert_eq!(
+            history.state(state_keys::INITIALISED).unwrap(),
+            None,
+            "a fresh one"
+        );
+        drop(account);
+    }
+
+    #[test]
+    fn a_history_under_the_earlier_file_name_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = account_id("http://127.0.0.1:1", "ann_b@example.com").unwrap();
+        let dirs = DataDirs::single(dir.path().to_path_buf());
+        Config::update(&dirs.config_file(), |c| {
+            c.accounts.push(ann(&id));
+            Ok(())
+        })
+        .unwrap();
+        History::open(&dirs.legacy_history_file(&id))
+            .unwrap()
+            .set_state(state_keys::INITIALISED, "true")
+            .unwrap();
+        let kw = keepwatch_in(dir.path(), Arc::new(MemoryStore::default()));
+        kw.account(None).unwrap();
+        assert!(!dirs.legacy_history_file(&id).exists());
+        let moved = History::open(&dirs.history_file(&id)).unwrap();
+        assert_eq!(
+            moved.state(state_keys::INITIALISED).unwrap().as_deref(),
+            Some("true")
+        );
     }
 }

@@ -67,6 +67,13 @@ impl DataDirs {
             .join(format!("{}.sqlite3", file_stem(account_id)))
     }
 
+    /// Where earlier builds kept the history of an account (see [`DataDirs::history_file`]).
+    pub fn legacy_history_file(&self, account_id: &str) -> PathBuf {
+        self.data_dir
+            .join("history")
+            .join(format!("{}.sqlite3", legacy_file_stem(account_id)))
+    }
+
     /// The file locked while an account's token is refreshed (see
     /// [`crate::client::ClientOptions::refresh_lock_file`]).
     pub fn refresh_lock_file(&self, account_id: &str) -> PathBuf {
@@ -76,8 +83,27 @@ impl DataDirs {
     }
 }
 
-/// An account id made safe as a file name.
+/// An account id made safe as a file name, and one name per id: letters, digits, `.`, `-`
+/// and `@` stay; every other byte becomes `_` and two hex digits (`:` is `_3a`, `_` is `_5f`),
+/// so no two accounts share a history and no id reaches outside the folder.
 fn file_stem(account_id: &str) -> String {
+    let mut stem = String::with_capacity(account_id.len());
+    for c in account_id.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '@') {
+            stem.push(c);
+        } else {
+            let mut utf8 = [0u8; 4];
+            for b in c.encode_utf8(&mut utf8).bytes() {
+                stem.push_str(&format!("_{b:02x}"));
+            }
+        }
+    }
+    stem
+}
+
+/// The file name earlier builds gave an account's history: lossy (`a#b@x` and `a_b@x`
+/// met), so kept only to find and rename old histories.
+fn legacy_file_stem(account_id: &str) -> String {
     account_id
         .chars()
         .map(|c| {
@@ -155,6 +181,44 @@ impl Default for Preferences {
     }
 }
 
+/// The copy of the configuration file kept beside it, written after every save, which stands
+/// in when the file itself is found damaged.
+pub fn last_good_file(config_file: &Path) -> PathBuf {
+    config_file.with_extension("last-good.json")
+}
+
+/// The file locked while the configuration is changed.
+fn lock_file(config_file: &Path) -> PathBuf {
+    config_file.with_extension("json.lock")
+}
+
+/// A damaged configuration file found and put aside by [`Config::open`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigRecovery {
+    /// Where the damaged file is now.
+    pub damaged: PathBuf,
+    /// Why it could not be read.
+    pub reason: String,
+    /// Whether the last good copy was restored (else Keepwatch starts with no accounts).
+    pub restored: bool,
+}
+
+impl ConfigRecovery {
+    /// One line for a person.
+    pub fn message(&self) -> String {
+        let outcome = if self.restored {
+            "the last good copy was restored"
+        } else {
+            "no good copy was found, so Keepwatch starts with no accounts: sign in again"
+        };
+        format!(
+            "the configuration file could not be read ({}); it was moved to {} and {outcome}",
+            self.reason,
+            self.damaged.display()
+        )
+    }
+}
+
 /// The configuration file's content.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -178,19 +242,69 @@ impl Config {
         }
     }
 
-    /// Writes `path` atomically (temporary file, then rename).
+    /// Reads `path` as [`Config::load`] does, but a damaged file does not stop Keepwatch: it is
+    /// moved aside and the last good copy beside it (see [`last_good_file`]) stands in, or an
+    /// empty configuration when there is none. The keyring is not touched, so signing in again
+    /// finds the account's tokens where they were.
+    pub fn open(path: &Path) -> Result<(Self, Option<ConfigRecovery>)> {
+        if let Ok(config) = Self::load(path) {
+            return Ok((config, None));
+        }
+        // Damaged (or unreadable): recover under the lock, so that two processes starting
+        // together do not both move it aside.
+        let _lock = crate::files::lock_exclusive(&lock_file(path))?;
+        Self::open_locked(path)
+    }
+
+    fn open_locked(path: &Path) -> Result<(Self, Option<ConfigRecovery>)> {
+        let reason = match Self::load(path) {
+            Ok(config) => return Ok((config, None)),
+            Err(Error::Config { reason, .. }) => reason,
+            Err(e) => return Err(e),
+        };
+        let damaged = crate::files::move_aside(path, &[])?;
+        let backup = last_good_file(path);
+        let (config, restored) = match Self::load(&backup) {
+            Ok(config) if backup.exists() => (config, true),
+            _ => (Self::default(), false),
+        };
+        if restored {
+            config.save(path)?;
+        }
+        let recovery = ConfigRecovery {
+            damaged,
+            reason,
+            restored,
+        };
+        tracing::warn!("{}", recovery.message());
+        Ok((config, Some(recovery)))
+    }
+
+    /// Writes `path` so that it is whole after any crash (see [`crate::files::write_atomic`]),
+    /// private to the user, and copied to the last good file beside it.
     pub fn save(&self, path: &Path) -> Result<()> {
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        crate::files::create_private_dir(dir)?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Config {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, json)
-            .map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+        crate::files::write_atomic(path, &json)?;
+        crate::files::write_atomic(&last_good_file(path), &json)
+    }
+
+    /// Changes the configuration on disk under an exclusive lock: reads what is there now
+    /// (another process may have changed it), applies `change`, writes it back. The desktop
+    /// app and CLI commands run side by side, and neither may overwrite the other's change.
+    pub fn update<T>(
+        path: &Path,
+        change: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<(Self, T)> {
+        let _lock = crate::files::lock_exclusive(&lock_file(path))?;
+        let (mut config, _) = Self::open_locked(path)?;
+        let value = change(&mut config)?;
+        config.save(path)?;
+        Ok((config, value))
     }
 
     /// The account named by `selector` (`<email>@<server>` or, when unique, `<email>`), or the
@@ -286,6 +400,32 @@ mod tests {
         assert_eq!(Config::load(&dirs.config_file()).unwrap(), c);
         let h = dirs.history_file("../a@x@[::1]:80");
         assert_eq!(h.parent().unwrap(), dir.path().join("history"));
-        assert_eq!(h.file_name().unwrap(), ".._a_x____1__80.sqlite3");
+        assert_eq!(
+            h.file_name().unwrap(),
+            ".._2fa@x@_5b_3a_3a1_5d_3a80.sqlite3"
+        );
+    }
+
+    #[test]
+    fn no_two_accounts_share_a_history() {
+        let dirs = DataDirs::single(PathBuf::from("/kw"));
+        let ids = [
+            "a#b@x@h:1",
+            "a_b@x@h:1",
+            "a@b_x@h:1",
+            "a@b@x@h:1",
+            "ann@example.com@h:1",
+            "ann@example.com@h_3a1",
+            "zoë@x@h:1",
+            "zo_c3_ab@x@h:1",
+        ];
+        let names: std::collections::HashSet<PathBuf> =
+            ids.iter().map(|id| dirs.history_file(id)).collect();
+        assert_eq!(names.len(), ids.len(), "{names:?}");
+        // The old names met: that is why they are only read to migrate.
+        assert_eq!(
+            dirs.legacy_history_file("a#b@x@h:1"),
+            dirs.legacy_history_file("a_b@x@h:1")
+        );
     }
 }

@@ -339,6 +339,18 @@ fn like(s: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The largest history [`History::open_or_recover`] checks page by page when opening it.
+pub const QUICK_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Whether SQLite said the file is not a sound database.
+fn is_damage(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::History(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
 /// An open history database.
 ///
 /// The connection's lock is re-entrant so that [`History::atomically`] can hold it across
@@ -355,11 +367,14 @@ impl std::fmt::Debug for History {
 
 impl History {
     /// Opens (creating it and its folder if needed) and migrates the database at `path`.
+    ///
+    /// The folder is made private (0700) and the file 0600, as are SQLite's `-wal` and `-shm`
+    /// files, which take the database file's mode.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+            crate::files::create_private_dir(dir)?;
         }
+        crate::files::create_private_file(path)?;
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -379,6 +394,40 @@ impl History {
                 }
                 other => return other.map(|()| history),
             }
+        }
+    }
+
+    /// Opens the database at `path` as [`History::open`] does, but one that SQLite finds
+    /// damaged (not a database, malformed pages, a failed quick check) is moved aside (see
+    /// [`crate::files::move_aside`]) and a new one started. Returns where the damaged file went.
+    ///
+    /// The quick check reads every page, so it runs only on files up to
+    /// [`QUICK_CHECK_MAX_BYTES`]; damage deeper in a larger file shows as errors when read.
+    pub fn open_or_recover(path: &Path) -> Result<(Self, Option<std::path::PathBuf>)> {
+        let damaged = match Self::open(path).and_then(|h| h.check_quickly(path).map(|()| h)) {
+            Ok(history) => return Ok((history, None)),
+            Err(e) if is_damage(&e) => e,
+            Err(e) => return Err(e),
+        };
+        tracing::warn!(error = %damaged, path = %path.display(), "the history is damaged");
+        let aside = crate::files::move_aside(path, &["-wal", "-shm"])?;
+        Ok((Self::open(path)?, Some(aside)))
+    }
+
+    fn check_quickly(&self, path: &Path) -> Result<()> {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > QUICK_CHECK_MAX_BYTES {
+            return Ok(());
+        }
+        let conn = self.conn();
+        let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(Error::History(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(verdict),
+            )))
         }
     }
 

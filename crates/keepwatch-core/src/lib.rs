@@ -19,6 +19,7 @@ pub mod config;
 pub mod detection;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod history;
 pub mod inert;
 pub mod notifier;
