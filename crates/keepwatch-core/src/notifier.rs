@@ -9,7 +9,8 @@
 //! for those the body is escaped ([`escape_markup`]), so that a `<b>` or an `&amp;` in a device or
 //! place name reads as written instead of being rendered.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
@@ -194,11 +195,52 @@ fn body_for(body: &str, body_markup: bool) -> String {
     }
 }
 
+/// How many notifications at most wait for a button at once (see [`DesktopNotifier`]).
+pub const MAX_WAITING_NOTICES: usize = 8;
+
 /// Native notifications through `notify-rust` (D-Bus on Linux).
-#[derive(Debug, Default)]
+///
+/// Waiting for a notification's button holds a thread and a D-Bus connection until the user
+/// acts or the notification closes, and a critical one never expires. So at most
+/// [`MAX_WAITING_NOTICES`] wait at once; beyond that a notification is shown without buttons
+/// (the window still has every action) and its thread ends as soon as it is shown.
+#[derive(Debug)]
 pub struct DesktopNotifier {
     capabilities: OnceLock<Capabilities>,
     open_action: bool,
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
+}
+
+impl Default for DesktopNotifier {
+    fn default() -> Self {
+        Self {
+            capabilities: OnceLock::new(),
+            open_action: false,
+            waiting: Arc::default(),
+            max_waiting: MAX_WAITING_NOTICES,
+        }
+    }
+}
+
+/// A place among the notifications waiting for a button, given back when dropped.
+struct WaitSlot(Arc<AtomicUsize>);
+
+impl WaitSlot {
+    fn take(waiting: &Arc<AtomicUsize>, max: usize) -> Option<Self> {
+        waiting
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Self(Arc::clone(waiting)))
+    }
+}
+
+impl Drop for WaitSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl DesktopNotifier {
@@ -214,6 +256,17 @@ impl DesktopNotifier {
             open_action: true,
             ..Self::default()
         }
+    }
+
+    /// The same notifier with another cap on notifications waiting for a button.
+    pub fn with_max_waiting(mut self, max: usize) -> Self {
+        self.max_waiting = max;
+        self
+    }
+
+    /// How many notifications are waiting for a button now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Acquire)
     }
 
     #[cfg(all(unix, not(target_os = "macos")))]
@@ -249,9 +302,20 @@ impl Notifier for DesktopNotifier {
         actions: mpsc::UnboundedSender<ActionRequest>,
     ) -> Result<()> {
         let caps = self.capabilities();
-        let with_actions = notice.offer_actions && caps.actions;
+        let wants_actions = notice.offer_actions && caps.actions;
         // A click opens the window on the alert even when the notice has no buttons.
-        let with_open = self.open_action && caps.actions;
+        let wants_open = self.open_action && caps.actions;
+        let slot = if wants_actions || wants_open {
+            let slot = WaitSlot::take(&self.waiting, self.max_waiting);
+            if slot.is_none() {
+                tracing::info!("too many notifications wait for a button; this one has none");
+            }
+            slot
+        } else {
+            None
+        };
+        let with_actions = wants_actions && slot.is_some();
+        let with_open = wants_open && slot.is_some();
         let mut n = notify_rust::Notification::new();
         // The spec makes the summary plain text everywhere; only the body may be markup.
         n.appname("Keepwatch")
@@ -280,6 +344,8 @@ impl Notifier for DesktopNotifier {
         std::thread::Builder::new()
             .name("keepwatch-notice".into())
             .spawn(move || {
+                // Held until the wait below ends.
+                let _slot = slot;
                 let handle = match n.show() {
                     Ok(h) => {
                         let _ = shown_tx.send(Ok(()));
