@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod paths;
 pub mod security;
 pub mod sessions;
+mod wipe;
 
 pub use account::*;
 pub use auth::*;

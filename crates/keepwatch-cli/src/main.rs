@@ -541,7 +541,7 @@ async fn run(cli: Cli) -> Result<()> {
             } else {
                 let current = prompt::password("Current password: ")?;
                 let new = prompt::password("New password: ")?;
-                if prompt::password("New password again: ")? != new {
+                if *zeroize::Zeroizing::new(prompt::password("New password again: ")?) != new {
                     bail!("the new passwords differ");
                 }
                 (current, new)

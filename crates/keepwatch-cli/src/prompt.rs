@@ -5,9 +5,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-/// One line from standard input, without its line ending.
+/// One line from standard input, without its line ending. Often a password: the buffer it
+/// was read into is wiped.
 pub fn stdin_line() -> Result<String> {
-    let mut line = String::new();
+    let mut line = zeroize::Zeroizing::new(String::new());
     let n = std::io::stdin()
         .lock()
         .read_line(&mut line)

@@ -40,6 +40,16 @@ pub struct LoginParams {
     pub ca_cert: Option<PathBuf>,
 }
 
+// The password and codes are wiped from memory once the sign-in is done with them.
+impl Drop for LoginParams {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.password.zeroize();
+        self.totp_code.zeroize();
+        self.backup_code.zeroize();
+    }
+}
+
 impl std::fmt::Debug for LoginParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoginParams")

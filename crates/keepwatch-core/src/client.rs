@@ -16,6 +16,7 @@ use keepwatch_api::{
 use reqwest::{header, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
 use crate::inert::Inert;
@@ -143,7 +144,8 @@ pub fn server_authority(url: &Url) -> String {
 
 #[derive(Default)]
 struct AccessToken {
-    token: Option<String>,
+    /// Wiped from memory when replaced or dropped.
+    token: Option<Zeroizing<String>>,
     /// Bumped at every refresh, so that a request that failed with an old token does not
     /// trigger a second refresh when another task already did one.
     generation: u64,
@@ -163,6 +165,24 @@ struct Call<'a> {
     auth: bool,
     headers: Vec<(header::HeaderName, String)>,
     streaming: bool,
+}
+
+// A body can carry a password or a refresh token: wipe its strings once the call is done.
+// (The bytes reqwest serialised from it are its own, and freed without wiping.)
+impl Drop for Call<'_> {
+    fn drop(&mut self) {
+        fn wipe(value: &mut serde_json::Value) {
+            match value {
+                serde_json::Value::String(s) => s.zeroize(),
+                serde_json::Value::Array(items) => items.iter_mut().for_each(wipe),
+                serde_json::Value::Object(map) => map.values_mut().for_each(wipe),
+                _ => {}
+            }
+        }
+        if let Some(body) = &mut self.body {
+            wipe(body);
+        }
+    }
 }
 
 impl<'a> Call<'a> {
@@ -279,14 +299,14 @@ impl AccountClient {
         })
     }
 
-    fn current_access(&self) -> (Option<String>, u64) {
+    fn current_access(&self) -> (Option<Zeroizing<String>>, u64) {
         let a = lock(&self.access);
         (a.token.clone(), a.generation)
     }
 
     fn set_access(&self, token: String) {
         let mut a = lock(&self.access);
-        a.token = Some(token);
+        a.token = Some(Zeroizing::new(token));
         a.generation += 1;
     }
 
@@ -319,6 +339,7 @@ impl AccountClient {
             .get(&self.account_key)
             .await?
             .ok_or_else(|| Error::NoCredentials(self.account_key.clone()))?;
+        // The request wipes its copy when dropped, and `Call` its JSON body.
         let call =
             Call::new(Method::POST, paths::REFRESH).json(&RefreshRequest { refresh_token })?;
         let url = self.url(paths::REFRESH)?;
@@ -335,7 +356,7 @@ impl AccountClient {
         self.secrets
             .set(&self.account_key, &pair.refresh_token)
             .await?;
-        self.set_access(pair.access_token);
+        self.set_access(pair.access_token.clone());
         tracing::debug!(session = %pair.session_id, "access token refreshed");
         Ok(())
     }
@@ -367,7 +388,7 @@ impl AccountClient {
                 self.refresh(generation).await?;
                 continue;
             };
-            match self.send(&call, &url, Some(&token)).await {
+            match self.send(&call, &url, Some(token.as_str())).await {
                 Err(Error::SignedOut) if !refreshed => {
                     refreshed = true;
                     self.refresh(generation).await?;

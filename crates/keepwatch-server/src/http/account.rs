@@ -105,7 +105,7 @@ pub async fn reset_two_factor(
     Auth(caller): Auth,
     ApiJson(body): ApiJson<TwoFactorResetRequest>,
 ) -> HttpResult<Json<TwoFactorResetResponse>> {
-    let account = confirm_password(&state, &caller, body.password).await?;
+    let account = confirm_password(&state, &caller, body.password.clone()).await?;
     let secrets = state
         .db
         .write(move |w| {

@@ -315,7 +315,7 @@ async fn trusted_device_skips_two_factor_for_thirty_days() {
     )
     .await;
     let mut again = password_body();
-    again["device_token"] = json!(pair.device_token.unwrap());
+    again["device_token"] = json!(pair.device_token.clone().unwrap());
     expect_error(
         t.login_raw(&again, None, None).await,
         StatusCode::UNAUTHORIZED,
