@@ -15,7 +15,9 @@ pub mod tray;
 pub mod webkit;
 pub mod window;
 
+use keepwatch_core::wording::{Language, Wording};
 use keepwatch_core::Keepwatch;
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 use tauri::{Manager, RunEvent, WindowEvent};
 
 /// Starts the desktop app and blocks until it quits.
@@ -46,12 +48,44 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             // KEEPWATCH_DATA_DIR (tests, the demo) wins over the platform folders.
-            let kw = Keepwatch::open(None)?;
+            let kw = match Keepwatch::open(None) {
+                Ok(kw) => kw,
+                Err(e) => {
+                    // Said in a window rather than a panic's backtrace: the app may have been
+                    // started from a menu, with no terminal to read.
+                    tracing::error!(error = %e, "cannot start");
+                    app.dialog()
+                        .message(
+                            Wording(Language::resolve(None))
+                                .cannot_start(&keepwatch_core::inert::text(&e.to_string())),
+                        )
+                        .title("Keepwatch")
+                        .kind(MessageDialogKind::Error)
+                        .blocking_show();
+                    std::process::exit(1);
+                }
+            };
             app.manage(state::AppState::new(kw));
             tray::install(app.handle())?;
+            // Built by hand rather than from the configuration, so that its navigation guard
+            // is in place before the first page loads.
+            window::show(app.handle());
             let state = app.state::<state::AppState>();
             if let Err(e) = state.activate(app.handle(), None) {
                 tracing::warn!(error = ?e, "could not open the account; showing sign-in");
+            }
+            // A damaged configuration or history was put aside: the user should know why an
+            // account or its past is missing.
+            let repaired = state.kw.take_recoveries();
+            if !repaired.is_empty() {
+                app.dialog()
+                    .message(repaired.join("\n\n"))
+                    .title(
+                        Wording(Language::resolve(state.kw.preferences().language.as_deref()))
+                            .files_repaired_title(),
+                    )
+                    .kind(MessageDialogKind::Warning)
+                    .show(|_| {});
             }
             Ok(())
         })

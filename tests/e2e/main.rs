@@ -402,6 +402,31 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         );
         screenshot(&app, "06-security").await;
 
+        // The window never leaves the app's pages, whatever a link or a script asks, and
+        // may listen to the shell's events but not emit its own.
+        let home = app.execute("return location.href;", vec![]).await;
+        app.execute("location.href = 'http://127.0.0.1:9/away';", vec![])
+            .await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(
+            app.execute("return location.href;", vec![]).await,
+            home,
+            "the window navigated away from the app"
+        );
+        app.wait_for("[data-testid=nav-security]", WAIT).await;
+        let emitted = app
+            .execute(
+                "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', \
+                 {event: 'sessions-changed', payload: null}) \
+                 .then(() => 'allowed', (e) => 'refused: ' + e);",
+                vec![],
+            )
+            .await;
+        assert!(
+            emitted.as_str().is_some_and(|s| s.starts_with("refused")),
+            "the window could emit an event: {emitted}"
+        );
+
         // "Start at login" writes the desktop's autostart entry for this binary, and
         // unticking it removes the entry.
         let autostart = config_home.join("autostart");

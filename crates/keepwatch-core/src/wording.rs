@@ -241,6 +241,19 @@ impl Wording {
             Language::Ar => format!("ما زالت الجلسات الأخرى مسجَّلة الدخول: {reason}."),
         }
     }
+
+    /// The dialog when the app cannot start at all, with the core's English reason.
+    pub fn cannot_start(self, reason: &str) -> String {
+        match self.0 {
+            Language::En => format!("Keepwatch cannot start: {reason}"),
+            Language::Ar => format!("تعذّر تشغيل Keepwatch: {reason}"),
+        }
+    }
+
+    /// The dialog after a damaged configuration or history was put aside: title.
+    pub fn files_repaired_title(self) -> &'static str {
+        self.pick("Keepwatch repaired its files", "أصلح Keepwatch ملفاته")
+    }
 }
 
 #[cfg(test)]
