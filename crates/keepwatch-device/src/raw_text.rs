@@ -35,9 +35,11 @@ pub(crate) fn is_garbled(text: &str) -> bool {
 }
 
 /// The text as it may be stored and shown: control characters replaced by U+FFFD so the stored
-/// value cannot move a terminal's cursor or hide text.
+/// value cannot move a terminal's cursor or hide text, and cut again to
+/// [`MAX_USER_AGENT_BYTES`], since each replacement takes three bytes where the control took one.
 pub(crate) fn displayable(text: &str) -> String {
-    text.chars()
+    let shown: String = text
+        .chars()
         .map(|c| {
             if c.is_control() {
                 char::REPLACEMENT_CHARACTER
@@ -45,7 +47,8 @@ pub(crate) fn displayable(text: &str) -> String {
                 c
             }
         })
-        .collect()
+        .collect();
+    truncate(&shown, MAX_USER_AGENT_BYTES).to_owned()
 }
 
 /// The longest browser or OS name taken from a User-Agent, in characters. Real ones are under 30
@@ -121,6 +124,9 @@ mod tests {
         assert!(is_garbled("Mozilla/5.0 \u{FFFD}"));
         assert!(!is_garbled("Mozilla/5.0 (Macintosh) Safari/605.1.15"));
         assert_eq!(displayable("a\u{1b}[2Jb"), "a\u{FFFD}[2Jb");
+        // Found by the property test: 512 NULs became 1,536 bytes of U+FFFD.
+        let nuls = "\0".repeat(MAX_USER_AGENT_BYTES);
+        assert!(displayable(bounded(Some(&nuls)).unwrap_or(&nuls)).len() <= MAX_USER_AGENT_BYTES);
     }
 
     #[test]
