@@ -17,8 +17,8 @@ pub mod window;
 
 use keepwatch_core::wording::{Language, Wording};
 use keepwatch_core::Keepwatch;
-use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 use tauri::{Manager, RunEvent, WindowEvent};
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 /// Starts the desktop app and blocks until it quits.
 pub fn run() {
@@ -81,8 +81,10 @@ pub fn run() {
                 app.dialog()
                     .message(repaired.join("\n\n"))
                     .title(
-                        Wording(Language::resolve(state.kw.preferences().language.as_deref()))
-                            .files_repaired_title(),
+                        Wording(Language::resolve(
+                            state.kw.preferences().language.as_deref(),
+                        ))
+                        .files_repaired_title(),
                     )
                     .kind(MessageDialogKind::Warning)
                     .show(|_| {});

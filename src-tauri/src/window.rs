@@ -46,9 +46,7 @@ pub fn is_app_page(url: &Url) -> bool {
     match url.scheme() {
         "tauri" => host == "localhost",
         "http" | "https" if host == "tauri.localhost" => true,
-        "http" if cfg!(debug_assertions) => {
-            host == "localhost" && url.port() == Some(5173)
-        }
+        "http" if cfg!(debug_assertions) => host == "localhost" && url.port() == Some(5173),
         _ => false,
     }
 }
