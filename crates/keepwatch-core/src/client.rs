@@ -735,21 +735,7 @@ impl EventStream {
 /// Takes an exclusive lock on `path` (created if missing) off the async runtime. The lock is
 /// released when the returned file is dropped.
 async fn lock_file(path: std::path::PathBuf) -> Result<std::fs::File> {
-    let task = tokio::task::spawn_blocking(move || {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-        file.lock()
-            .map_err(|e| Error::io(format!("locking {}", path.display()), e))?;
-        Ok(file)
-    });
+    let task = tokio::task::spawn_blocking(move || crate::files::lock_exclusive(&path));
     match tokio::time::timeout(Duration::from_secs(60), task).await {
         Err(_) => Err(Error::Timeout),
         Ok(Err(e)) => Err(Error::Invalid(format!("lock task failed: {e}"))),

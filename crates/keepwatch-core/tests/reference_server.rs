@@ -187,6 +187,22 @@ async fn every_account_call_works_against_the_reference_server() {
         kw.dirs().history_file(&id).exists(),
         "history kept on request"
     );
+    // Where the user signs in from is nobody else's business on this machine.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let history = kw.dirs().history_file(&id);
+        assert_eq!(mode(history.parent().unwrap()), 0o700);
+        assert_eq!(mode(&history), 0o600);
+        let mut wal = history.clone().into_os_string();
+        wal.push("-wal");
+        if std::path::Path::new(&wal).exists() {
+            assert_eq!(mode(std::path::Path::new(&wal)), 0o600);
+        }
+        assert_eq!(mode(&kw.dirs().config_file()), 0o600);
+        assert_eq!(mode(kw.dirs().config_file().parent().unwrap()), 0o700);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
