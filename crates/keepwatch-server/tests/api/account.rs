@@ -278,7 +278,7 @@ async fn a_stolen_token_guessing_passwords_is_locked_out_and_seen() {
     let thief_ip = "203.0.113.66";
     let stolen = t.login_from(Some(ip(thief_ip)), CHROME_MAC).await;
     let guess = |n: usize, password: &str| {
-        let req = if n % 2 == 0 {
+        let req = if n.is_multiple_of(2) {
             t.post(paths::PASSWORD, &stolen.access_token)
                 .json(&json!({"current_password": password, "new_password": "mine now, all mine"}))
         } else {
