@@ -26,7 +26,10 @@ pub enum EventKind {
     /// many other sessions it ended. Emitted before those sessions' `session_revoked`, so that
     /// a session being ended learns why before its stream closes.
     PasswordChanged,
-    /// The 2FA secret and backup codes were replaced; `session` is the session that did it.
+    /// The 2FA secret and backup codes were replaced; `session` is the session that did it,
+    /// `revoked_sessions` how many other sessions it ended (each with reason
+    /// `two_factor_reset`). Emitted before those sessions' `session_revoked`, as with
+    /// `password_changed`.
     TwoFactorReset,
     /// "Sign out all other sessions": `session` is the session that asked, `revoked_sessions`
     /// how many ended. Emitted before their `session_revoked` events, which name it in
@@ -105,7 +108,8 @@ pub struct Event {
     pub blocklist_action: Option<BlocklistAction>,
     /// For `trusted_device_added`.
     pub trusted_device: Option<TrustedDevice>,
-    /// For `password_changed` and `sessions_revoked`: how many other sessions it ended.
+    /// For `password_changed`, `two_factor_reset` and `sessions_revoked`: how many other sessions
+    /// it ended.
     pub revoked_sessions: Option<u32>,
     /// For `session_revoked` and `session_expired`: why the session ended.
     #[serde(default)]

@@ -71,7 +71,9 @@ pub mod endpoints {
 
     /// Sign in.
     ///
-    /// Five failures in a row lock the account for 30 minutes (423 with `Retry-After`). A
+    /// Five failures in a row for one email from one address (an IPv6 /64), or from one
+    /// trusted device, lock sign-in from there for 30 minutes, each further lockout twice as
+    /// long (423 with `Retry-After`); emails without an account answer exactly alike. A
     /// trusted device skips the 2FA prompt for 30 days.
     #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
         responses(

@@ -525,6 +525,7 @@ async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
         listen: "127.0.0.1:0".parse().unwrap(),
         tls: Some(tls.clone()),
         trusted_proxies: vec![],
+        forwarded_header: keepwatch_server::ForwardedHeader::XForwardedFor,
         geo: std::sync::Arc::new(keepwatch_geo::GeoDb::empty()),
         clock: std::sync::Arc::new(keepwatch_server::SystemClock),
         limits: keepwatch_server::Limits::for_tests(),
@@ -568,6 +569,7 @@ async fn the_reference_servers_sign_in_rate_limit_is_waited_out() {
         listen: "127.0.0.1:0".parse().unwrap(),
         tls: None,
         trusted_proxies: vec![],
+        forwarded_header: keepwatch_server::ForwardedHeader::XForwardedFor,
         geo: std::sync::Arc::new(keepwatch_geo::GeoDb::empty()),
         clock: std::sync::Arc::new(keepwatch_server::SystemClock),
         limits: keepwatch_server::Limits {

@@ -8,26 +8,46 @@ use rusqlite::Connection;
 
 use crate::error::{HttpError, HttpResult};
 use crate::secrets::{
-    backup_code_hash, new_backup_code, new_id, new_totp_secret, BACKUP_CODE_COUNT,
+    hash_backup_code, new_backup_code, new_id, new_totp_secret, HashError, PasswordCost,
+    BACKUP_CODE_COUNT,
 };
 use crate::sessions;
 use crate::store::{parse_ts, ts, Write};
 
-/// New 2FA material, shown once.
+/// New 2FA material: shown once, and stored as a sealed secret and slow hashes of the codes.
 pub struct TwoFactorSecrets {
     /// Base32 TOTP secret.
     pub secret: String,
     /// One-time backup codes.
     pub backup_codes: Vec<String>,
+    /// Their stored forms, in the same order.
+    code_hashes: Vec<String>,
 }
 
-/// Creates an account; with `with_totp`, also its 2FA secret and backup codes.
+impl TwoFactorSecrets {
+    /// A fresh secret and backup codes, the codes hashed at `cost`. Slow on purpose (one
+    /// Argon2 hash per code): call it off the database lock and the async runtime.
+    pub fn generate(cost: PasswordCost) -> Result<Self, HashError> {
+        let backup_codes: Vec<String> = (0..BACKUP_CODE_COUNT).map(|_| new_backup_code()).collect();
+        let code_hashes = backup_codes
+            .iter()
+            .map(|code| hash_backup_code(code, cost))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            secret: new_totp_secret(),
+            backup_codes,
+            code_hashes,
+        })
+    }
+}
+
+/// Creates an account; with `two_factor`, also its 2FA secret and backup codes.
 pub fn create(
     w: &mut Write<'_>,
     email: &str,
     password_hash: &str,
-    with_totp: bool,
-) -> HttpResult<(String, Option<TwoFactorSecrets>)> {
+    two_factor: Option<&TwoFactorSecrets>,
+) -> HttpResult<String> {
     let email = email.trim();
     if email.is_empty() || !email.contains('@') {
         return Err(HttpError::invalid_value("not an email address"));
@@ -43,41 +63,50 @@ pub fn create(
         "INSERT INTO accounts (id, email, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![id, email, password_hash, ts(w.now)],
     )?;
-    let secrets = if with_totp {
-        Some(replace_two_factor(w, &id)?)
-    } else {
-        None
-    };
-    Ok((id, secrets))
+    if let Some(two_factor) = two_factor {
+        replace_two_factor(w, &id, two_factor)?;
+    }
+    Ok(id)
 }
 
-/// Replaces the TOTP secret and backup codes (turning 2FA on if it was off) and forgets every
-/// trusted device, since they skipped the old secret.
-pub fn replace_two_factor(w: &mut Write<'_>, account_id: &str) -> HttpResult<TwoFactorSecrets> {
-    let secret = new_totp_secret();
-    let backup_codes: Vec<String> = (0..BACKUP_CODE_COUNT).map(|_| new_backup_code()).collect();
+/// Stores new 2FA material (turning 2FA on if it was off) and forgets every trusted device,
+/// since they skipped the old secret.
+pub fn replace_two_factor(
+    w: &mut Write<'_>,
+    account_id: &str,
+    new: &TwoFactorSecrets,
+) -> HttpResult<()> {
+    let sealed = w.vault.seal_totp(account_id, &new.secret);
     w.tx.execute(
         "UPDATE accounts SET totp_secret = ?2, totp_last_step = NULL WHERE id = ?1",
-        rusqlite::params![account_id, secret],
+        rusqlite::params![account_id, sealed],
     )?;
     w.tx.execute(
         "DELETE FROM backup_codes WHERE account_id = ?1",
         [account_id],
     )?;
-    for code in &backup_codes {
+    for hash in &new.code_hashes {
         w.tx.execute(
-            "INSERT OR IGNORE INTO backup_codes (account_id, code_hash) VALUES (?1, ?2)",
-            rusqlite::params![account_id, backup_code_hash(code)],
+            "INSERT INTO backup_codes (account_id, code_hash) VALUES (?1, ?2)",
+            rusqlite::params![account_id, hash],
         )?;
     }
     w.tx.execute(
         "DELETE FROM trusted_devices WHERE account_id = ?1",
         [account_id],
     )?;
-    Ok(TwoFactorSecrets {
-        secret,
-        backup_codes,
-    })
+    Ok(())
+}
+
+/// The stored forms of the account's unused backup codes.
+pub fn unused_backup_codes(conn: &Connection, account_id: &str) -> HttpResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code_hash FROM backup_codes WHERE account_id = ?1 AND used_at IS NULL",
+    )?;
+    let rows = stmt
+        .query_map([account_id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(rows)
 }
 
 /// The account's session lengths.

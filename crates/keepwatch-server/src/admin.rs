@@ -12,7 +12,7 @@ use keepwatch_api::Withdrawal;
 use keepwatch_geo::GeoDb;
 use rusqlite::OptionalExtension;
 
-use crate::account::{self, NewWithdrawal};
+use crate::account::{self, NewWithdrawal, TwoFactorSecrets};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{HttpError, HttpResult, ServerError};
 use crate::secrets::{hash_password, PasswordCost};
@@ -42,7 +42,8 @@ impl std::fmt::Debug for NewUser {
 }
 
 fn standalone(db: &Path, clock: Arc<dyn Clock>) -> Result<Db, ServerError> {
-    Ok(Db::new(store::open(db)?, Arc::new(GeoDb::empty()), clock))
+    let (conn, vault) = store::open(db)?;
+    Ok(Db::new(conn, vault, Arc::new(GeoDb::empty()), clock))
 }
 
 /// Creates an account whose password is hashed at the production cost.
@@ -73,7 +74,11 @@ pub fn add_user_with_cost(
     cost: PasswordCost,
 ) -> Result<NewUser, ServerError> {
     let hash = hash_password(password, cost).map_err(|e| ServerError::Other(e.to_string()))?;
-    Ok(standalone(db, clock)?.write_now(|w| create_user(w, email, &hash, with_totp))?)
+    let two_factor = with_totp
+        .then(|| TwoFactorSecrets::generate(cost))
+        .transpose()
+        .map_err(|e| ServerError::Other(e.to_string()))?;
+    Ok(standalone(db, clock)?.write_now(|w| create_user(w, email, &hash, two_factor))?)
 }
 
 /// Creates an account in a transaction.
@@ -81,10 +86,10 @@ pub(crate) fn create_user(
     w: &mut Write<'_>,
     email: &str,
     password_hash: &str,
-    with_totp: bool,
+    two_factor: Option<TwoFactorSecrets>,
 ) -> HttpResult<NewUser> {
-    let (user_id, secrets) = account::create(w, email, password_hash, with_totp)?;
-    Ok(match secrets {
+    let user_id = account::create(w, email, password_hash, two_factor.as_ref())?;
+    Ok(match two_factor {
         Some(s) => NewUser {
             user_id,
             otpauth_uri: Some(totp::otpauth_uri("Keepwatch", email.trim(), &s.secret)),

@@ -20,6 +20,41 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
+/// Which forwarding header the trusted proxies maintain. Only that one is read: a proxy that
+/// appends to one header passes the other through untouched, so whatever a client wrote into
+/// the other would otherwise be believed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1, …` (nginx, HAProxy, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client, for=proxy1`.
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    /// The header's name, lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::XForwardedFor => "x-forwarded-for",
+            Self::Forwarded => "forwarded",
+        }
+    }
+}
+
+impl std::str::FromStr for ForwardedHeader {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "forwarded" => Ok(Self::Forwarded),
+            _ => Err(format!(
+                "{text:?} is not a forwarding header: say x-forwarded-for or forwarded"
+            )),
+        }
+    }
+}
+
 /// Everything [`crate::start`] needs.
 pub struct ServerConfig {
     /// SQLite database file; created and migrated if needed.
@@ -28,8 +63,10 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Serve HTTPS with these; without them only a loopback `listen` address is allowed.
     pub tls: Option<TlsFiles>,
-    /// Peers whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    /// Peers whose forwarding header (the one `forwarded_header` names) is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// The one forwarding header the trusted proxies write; the other is ignored.
+    pub forwarded_header: ForwardedHeader,
     /// Geolocation and ISP data.
     pub geo: Arc<GeoDb>,
     /// Where "now" comes from.
@@ -45,12 +82,19 @@ pub struct Limits {
     pub login_rate_max: u32,
     /// The window of `login_rate_max`, measured on the injected clock.
     pub login_rate_window: Duration,
-    /// Consecutive failed sign-ins that lock an account.
+    /// Failed password checks (sign-ins and confirmations) of one email from one source (an
+    /// address, IPv6 by /64; a trusted device; a session) that lock that source out.
     pub lockout_threshold: u32,
-    /// How long a locked account stays locked.
+    /// How long the first lockout of a source lasts; each further one (without a success in
+    /// between) lasts twice as long, up to 24 hours.
     pub lockout_duration: Duration,
     /// Lifetime of an access token.
     pub access_token_ttl: Duration,
+    /// Absolute lifetime of every session ("remember me" included), however busy: past it the
+    /// sweep (or the next request) ends it as `expired`, and signing in again is the only way
+    /// on. Fixed for each session when it starts. The default, 90 days, is the longest idle
+    /// lifetime an account may choose, so that no setting becomes meaningless.
+    pub session_max_age: Duration,
     /// Argon2id cost for new password hashes.
     pub password_cost: PasswordCost,
     /// `last_active_at` moves only when at least this much time has passed since it last did,
@@ -78,6 +122,7 @@ impl Default for Limits {
             lockout_threshold: 5,
             lockout_duration: Duration::from_secs(30 * 60),
             access_token_ttl: Duration::from_secs(15 * 60),
+            session_max_age: Duration::from_secs(90 * 24 * 60 * 60),
             password_cost: PasswordCost::RECOMMENDED,
             activity_granularity: Duration::from_secs(60),
             sweep_interval: Duration::from_secs(60),

@@ -120,6 +120,7 @@ pub async fn seed(
         ),
     ];
     let account_id = user.user_id.clone();
+    let max_age = crate::config::chrono_duration(server.limits().session_max_age);
     server
         .db()
         .write(move |w| {
@@ -135,6 +136,7 @@ pub async fn seed(
                         ip,
                         device: &device,
                         created_at: now - Duration::days(created_days),
+                        max_age,
                     },
                 )?;
                 w.tx.execute(

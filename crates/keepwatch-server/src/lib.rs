@@ -3,15 +3,37 @@
 //!
 //! It signs people in (password, TOTP or backup code, trusted devices, lockout after five
 //! failures, a per-address rate limit), keeps their sessions (device from User-Agent and client
-//! hints, network and place from the geolocation files, idle expiry), guards the account (IP
-//! blocklist, password change, 2FA reset) and publishes every change as an event, listable
-//! and streamed live over Server-Sent Events.
+//! hints, network and place from the geolocation files, idle expiry and an absolute lifetime),
+//! guards the account (IP blocklist, password change, 2FA reset) and publishes every change as
+//! an event, listable and streamed live over Server-Sent Events.
+//!
+//! # Hardening
+//!
+//! - Lockout counts wrong passwords per (email as typed, source), the source being the
+//!   address (an IPv6 /64 as one), or a valid trusted-device token, which counts on its own so
+//!   that the owner's devices still get in while a stranger on the same network is locked out.
+//!   Each further lockout of a source lasts twice as long (30 min, 1 h, … up to 24 h). Emails
+//!   without an account are verified against a dummy Argon2 hash and counted and locked the
+//!   same way, so status, body, `Retry-After` and timing do not tell whether an account exists.
+//! - Password confirmations (password change, 2FA reset) are failed sign-ins in all but name:
+//!   each wrong one is a `login_failed` event (the calling session's device and address as its
+//!   context), counted with the sign-ins from that address and also per session, and locked
+//!   out alike.
+//! - Every session ends at `Limits::session_max_age` after sign-in (90 days by default) however
+//!   busy it is; a password change and a 2FA reset end every other session.
+//! - TOTP secrets are sealed with ChaCha20-Poly1305 under a key in `<db>.key` (created 0600
+//!   next to the database; keep it out of database backups); plaintext ones from older
+//!   versions are sealed when the database is opened. Backup codes (50 bits each) are stored as
+//!   salted Argon2id at the configured cost. The database, its WAL and SHM files are 0600.
+//! - The database runs with `synchronous=FULL`: an answered commit survives power loss, so an
+//!   event id, once streamed, is never handed to a different event.
+//! - Every answer carries `Cache-Control: no-store`.
 //!
 //! # Running it in-process (tests elsewhere rely on this API)
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use keepwatch_server::{start, ServerConfig, Limits, ManualClock, totp_now};
+//! use keepwatch_server::{start, ForwardedHeader, ServerConfig, Limits, ManualClock, totp_now};
 //!
 //! # async fn demo() -> Result<(), keepwatch_server::ServerError> {
 //! let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
@@ -20,6 +42,7 @@
 //!     listen: "127.0.0.1:0".parse().unwrap(),
 //!     tls: None,
 //!     trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+//!     forwarded_header: ForwardedHeader::XForwardedFor,
 //!     geo: Arc::new(keepwatch_geo::GeoDb::empty()),
 //!     clock: clock.clone(),
 //!     limits: Limits::for_tests(),
@@ -44,9 +67,11 @@
 //! - [`Limits::for_tests`] keeps production semantics but hashes passwords at the cheapest
 //!   Argon2 cost and lifts the sign-in rate limit (set `login_rate_max` to test it).
 //! - [`totp_now`] computes a valid TOTP code for a secret, so tests can sign in with 2FA.
-//! - The client address is the socket peer; `Forwarded` / `X-Forwarded-For` are believed only
-//!   from peers in `trusted_proxies` (right-most untrusted hop wins), which is how tests sign
-//!   in "from" other countries.
+//! - The client address is the socket peer; the one forwarding header named by
+//!   `forwarded_header` (`X-Forwarded-For` by default, or `Forwarded`) is believed only from
+//!   peers in `trusted_proxies`, read right to left through trusted hops (right-most untrusted
+//!   hop wins); the other header is ignored entirely. That is how tests sign in "from" other
+//!   countries.
 
 #![warn(missing_docs)]
 
@@ -60,6 +85,7 @@ pub mod demo;
 mod error;
 mod feed;
 mod http;
+mod lockout;
 mod login;
 mod rate_limit;
 mod schema;
@@ -70,10 +96,11 @@ mod state;
 mod store;
 mod tokens;
 mod totp;
+mod vault;
 
 pub use admin::NewUser;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{Limits, ServerConfig, TlsFiles};
+pub use config::{ForwardedHeader, Limits, ServerConfig, TlsFiles};
 pub use error::{HttpError, ServerError};
 pub use secrets::PasswordCost;
 pub use server::{start, RunningServer};

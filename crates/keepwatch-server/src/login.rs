@@ -1,5 +1,5 @@
-//! Signing in: password, 2FA (TOTP, backup codes, trusted devices), lockout and the sign-in
-//! history.
+//! Signing in: password, 2FA (TOTP, backup codes, trusted devices), lockout (see
+//! [`crate::lockout`]) and the sign-in history.
 
 use std::net::IpAddr;
 
@@ -16,10 +16,10 @@ use keepwatch_api::ErrorCode;
 
 use crate::config::{chrono_duration, Limits};
 use crate::error::{HttpError, HttpResult};
-use crate::secrets::{backup_code_hash, new_id, new_token, token_hash};
+use crate::secrets::{new_id, new_token, token_hash};
 use crate::sessions::{self, NewSession};
 use crate::store::{parse_json, parse_ts, ts, Write};
-use crate::{blocklist, tokens, totp};
+use crate::{blocklist, lockout, tokens, totp};
 
 /// What an account needs for sign-in.
 #[derive(Debug, Clone)]
@@ -140,7 +140,8 @@ pub fn history(conn: &Connection, account_id: &str, limit: u32) -> HttpResult<Ve
     Ok(rows)
 }
 
-fn locked_error(until: DateTime<Utc>, now: DateTime<Utc>) -> HttpError {
+/// The 423 answer, the same whether or not the email has an account.
+pub fn locked_error(until: DateTime<Utc>, now: DateTime<Utc>) -> HttpError {
     let wait = (until - now).num_seconds() + i64::from((until - now).subsec_nanos() > 0);
     HttpError::new(
         StatusCode::LOCKED,
@@ -150,119 +151,161 @@ fn locked_error(until: DateTime<Utc>, now: DateTime<Utc>) -> HttpError {
     .retry_after(wait)
 }
 
-/// Completes a sign-in whose password was already checked (`password_ok`, off the database
-/// lock, because Argon2 is slow). Refusals are the inner `Err`, so that the attempt, the
-/// failure count and the events they cause are committed.
+/// The 401 answer to a wrong second factor.
+fn invalid_totp() -> HttpError {
+    HttpError::new(
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidTotp,
+        "the TOTP code or backup code is wrong",
+    )
+}
+
+/// A failed password check to record and count: whose, from where, and under which lockout
+/// sources.
+pub struct Failure<'a> {
+    /// The account.
+    pub account_id: &'a str,
+    /// Its lockout subject (see [`lockout::subject`]).
+    pub subject: &'a str,
+    /// The lockout sources the failure counts under.
+    pub sources: &'a [String],
+    /// Where it came from.
+    pub ip: IpAddr,
+    /// What it came from.
+    pub device: &'a Device,
+}
+
+/// The trusted device of `account_id` whose token is `token`, if it has not lapsed.
+fn trusted_device_id(
+    w: &Write<'_>,
+    account_id: &str,
+    token: Option<&str>,
+) -> HttpResult<Option<String>> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    Ok(w.tx
+        .query_row(
+            "SELECT id FROM trusted_devices WHERE account_id = ?1 AND token_hash = ?2 AND expires_at > ?3",
+            rusqlite::params![account_id, token_hash(token), ts(w.now)],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Completes a sign-in whose password (and backup code, if one was given) was already
+/// checked off the database lock, because Argon2 is slow: `password_ok`, and in
+/// `backup_match` the stored hash of the unused backup code that matched. Refusals are the
+/// inner `Err`, so that the attempt, the failure count and the events they cause are
+/// committed.
+///
+/// An email without an account is counted and locked exactly like one with an account, and
+/// gets the same answers, so that neither the status, the body nor the lockout tells which
+/// emails have accounts.
 pub fn finish(
     w: &mut Write<'_>,
     account_id: Option<&str>,
     input: &LoginInput,
     password_ok: bool,
+    backup_match: Option<&str>,
     limits: &Limits,
 ) -> HttpResult<Result<TokenPair, HttpError>> {
-    let Some(account_id) = account_id else {
-        return Ok(Err(HttpError::invalid_credentials()));
-    };
-    type Row = (Option<String>, u32, Option<String>, Option<i64>);
-    let (totp_secret, failed, locked_until, totp_last_step): Row = w.tx.query_row(
-        "SELECT totp_secret, failed_logins, locked_until, totp_last_step FROM accounts WHERE id = ?1",
-        [account_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
     let req = &input.request;
     let ip = input.ip;
-
-    if blocklist::is_blocked(&w.tx, account_id, ip)? {
-        refuse(w, account_id, input, LoginOutcome::IpBlocked)?;
-        return Ok(Err(HttpError::ip_blocked()));
-    }
-    if let Some(until) = locked_until.as_deref().map(parse_ts).transpose()? {
-        if until > w.now {
-            refuse(w, account_id, input, LoginOutcome::AccountLocked)?;
+    let subject = lockout::subject(&req.email);
+    let Some(account_id) = account_id else {
+        let sources = [lockout::address_source(ip)];
+        if let Some(until) = lockout::locked_until(&w.tx, &subject, &sources, w.now)? {
             return Ok(Err(locked_error(until, w.now)));
         }
+        return Ok(Err(
+            match lockout::count_failure(w, &subject, &sources, limits)? {
+                Some(until) => locked_error(until, w.now),
+                None => HttpError::invalid_credentials(),
+            },
+        ));
+    };
+    type Row = (Option<String>, Option<i64>);
+    let (totp_secret, totp_last_step): Row = w.tx.query_row(
+        "SELECT totp_secret, totp_last_step FROM accounts WHERE id = ?1",
+        [account_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    // The owner's trusted devices count on their own, so that a stranger guessing from the
+    // same network does not lock them out.
+    let device_id = trusted_device_id(w, account_id, req.device_token.as_deref())?;
+    let sources = [match &device_id {
+        Some(id) => lockout::device_source(id),
+        None => lockout::address_source(ip),
+    }];
+    let failure = Failure {
+        account_id,
+        subject: &subject,
+        sources: &sources,
+        ip,
+        device: &input.device,
+    };
+
+    if blocklist::is_blocked(&w.tx, account_id, ip)? {
+        refuse(w, &failure, LoginOutcome::IpBlocked)?;
+        return Ok(Err(HttpError::ip_blocked()));
+    }
+    if let Some(until) = lockout::locked_until(&w.tx, &subject, &sources, w.now)? {
+        refuse(w, &failure, LoginOutcome::AccountLocked)?;
+        return Ok(Err(locked_error(until, w.now)));
     }
     if !password_ok {
-        return fail(
+        return Ok(Err(fail(
             w,
-            account_id,
-            input,
-            failed,
+            &failure,
             LoginOutcome::InvalidCredentials,
             limits,
-        );
+        )?));
     }
 
-    let mut trusted = false;
     let mut did_two_factor = false;
-    if let Some(secret) = totp_secret {
-        trusted = match req.device_token.as_deref() {
-            Some(token) => w
-                .tx
-                .query_row(
-                    "SELECT 1 FROM trusted_devices WHERE account_id = ?1 AND token_hash = ?2 AND expires_at > ?3",
-                    rusqlite::params![account_id, token_hash(token), ts(w.now)],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some(),
-            None => false,
-        };
-        if !trusted {
-            if let Some(code) = req.totp_code.as_deref() {
-                let Some(step) = totp::verify(&secret, code, w.now, totp_last_step) else {
-                    return fail(
-                        w,
-                        account_id,
-                        input,
-                        failed,
-                        LoginOutcome::InvalidTotp,
-                        limits,
-                    );
-                };
-                w.tx.execute(
-                    "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1",
-                    rusqlite::params![account_id, step],
-                )?;
-            } else if let Some(code) = req.backup_code.as_deref() {
-                let used = w.tx.execute(
+    let trusted = totp_secret.is_some() && device_id.is_some();
+    if let Some(stored_secret) = totp_secret.filter(|_| !trusted) {
+        if let Some(code) = req.totp_code.as_deref() {
+            let secret = w.vault.open_totp(account_id, &stored_secret)?;
+            let Some(step) = totp::verify(&secret, code, w.now, totp_last_step) else {
+                return Ok(Err(fail(w, &failure, LoginOutcome::InvalidTotp, limits)?));
+            };
+            w.tx.execute(
+                "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1",
+                rusqlite::params![account_id, step],
+            )?;
+        } else if req.backup_code.is_some() {
+            let used = match backup_match {
+                Some(hash) => w.tx.execute(
                     "UPDATE backup_codes SET used_at = ?3 WHERE account_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
-                    rusqlite::params![account_id, backup_code_hash(code), ts(w.now)],
-                )?;
-                if used == 0 {
-                    return fail(
-                        w,
-                        account_id,
-                        input,
-                        failed,
-                        LoginOutcome::InvalidTotp,
-                        limits,
-                    );
-                }
-            } else {
-                // Not a failure: the normal second step of a 2FA sign-in.
-                record_attempt(
-                    w,
-                    account_id,
-                    LoginOutcome::TotpRequired,
-                    None,
-                    ip,
-                    &input.device,
-                )?;
-                return Ok(Err(HttpError::new(
-                    StatusCode::UNAUTHORIZED,
-                    ErrorCode::TotpRequired,
-                    "a TOTP code or backup code is needed",
-                )));
+                    rusqlite::params![account_id, hash, ts(w.now)],
+                )?,
+                None => 0,
+            };
+            if used == 0 {
+                return Ok(Err(fail(w, &failure, LoginOutcome::InvalidTotp, limits)?));
             }
-            did_two_factor = true;
+        } else {
+            // Not a failure: the normal second step of a 2FA sign-in.
+            record_attempt(
+                w,
+                account_id,
+                LoginOutcome::TotpRequired,
+                None,
+                ip,
+                &input.device,
+            )?;
+            return Ok(Err(HttpError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::TotpRequired,
+                "a TOTP code or backup code is needed",
+            )));
         }
+        did_two_factor = true;
     }
 
-    w.tx.execute(
-        "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-        [account_id],
-    )?;
+    lockout::clear(w, &subject, &sources)?;
     let becomes_trusted = req.trust_device && did_two_factor;
     let now = w.now;
     let session = sessions::create(
@@ -275,6 +318,7 @@ pub fn finish(
             ip,
             device: &input.device,
             created_at: now,
+            max_age: chrono_duration(limits.session_max_age),
         },
     )?;
     record_attempt(
@@ -319,58 +363,39 @@ pub fn finish(
 }
 
 /// Records a refused attempt that does not count towards lockout, with its `login_failed`.
-fn refuse(
-    w: &mut Write<'_>,
-    account_id: &str,
-    input: &LoginInput,
-    outcome: LoginOutcome,
-) -> HttpResult<()> {
-    let attempt = record_attempt(w, account_id, outcome, None, input.ip, &input.device)?;
+pub fn refuse(w: &mut Write<'_>, f: &Failure<'_>, outcome: LoginOutcome) -> HttpResult<()> {
+    let attempt = record_attempt(w, f.account_id, outcome, None, f.ip, f.device)?;
     let mut event = Event::new(0, EventKind::LoginFailed, w.now);
     event.attempt = Some(attempt);
-    w.emit(account_id, event)?;
+    w.emit(f.account_id, event)?;
     Ok(())
 }
 
-/// Records a failed attempt, counts it, and locks the account at the threshold.
-fn fail(
+/// Records a failed attempt with its `login_failed`, counts it, and locks its sources at the
+/// threshold (with `account_locked`). Returns the answer to give: 423 when it locked, else
+/// the 401 of `outcome`.
+pub fn fail(
     w: &mut Write<'_>,
-    account_id: &str,
-    input: &LoginInput,
-    failed_before: u32,
+    f: &Failure<'_>,
     outcome: LoginOutcome,
     limits: &Limits,
-) -> HttpResult<Result<TokenPair, HttpError>> {
-    let attempt = record_attempt(w, account_id, outcome, None, input.ip, &input.device)?;
+) -> HttpResult<HttpError> {
+    let attempt = record_attempt(w, f.account_id, outcome, None, f.ip, f.device)?;
     let mut event = Event::new(0, EventKind::LoginFailed, w.now);
     event.attempt = Some(attempt.clone());
-    w.emit(account_id, event)?;
-    let failed = failed_before + 1;
-    if failed >= limits.lockout_threshold {
-        let until = w.now + chrono_duration(limits.lockout_duration);
-        w.tx.execute(
-            "UPDATE accounts SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
-            rusqlite::params![account_id, ts(until)],
-        )?;
+    w.emit(f.account_id, event)?;
+    if let Some(until) = lockout::count_failure(w, f.subject, f.sources, limits)? {
         let mut event = Event::new(0, EventKind::AccountLocked, w.now);
         event.attempt = Some(attempt);
         event.locked_until = Some(until);
-        w.emit(account_id, event)?;
-        tracing::warn!(account = %account_id, "account locked after repeated failed sign-ins");
-        return Ok(Err(locked_error(until, w.now)));
+        w.emit(f.account_id, event)?;
+        tracing::warn!(account = %f.account_id, "sign-in locked for one source after repeated failures");
+        return Ok(locked_error(until, w.now));
     }
-    w.tx.execute(
-        "UPDATE accounts SET failed_logins = ?2 WHERE id = ?1",
-        rusqlite::params![account_id, failed],
-    )?;
-    Ok(Err(match outcome {
-        LoginOutcome::InvalidTotp => HttpError::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::InvalidTotp,
-            "the TOTP code or backup code is wrong",
-        ),
+    Ok(match outcome {
+        LoginOutcome::InvalidTotp => invalid_totp(),
         _ => HttpError::invalid_credentials(),
-    }))
+    })
 }
 
 /// The account's trusted devices that have not lapsed.

@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use keepwatch_geo::GeoDb;
 use keepwatch_server::demo::{self, DemoAddresses, DemoOptions};
-use keepwatch_server::{admin, start, Limits, ServerConfig, SystemClock, TlsFiles};
+use keepwatch_server::{
+    admin, start, ForwardedHeader, Limits, ServerConfig, SystemClock, TlsFiles,
+};
 
 #[derive(Parser)]
 #[command(
@@ -131,9 +133,14 @@ struct NetArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Believe X-Forwarded-For / Forwarded from peers in this address or range (repeatable).
+    /// Believe the forwarding header (see --forwarded-header) from peers in this address or
+    /// range (repeatable).
     #[arg(long, value_parser = parse_net)]
     trust_proxy: Vec<IpNet>,
+    /// The one forwarding header the trusted proxies write: x-forwarded-for or forwarded.
+    /// The other is ignored, since a proxy passes it through as the client wrote it.
+    #[arg(long, default_value = "x-forwarded-for", value_parser = parse_forwarded_header)]
+    forwarded_header: ForwardedHeader,
     /// Geolocation city database (MaxMind DB or DB-IP CSV; repeatable).
     #[arg(long)]
     geoip_city: Vec<PathBuf>,
@@ -160,6 +167,7 @@ impl NetArgs {
             listen,
             tls,
             trusted_proxies: self.trust_proxy,
+            forwarded_header: self.forwarded_header,
             geo: Arc::new(geo),
             clock: Arc::new(SystemClock),
             limits: Limits::default(),
@@ -173,6 +181,10 @@ fn parse_net(text: &str) -> Result<IpNet, String> {
         .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
         .map(|net| net.trunc())
         .map_err(|_| format!("{text:?} is not an IP address or CIDR range"))
+}
+
+fn parse_forwarded_header(text: &str) -> Result<ForwardedHeader, String> {
+    text.parse()
 }
 
 fn main() -> Result<()> {

@@ -126,4 +126,24 @@ ALTER TABLE sessions ADD COLUMN end_event_id INTEGER;
 ALTER TABLE refresh_tokens ADD COLUMN successor_hash TEXT;
 ALTER TABLE refresh_tokens ADD COLUMN retired_at TEXT;
 "#,
+    // Failed password checks per (email as typed, source): an address (IPv6 by /64), a
+    // trusted device or a session. Replaces the account-wide `failed_logins`/`locked_until`,
+    // which let anyone lock anyone out and answered 423 only for emails with an account.
+    r#"
+CREATE TABLE login_failures (
+    subject        TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    failed         INTEGER NOT NULL DEFAULT 0,
+    lockouts       INTEGER NOT NULL DEFAULT 0,
+    locked_until   TEXT,
+    last_failed_at TEXT NOT NULL,
+    PRIMARY KEY (subject, source)
+);
+"#,
+    // The absolute end of each session, however busy: fixed at sign-in. Sessions from before
+    // get the default 90 days after their start (in the format `ts` writes).
+    r#"
+ALTER TABLE sessions ADD COLUMN absolute_expires_at TEXT;
+UPDATE sessions SET absolute_expires_at = strftime('%Y-%m-%dT%H:%M:%f000Z', created_at, '+90 days');
+"#,
 ];

@@ -1,8 +1,8 @@
 //! Random tokens and ids, their hashes, and password hashing.
 //!
-//! Tokens and codes are stored only as SHA-256 hashes: they carry 256 (tokens) or 50 (backup
-//! codes, rate-limited at sign-in) bits of entropy, so an unsalted fast hash is enough, and a
-//! lookup by hash stays one index probe. Passwords get Argon2id.
+//! Tokens are stored only as SHA-256 hashes: they carry 256 bits of entropy, so an unsalted
+//! fast hash is enough, and a lookup by hash stays one index probe. Passwords and backup codes
+//! (50 bits each: too few to survive a fast hash of a stolen database) get salted Argon2id.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -109,14 +109,33 @@ pub fn new_backup_code() -> String {
     format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..10])
 }
 
-/// The stored form of a backup code: case, spaces and dashes do not matter to people typing it.
-pub fn backup_code_hash(code: &str) -> String {
-    let normal: String = code
-        .chars()
+/// A backup code as compared: case, spaces and dashes do not matter to people typing it.
+fn normal_backup_code(code: &str) -> String {
+    code.chars()
         .filter(|c| !matches!(c, '-' | ' '))
         .map(|c| c.to_ascii_lowercase())
-        .collect();
-    token_hash(&normal)
+        .collect()
+}
+
+/// The stored form of a backup code: a salted Argon2id hash at `cost`.
+pub fn hash_backup_code(code: &str, cost: PasswordCost) -> Result<String, HashError> {
+    hash_password(&normal_backup_code(code), cost)
+}
+
+/// Whether `code` is the one stored as `stored`: an Argon2id hash, or the unsalted SHA-256 of
+/// codes issued before backup codes were hashed slowly (those still work until used).
+pub fn backup_code_matches(code: &str, stored: &str) -> bool {
+    let normal = normal_backup_code(code);
+    if stored.starts_with("$argon2") {
+        return verify_password(&normal, stored);
+    }
+    let computed = token_hash(&normal);
+    computed.len() == stored.len()
+        && computed
+            .bytes()
+            .zip(stored.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// A syntactically plausible bearer token: base64url, of a sane length. Anything else is
@@ -142,13 +161,27 @@ mod tests {
     }
 
     #[test]
-    fn backup_codes_normalise() {
+    fn backup_codes_are_salted_argon2_and_normalise() {
         let code = new_backup_code();
         assert_eq!(code.len(), 12);
-        assert_eq!(
-            backup_code_hash(&code),
-            backup_code_hash(&code.to_uppercase().replace('-', " "))
+        let raw: String = code.chars().filter(|c| *c != '-').collect();
+        assert_eq!(raw.len(), 10, "10 base32 characters: 50 bits");
+        let stored = hash_backup_code(&code, PasswordCost::INSECURE_FAST).unwrap();
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+        assert_ne!(
+            stored,
+            hash_backup_code(&code, PasswordCost::INSECURE_FAST).unwrap(),
+            "salted"
         );
+        assert!(backup_code_matches(
+            &code.to_uppercase().replace('-', " "),
+            &stored
+        ));
+        assert!(!backup_code_matches(&new_backup_code(), &stored));
+        // Codes stored before, as unsalted SHA-256, still match.
+        let legacy = token_hash(&raw);
+        assert!(backup_code_matches(&code, &legacy));
+        assert!(!backup_code_matches(&new_backup_code(), &legacy));
     }
 
     #[test]

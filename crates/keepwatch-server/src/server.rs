@@ -11,6 +11,7 @@ use keepwatch_device::ClientHints;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::account::TwoFactorSecrets;
 use crate::admin::{self, NewUser};
 use crate::config::{ServerConfig, TlsFiles};
 use crate::error::{HttpError, ServerError};
@@ -44,7 +45,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         None => None,
     };
     let db_path = config.db_path.clone();
-    let conn = tokio::task::spawn_blocking(move || store::open(&db_path))
+    let (conn, vault) = tokio::task::spawn_blocking(move || store::open(&db_path))
         .await
         .map_err(|e| ServerError::Other(e.to_string()))??;
     let cost = config.limits.password_cost;
@@ -52,7 +53,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .await
         .map_err(|e| ServerError::Other(e.to_string()))?
         .map_err(|e| ServerError::Other(e.to_string()))?;
-    let db = Arc::new(Db::new(conn, config.geo, config.clock));
+    let db = Arc::new(Db::new(conn, vault, config.geo, config.clock));
     let (shutdown, shutdown_rx) = watch::channel(false);
     let state = AppState(Arc::new(Inner {
         db,
@@ -61,6 +62,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
             .map_err(|e| ServerError::Other(e.to_string()))?,
         limits: config.limits,
         trusted_proxies: config.trusted_proxies,
+        forwarded_header: config.forwarded_header,
         login_rate: RateLimiter::default(),
         dummy_hash,
         shutdown: shutdown_rx,
@@ -205,6 +207,11 @@ impl RunningServer {
         self.sweeper.abort();
     }
 
+    /// The limits it runs with.
+    pub(crate) fn limits(&self) -> &crate::config::Limits {
+        &self.state.limits
+    }
+
     /// The database, for crate-internal seeding.
     pub(crate) fn db(&self) -> &Arc<Db> {
         &self.state.db
@@ -239,15 +246,21 @@ impl RunningServer {
     ) -> Result<NewUser, ServerError> {
         let cost = self.state.limits.password_cost;
         let password = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password, cost))
-            .await
-            .map_err(|e| ServerError::Other(e.to_string()))?
-            .map_err(|e| ServerError::Other(e.to_string()))?;
+        let (hash, two_factor) = tokio::task::spawn_blocking(move || {
+            let hash = hash_password(&password, cost)?;
+            let two_factor = with_totp
+                .then(|| TwoFactorSecrets::generate(cost))
+                .transpose()?;
+            Ok::<_, crate::secrets::HashError>((hash, two_factor))
+        })
+        .await
+        .map_err(|e| ServerError::Other(e.to_string()))?
+        .map_err(|e| ServerError::Other(e.to_string()))?;
         let email = email.to_owned();
         Ok(self
             .state
             .db
-            .write(move |w| admin::create_user(w, &email, &hash, with_totp))
+            .write(move |w| admin::create_user(w, &email, &hash, two_factor))
             .await?)
     }
 

@@ -41,12 +41,14 @@ pub struct SessionRow {
     pub length: SessionLength,
     /// How it ended, if it did.
     pub revocation: Option<Revocation>,
+    /// When it ends however busy it is (fixed at sign-in).
+    pub absolute_expires_at: Option<DateTime<Utc>>,
 }
 
 /// Columns for [`SessionRow::from_row`]; needs `sessions s JOIN accounts a`.
 pub const SESSION_COLUMNS: &str = "s.id, s.account_id, s.client, s.remember_me, s.trusted_device, \
      s.created_at, s.last_active_at, s.ip, s.device_json, s.ended_at, a.web_idle_days, a.mobile_idle_days, \
-     s.end_reason, s.ended_by, s.end_event_id";
+     s.end_reason, s.ended_by, s.end_event_id, s.absolute_expires_at";
 
 fn reason_from_str(s: &str) -> RevocationReason {
     match s {
@@ -100,12 +102,26 @@ impl SessionRow {
                 mobile_idle_days: row.get(base + 11)?,
             },
             revocation: revocation.transpose()?,
+            absolute_expires_at: row
+                .get::<_, Option<String>>(base + 15)?
+                .as_deref()
+                .map(parse_ts)
+                .transpose()?,
         })
     }
 
-    /// When the session ends unless used again: its idle lifetime after the last request, and
-    /// for a web session without "remember me" no later than 12 hours after sign-in.
+    /// When the session ends unless used again: its idle lifetime after the last request, for
+    /// a web session without "remember me" no later than 12 hours after sign-in, and in any
+    /// case no later than its absolute end.
     pub fn expires_at(&self) -> DateTime<Utc> {
+        let idle = self.idle_expires_at();
+        match self.absolute_expires_at {
+            Some(end) => idle.min(end),
+            None => idle,
+        }
+    }
+
+    fn idle_expires_at(&self) -> DateTime<Utc> {
         let idle_days = match self.client {
             ClientKind::MobilePwa => self.length.mobile_idle_days,
             ClientKind::Web | ClientKind::Desktop => self.length.web_idle_days,
@@ -180,14 +196,16 @@ pub struct NewSession<'a> {
     pub device: &'a Device,
     /// When it was created; also its first activity.
     pub created_at: DateTime<Utc>,
+    /// Its absolute lifetime from `created_at`, however busy it is.
+    pub max_age: Duration,
 }
 
 /// Stores a new session and emits `session_created`. Returns the stored row.
 pub fn create(w: &mut Write<'_>, new: NewSession<'_>) -> HttpResult<SessionRow> {
     let id = new_id("ses");
     w.tx.execute(
-        "INSERT INTO sessions (id, account_id, client, remember_me, trusted_device, created_at, last_active_at, ip, device_json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)",
+        "INSERT INTO sessions (id, account_id, client, remember_me, trusted_device, created_at, last_active_at, ip, device_json, absolute_expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)",
         rusqlite::params![
             id,
             new.account_id,
@@ -197,6 +215,7 @@ pub fn create(w: &mut Write<'_>, new: NewSession<'_>) -> HttpResult<SessionRow> 
             ts(new.created_at),
             new.ip.to_string(),
             serde_json::to_string(new.device)?,
+            ts(new.created_at + new.max_age),
         ],
     )?;
     let row =
@@ -367,6 +386,7 @@ pub fn sweep(w: &mut Write<'_>, account_id: Option<&str>) -> HttpResult<u32> {
     }
     if account_id.is_none() {
         forget_ended_tokens(w)?;
+        crate::lockout::forget_stale(w)?;
     }
     Ok(count)
 }

@@ -6,7 +6,7 @@ use ipnet::IpNet;
 use keepwatch_device::DeviceParser;
 use tokio::sync::watch;
 
-use crate::config::Limits;
+use crate::config::{ForwardedHeader, Limits};
 use crate::rate_limit::RateLimiter;
 use crate::store::Db;
 
@@ -22,8 +22,10 @@ pub struct Inner {
     pub parser: &'static DeviceParser,
     /// Limits.
     pub limits: Limits,
-    /// Proxies whose forwarding headers are believed.
+    /// Proxies whose forwarding header is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// The forwarding header they write.
+    pub forwarded_header: ForwardedHeader,
     /// Sign-in attempts per address.
     pub login_rate: RateLimiter,
     /// A password hash of the configured cost, for unknown emails.

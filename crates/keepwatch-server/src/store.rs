@@ -16,8 +16,9 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use tokio::sync::broadcast;
 
 use crate::clock::Clock;
-use crate::error::{HttpError, HttpResult};
+use crate::error::{HttpError, HttpResult, ServerError};
 use crate::schema::MIGRATIONS;
+use crate::vault::{key_path, prepare_database_files, Vault};
 
 /// How long a writer waits for another process (an admin command) holding the database.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -34,15 +35,61 @@ pub struct Published {
     pub event: Event,
 }
 
-/// Opens (creating if needed) and migrates the database at `path`.
-pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+/// Opens (creating if needed, owner-only) and migrates the database at `path`, with the
+/// server key next to it (see [`crate::vault`]); TOTP secrets still stored in plaintext are
+/// sealed on the way.
+pub fn open(path: &Path) -> Result<(Connection, Vault), ServerError> {
+    prepare_database_files(path).map_err(|e| {
+        ServerError::Other(format!(
+            "cannot create the database {}: {e}",
+            path.display()
+        ))
+    })?;
+    let vault =
+        Vault::open_or_create(&key_path(path)).map_err(|e| ServerError::Other(e.to_string()))?;
     let mut conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL, not WAL's usual NORMAL: under NORMAL a commit that was already answered (and its
+    // events already streamed) can vanish on power loss, and `emit` would then hand the same
+    // event ids to different events, which clients that saw the lost ones skip for good.
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted and overwritten content (old TOTP secrets, tokens) is zeroed, not left in free
+    // pages of the file.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     migrate(&mut conn)?;
-    Ok(conn)
+    seal_plaintext_secrets(&mut conn, &vault)?;
+    Ok((conn, vault))
+}
+
+/// Seals TOTP secrets stored before they were encrypted, then checkpoints so that the
+/// plaintext does not linger in the WAL.
+fn seal_plaintext_secrets(conn: &mut Connection, vault: &Vault) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let plain: Vec<(String, String)> = {
+        let mut stmt =
+            tx.prepare("SELECT id, totp_secret FROM accounts WHERE totp_secret IS NOT NULL")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, String)>, _>>()?;
+        rows.into_iter()
+            .filter(|(_, secret)| !Vault::is_sealed(secret))
+            .collect()
+    };
+    for (id, secret) in &plain {
+        tx.execute(
+            "UPDATE accounts SET totp_secret = ?2 WHERE id = ?1",
+            rusqlite::params![id, vault.seal_totp(id, secret)],
+        )?;
+    }
+    tx.commit()?;
+    if !plain.is_empty() {
+        tracing::info!(accounts = plain.len(), "sealed plaintext TOTP secrets");
+        // Busy (another process reading) only delays the scrub to a later checkpoint.
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -66,6 +113,8 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 /// event channel.
 pub struct Db {
     conn: Mutex<Connection>,
+    /// The server key, for TOTP secrets.
+    pub vault: Vault,
     /// Live events, sent after their transaction commits.
     pub events: broadcast::Sender<Arc<Published>>,
     /// Where addresses are.
@@ -82,6 +131,8 @@ pub struct Write<'c> {
     pub geo: &'c GeoDb,
     /// The time of this transaction.
     pub now: DateTime<Utc>,
+    /// The server key, for TOTP secrets.
+    pub vault: &'c Vault,
     pending: Vec<Published>,
 }
 
@@ -110,10 +161,11 @@ impl Write<'_> {
 
 impl Db {
     /// Wraps an open connection.
-    pub fn new(conn: Connection, geo: Arc<GeoDb>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(conn: Connection, vault: Vault, geo: Arc<GeoDb>, clock: Arc<dyn Clock>) -> Self {
         let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
         Self {
             conn: Mutex::new(conn),
+            vault,
             events,
             geo,
             clock,
@@ -135,6 +187,7 @@ impl Db {
             tx,
             geo: &self.geo,
             now: self.clock.now(),
+            vault: &self.vault,
             pending: Vec::new(),
         };
         let out = work(&mut write)?;
@@ -208,7 +261,7 @@ mod tests {
     fn migrations_run_once_and_refuse_a_newer_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.sqlite");
-        let conn = open(&path).unwrap();
+        let (conn, _) = open(&path).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
@@ -217,6 +270,12 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+        // 2 is FULL: every commit reaches the disk before it is answered, so that event ids
+        // handed out are never handed out again after a power loss.
+        let synchronous: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(synchronous, 2);
         drop(conn);
         // Opening again applies nothing twice.
         drop(open(&path).unwrap());

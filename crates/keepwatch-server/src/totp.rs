@@ -1,9 +1,9 @@
-//! Time-based one-time passwords (RFC 6238): HMAC-SHA-1, 6 digits, 30-second steps.
+//! Time-based one-time passwords (RFC 6238): HMAC-SHA-1, 6 digits, 30-second steps, computed
+//! by `totp-rs`; this module adds the drift window and the replay check.
 
 use chrono::{DateTime, Utc};
 use data_encoding::BASE32_NOPAD;
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
+use totp_rs::{Algorithm, TOTP};
 
 /// Seconds per TOTP step.
 pub const STEP_SECONDS: i64 = 30;
@@ -23,21 +23,17 @@ pub fn decode_secret(secret_base32: &str) -> Option<Vec<u8>> {
     BASE32_NOPAD.decode(clean.as_bytes()).ok()
 }
 
-/// The HOTP value (RFC 4226) of `key` at `counter`, with `digits` digits.
-fn hotp(key: &[u8], counter: u64, digits: u32) -> String {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
-        return String::new();
-    };
-    mac.update(&counter.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = (digest[digest.len() - 1] & 0x0f) as usize;
-    let binary = (u32::from(digest[offset] & 0x7f) << 24)
-        | (u32::from(digest[offset + 1]) << 16)
-        | (u32::from(digest[offset + 2]) << 8)
-        | u32::from(digest[offset + 3]);
-    let code = binary % 10u32.pow(digits);
-    format!("{code:0width$}", width = digits as usize)
+/// A generator for `key` with `digits` digits. Unchecked, because secrets of any length that
+/// an authenticator app took must keep working; skew is 0 since [`verify`] walks the window
+/// itself to learn which step matched.
+fn generator(key: &[u8], digits: u32) -> TOTP {
+    TOTP::new_unchecked(
+        Algorithm::SHA1,
+        digits as usize,
+        0,
+        STEP_SECONDS as u64,
+        key.to_vec(),
+    )
 }
 
 fn step_of(at: DateTime<Utc>) -> i64 {
@@ -46,7 +42,7 @@ fn step_of(at: DateTime<Utc>) -> i64 {
 
 /// The code for `key` at `at`.
 pub fn code_at(key: &[u8], at: DateTime<Utc>) -> String {
-    hotp(key, step_of(at).max(0) as u64, DIGITS)
+    generator(key, DIGITS).generate((step_of(at).max(0) * STEP_SECONDS) as u64)
 }
 
 /// The current 6-digit code of a base32 secret, so that tests and tools can sign in.
@@ -71,12 +67,15 @@ pub fn verify(
     if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let key = decode_secret(secret_base32)?;
+    let totp = generator(&decode_secret(secret_base32)?, DIGITS);
     let now = step_of(at);
     (-ALLOWED_DRIFT_STEPS..=ALLOWED_DRIFT_STEPS)
         .map(|d| now + d)
         .filter(|step| *step >= 0 && after_step.is_none_or(|last| *step > last))
-        .find(|step| constant_time_eq(hotp(&key, *step as u64, DIGITS).as_bytes(), code.as_bytes()))
+        .find(|step| {
+            let expected = totp.generate((*step * STEP_SECONDS) as u64);
+            constant_time_eq(expected.as_bytes(), code.as_bytes())
+        })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -123,7 +122,7 @@ mod tests {
             (2000000000, "69279037"),
             (20000000000, "65353130"),
         ] {
-            assert_eq!(hotp(key, (t / 30) as u64, 8), want, "T = {t}");
+            assert_eq!(generator(key, 8).generate(t as u64), want, "T = {t}");
         }
     }
 

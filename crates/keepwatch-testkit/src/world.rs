@@ -80,6 +80,7 @@ impl World {
             listen: "127.0.0.1:0".parse().expect("a loopback address"),
             tls: None,
             trusted_proxies: vec!["127.0.0.1/32".parse().expect("a range")],
+            forwarded_header: keepwatch_server::ForwardedHeader::XForwardedFor,
             geo: Arc::new(geo),
             clock: clock.clone(),
             limits: Limits::for_tests(),

@@ -49,14 +49,49 @@ pub async fn sign_in(state: &AppState, input: LoginInput) -> HttpResult<TokenPai
             .await
             .map_err(HttpError::internal)?
             && account.is_some();
-    let limits = state.limits.clone();
     let account_id = account.map(|a| a.id);
+    let backup_match = match (&account_id, &input.request.backup_code) {
+        (Some(id), Some(code)) if password_ok => {
+            find_backup_code(state, id.clone(), code.clone()).await?
+        }
+        _ => None,
+    };
+    let limits = state.limits.clone();
     let pair = state
         .db
-        .write(move |w| login::finish(w, account_id.as_deref(), &input, password_ok, &limits))
+        .write(move |w| {
+            login::finish(
+                w,
+                account_id.as_deref(),
+                &input,
+                password_ok,
+                backup_match.as_deref(),
+                &limits,
+            )
+        })
         .await??;
     tracing::info!(session = %pair.session_id, "signed in");
     Ok(pair)
+}
+
+/// The stored hash of the account's unused backup code that `code` is, if any. Backup codes
+/// are hashed slowly, so this runs off the database lock, and only after the password matched.
+async fn find_backup_code(
+    state: &AppState,
+    account_id: String,
+    code: String,
+) -> HttpResult<Option<String>> {
+    let stored = state
+        .db
+        .read(move |c, _, _| crate::account::unused_backup_codes(c, &account_id))
+        .await?;
+    tokio::task::spawn_blocking(move || {
+        stored
+            .into_iter()
+            .find(|hash| crate::secrets::backup_code_matches(&code, hash))
+    })
+    .await
+    .map_err(HttpError::internal)
 }
 
 /// `POST /v1/auth/login`.

@@ -117,6 +117,7 @@ impl FromRequestParts<AppState> for ClientIp {
             peer,
             &parts.headers,
             &state.trusted_proxies,
+            state.forwarded_header,
         )))
     }
 }

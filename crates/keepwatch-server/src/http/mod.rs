@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(errors_as_json))
         .layer(axum::middleware::map_response(ask_for_client_hints))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::map_response(no_store))
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -93,6 +94,16 @@ async fn errors_as_json(response: Response) -> Response {
             .insert(axum::http::header::RETRY_AFTER, value);
     }
     replaced
+}
+
+/// Answers carry tokens, 2FA secrets and account data: no cache (browser, proxy) may keep
+/// them. Conditional requests (`If-None-Match`) still work, since they need no stored copy.
+async fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// Chromium sends the real OS version (which its User-Agent freezes) only when asked.

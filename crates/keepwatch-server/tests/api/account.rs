@@ -269,3 +269,156 @@ async fn withdrawals_newest_first_with_limit() {
     assert_eq!(w[1].session.as_ref().unwrap().id, me.session_id);
     assert_eq!(w[1].withdrawal.as_ref().unwrap().address, "0xsecond");
 }
+
+#[tokio::test]
+async fn a_stolen_token_guessing_passwords_is_locked_out_and_seen() {
+    let t = TestServer::start().await;
+    t.user(false).await;
+    let owner = t.login_from(Some(ip("198.51.100.20")), CHROME_MAC).await;
+    let thief_ip = "203.0.113.66";
+    let stolen = t.login_from(Some(ip(thief_ip)), CHROME_MAC).await;
+    let guess = |n: usize, password: &str| {
+        let req = if n.is_multiple_of(2) {
+            t.post(paths::PASSWORD, &stolen.access_token)
+                .json(&json!({"current_password": password, "new_password": "mine now, all mine"}))
+        } else {
+            t.post(paths::TWO_FACTOR_RESET, &stolen.access_token)
+                .json(&json!({"password": password}))
+        };
+        req.header("x-forwarded-for", thief_ip).send()
+    };
+    // Password changes and 2FA resets count together.
+    for n in 0..4 {
+        expect_error(
+            guess(n, &format!("guess number {n}")).await.unwrap(),
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidCredentials,
+        )
+        .await;
+    }
+    let headers = expect_error(
+        guess(4, "guess number 4").await.unwrap(),
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    assert_eq!(headers["retry-after"], "1800");
+    // Now even the right password is refused, for the session and for sign-ins from there.
+    expect_error(
+        guess(5, PASSWORD).await.unwrap(),
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    expect_error(
+        t.login_raw(&password_body(), Some(ip(thief_ip)), None)
+            .await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    // Moving to another address does not help the session.
+    let resp = t
+        .post(paths::TWO_FACTOR_RESET, &stolen.access_token)
+        .header("x-forwarded-for", "192.0.2.99")
+        .json(&json!({"password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(resp, StatusCode::LOCKED, ErrorCode::AccountLocked).await;
+
+    // The owner sees every guess, from the thief's session's device and address.
+    let events = t.events(&owner.access_token, 0).await;
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::LoginFailed)
+        .map(|e| e.attempt.as_ref().unwrap())
+        .collect();
+    assert_eq!(failed.len(), 8, "5 wrong guesses, 3 refused while locked");
+    assert!(failed[..7].iter().all(|a| a.ip == thief_ip), "{failed:?}");
+    assert_eq!(failed[7].ip, "192.0.2.99");
+    // All but the sign-in (which sent no User-Agent) carry the thief's session's device.
+    assert!(failed
+        .iter()
+        .enumerate()
+        .all(|(i, a)| i == 6 || a.device.browser.as_deref() == Some("Chrome")));
+    let outcomes: Vec<_> = failed.iter().map(|a| a.outcome).collect();
+    assert_eq!(
+        outcomes[..5],
+        [keepwatch_api::LoginOutcome::InvalidCredentials; 5]
+    );
+    assert_eq!(
+        outcomes[5..],
+        [keepwatch_api::LoginOutcome::AccountLocked; 3]
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.kind == EventKind::AccountLocked)
+            .count(),
+        1
+    );
+    // The owner, elsewhere, is unaffected.
+    let resp = t
+        .post(paths::TWO_FACTOR_RESET, &owner.access_token)
+        .header("x-forwarded-for", "198.51.100.20")
+        .json(&json!({"password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn two_factor_reset_ends_every_other_session() {
+    let t = TestServer::start().await;
+    t.user(false).await;
+    let me = t.login().await;
+    let a = t.login().await;
+    let b = t.login().await;
+    let resp = t
+        .post(paths::TWO_FACTOR_RESET, &me.access_token)
+        .json(&json!({"password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    for gone in [&a, &b] {
+        let resp = t
+            .get(paths::SESSIONS, &gone.access_token)
+            .send()
+            .await
+            .unwrap();
+        let body: keepwatch_api::ApiError = resp.json().await.unwrap();
+        assert_eq!(body.error, ErrorCode::SessionRevoked);
+        assert_eq!(
+            body.revocation.unwrap().reason,
+            keepwatch_api::RevocationReason::TwoFactorReset
+        );
+    }
+    assert_eq!(t.sessions(&me.access_token).await.sessions.len(), 1);
+
+    let events = t.events(&me.access_token, 0).await;
+    let reset = events
+        .iter()
+        .find(|e| e.kind == EventKind::TwoFactorReset)
+        .unwrap();
+    assert_eq!(reset.revoked_sessions, Some(2));
+    let endings: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::SessionRevoked)
+        .collect();
+    assert_eq!(endings.len(), 2);
+    for ending in endings {
+        assert!(ending.id > reset.id, "the cause comes first");
+        assert_eq!(ending.cause_event_id, Some(reset.id));
+        assert_eq!(
+            ending.revocation,
+            Some(keepwatch_api::RevocationReason::TwoFactorReset)
+        );
+        assert_eq!(
+            ending.actor_session_id.as_deref(),
+            Some(me.session_id.as_str())
+        );
+    }
+}

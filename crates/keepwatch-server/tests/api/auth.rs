@@ -467,3 +467,157 @@ async fn logout_ends_the_current_session() {
         Some(pair.session_id.as_str())
     );
 }
+
+fn wrong_from(email: &str) -> serde_json::Value {
+    json!({"email": email, "password": "wrong password!", "client": "web"})
+}
+
+#[tokio::test]
+async fn lockout_is_per_address_and_backs_off() {
+    let t = TestServer::start().await;
+    t.user(false).await;
+    let stranger = Some(ip("203.0.113.66"));
+    for _ in 0..4 {
+        expect_error(
+            t.login_raw(&wrong_from(EMAIL), stranger, None).await,
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidCredentials,
+        )
+        .await;
+    }
+    let headers = expect_error(
+        t.login_raw(&wrong_from(EMAIL), stranger, None).await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    assert_eq!(headers["retry-after"], "1800");
+    expect_error(
+        t.login_raw(&password_body(), stranger, None).await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    // The owner, elsewhere, is not locked out by a stranger.
+    t.login_from(Some(ip("198.51.100.20")), CHROME_MAC).await;
+
+    // One IPv6 /64 is one source; the next /64 is another.
+    for i in 0..5 {
+        t.login_raw(
+            &wrong_from(EMAIL),
+            Some(ip(&format!("2001:db8:1:2::{i}"))),
+            None,
+        )
+        .await;
+    }
+    expect_error(
+        t.login_raw(&password_body(), Some(ip("2001:db8:1:2:ffff::9")), None)
+            .await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    t.login_from(Some(ip("2001:db8:1:3::1")), CHROME_MAC).await;
+
+    // The next lockout of the same source lasts twice as long.
+    t.advance(chrono::Duration::minutes(30));
+    for _ in 0..4 {
+        t.login_raw(&wrong_from(EMAIL), stranger, None).await;
+    }
+    let headers = expect_error(
+        t.login_raw(&wrong_from(EMAIL), stranger, None).await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    assert_eq!(headers["retry-after"], "3600");
+}
+
+#[tokio::test]
+async fn trusted_devices_sign_in_while_their_address_is_locked_out() {
+    let t = TestServer::start().await;
+    let user = t.user(true).await;
+    let shared_network = Some(ip("203.0.113.66"));
+    let mut body = password_body();
+    body["totp_code"] = json!(totp_now(user.totp_secret.as_deref().unwrap(), t.now()));
+    body["trust_device"] = json!(true);
+    let pair: TokenPair = t
+        .login_raw(&body, shared_network, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let device_token = pair.device_token.clone().unwrap();
+
+    for _ in 0..5 {
+        t.login_raw(&wrong_from(EMAIL), shared_network, None).await;
+    }
+    expect_error(
+        t.login_raw(&password_body(), shared_network, None).await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+    let mut trusted = password_body();
+    trusted["device_token"] = json!(device_token);
+    let resp = t.login_raw(&trusted, shared_network, None).await;
+    assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text().await);
+
+    // A made-up device token is just the address again.
+    let mut forged = password_body();
+    forged["device_token"] = json!("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    expect_error(
+        t.login_raw(&forged, shared_network, None).await,
+        StatusCode::LOCKED,
+        ErrorCode::AccountLocked,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_emails_get_the_same_answers_including_lockout() {
+    let t = TestServer::start().await;
+    t.user(false).await;
+    let answer = |resp: reqwest::Response| async move {
+        let status = resp.status();
+        let retry = resp
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (status, retry, resp.text().await.unwrap())
+    };
+    for attempt in 0..7 {
+        let known = answer(
+            t.login_raw(&wrong_from(EMAIL), Some(ip("192.0.2.10")), None)
+                .await,
+        )
+        .await;
+        let unknown = answer(
+            t.login_raw(
+                &wrong_from("nobody@example.com"),
+                Some(ip("192.0.2.11")),
+                None,
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(known, unknown, "attempt {attempt}");
+        let want = if attempt < 4 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::LOCKED
+        };
+        assert_eq!(known.0, want, "attempt {attempt}");
+    }
+    // Case and spaces in the email do not make a fresh count.
+    let (status, _, _) = answer(
+        t.login_raw(
+            &wrong_from(" NOBODY@example.com"),
+            Some(ip("192.0.2.11")),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::LOCKED);
+}

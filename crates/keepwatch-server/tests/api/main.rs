@@ -5,6 +5,7 @@ mod auth;
 mod binary;
 mod demo;
 mod events;
+mod hardening;
 mod input;
 mod network;
 mod revocation;

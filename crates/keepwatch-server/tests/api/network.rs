@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use keepwatch_api::paths;
 use keepwatch_geo::GeoDb;
-use keepwatch_server::{start, Limits, ServerConfig, ServerError, SystemClock, TlsFiles};
+use keepwatch_server::{
+    start, ForwardedHeader, Limits, ServerConfig, ServerError, SystemClock, TlsFiles,
+};
 use reqwest::StatusCode;
 
 use crate::support::*;
@@ -60,6 +62,7 @@ async fn trusted_proxies_pass_the_right_most_untrusted_hop() {
         .unwrap();
     assert_eq!(history[0].ip, "198.51.100.20");
 
+    // `Forwarded` is not the configured header: ignored, even from a trusted proxy.
     let resp = t
         .get(paths::SESSIONS, &pair.access_token)
         .header("forwarded", r#"for="[2001:db8::7]:1234";proto=https"#)
@@ -67,7 +70,67 @@ async fn trusted_proxies_pass_the_right_most_untrusted_hop() {
         .await
         .unwrap();
     let list: keepwatch_api::SessionList = resp.json().await.unwrap();
-    assert_eq!(list.sessions[0].ip, "2001:db8::7");
+    assert_eq!(list.sessions[0].ip, "127.0.0.1");
+}
+
+/// The address a sign-in with `headers` from loopback is recorded under.
+async fn sign_in_address(t: &TestServer, headers: &[(&str, &str)]) -> String {
+    let mut req = t.client.post(t.url(paths::LOGIN)).json(&password_body());
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let resp = req.send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let pair: keepwatch_api::TokenPair = resp.json().await.unwrap();
+    let history: Vec<keepwatch_api::LoginAttempt> = t
+        .get(paths::LOGIN_HISTORY, &pair.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    history[0].ip.clone()
+}
+
+const BOTH: [(&str, &str); 2] = [
+    ("x-forwarded-for", "203.0.113.1, 198.51.100.20"),
+    ("forwarded", r#"for=192.0.2.9, for="[2001:db8::7]:1234""#),
+];
+
+#[tokio::test]
+async fn only_the_configured_forwarding_header_is_believed() {
+    // A proxy that appends to X-Forwarded-For passes a client's own `Forwarded` through.
+    let t = TestServer::start().await;
+    t.user(false).await;
+    assert_eq!(sign_in_address(&t, &BOTH).await, "198.51.100.20");
+    assert_eq!(sign_in_address(&t, &BOTH[1..]).await, "127.0.0.1");
+
+    // And the other way round.
+    let t = TestServer::start_with(Options {
+        forwarded_header: ForwardedHeader::Forwarded,
+        ..Options::default()
+    })
+    .await;
+    t.user(false).await;
+    assert_eq!(sign_in_address(&t, &BOTH).await, "2001:db8::7");
+    assert_eq!(sign_in_address(&t, &BOTH[..1]).await, "127.0.0.1");
+}
+
+#[tokio::test]
+async fn untrusted_peers_are_not_believed_in_either_header() {
+    for forwarded_header in [ForwardedHeader::XForwardedFor, ForwardedHeader::Forwarded] {
+        let t = TestServer::start_with(Options {
+            trust_loopback: false,
+            forwarded_header,
+            ..Options::default()
+        })
+        .await;
+        t.user(false).await;
+        assert_eq!(sign_in_address(&t, &BOTH).await, "127.0.0.1");
+        assert_eq!(sign_in_address(&t, &BOTH[..1]).await, "127.0.0.1");
+        assert_eq!(sign_in_address(&t, &BOTH[1..]).await, "127.0.0.1");
+    }
 }
 
 fn self_signed(dir: &std::path::Path) -> (TlsFiles, String) {
@@ -88,6 +151,7 @@ fn config(dir: &std::path::Path, listen: &str, tls: Option<TlsFiles>) -> ServerC
         listen: listen.parse().unwrap(),
         tls,
         trusted_proxies: vec![],
+        forwarded_header: ForwardedHeader::XForwardedFor,
         geo: Arc::new(GeoDb::empty()),
         clock: Arc::new(SystemClock),
         limits: Limits::for_tests(),

@@ -366,7 +366,10 @@ async fn sessions_carry_location_and_network_and_follow_the_last_address() {
 
 #[tokio::test]
 async fn idle_sessions_expire_by_client_kind_and_session_length() {
-    let t = TestServer::start().await;
+    // The idle rules alone: the absolute lifetime, tested below, is moved out of the way.
+    let mut options = Options::default();
+    options.limits.session_max_age = std::time::Duration::from_secs(365 * 24 * 60 * 60);
+    let t = TestServer::start_with(options).await;
     t.user(false).await;
     let t = &t;
     let login = |client: &str, remember: bool| {
@@ -527,4 +530,64 @@ async fn idle_sessions_expire_by_client_kind_and_session_length() {
         ErrorCode::SessionRevoked,
     )
     .await;
+}
+
+#[tokio::test]
+async fn busy_sessions_still_end_at_their_absolute_lifetime() {
+    let mut options = Options::default();
+    options.limits.session_max_age = std::time::Duration::from_secs(30 * 24 * 60 * 60);
+    let t = TestServer::start_with(options).await;
+    t.user(false).await;
+    let remembered = t.login().await;
+    let mobile = t
+        .login_raw(
+            &json!({"email": EMAIL, "password": PASSWORD, "client": "mobile_pwa", "remember_me": true}),
+            None,
+            None,
+        )
+        .await
+        .json::<TokenPair>()
+        .await
+        .unwrap();
+    let list = t.sessions(&mobile.access_token).await;
+    // Mobile would idle for 90 days; the absolute end comes first and is what is shown.
+    let start = t.now();
+    assert!(list
+        .sessions
+        .iter()
+        .all(|s| s.expires_at == start + chrono::Duration::days(30)));
+
+    // Busy every day, still over at 30 days.
+    let mut pairs = vec![remembered, mobile];
+    for _ in 0..29 {
+        t.advance(chrono::Duration::days(1));
+        for pair in pairs.iter_mut() {
+            let resp = t
+                .client
+                .post(t.url(paths::REFRESH))
+                .json(&json!({"refresh_token": pair.refresh_token}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            *pair = resp.json().await.unwrap();
+        }
+    }
+    t.advance(chrono::Duration::days(1) - chrono::Duration::seconds(1));
+    assert_eq!(t.server.sweep_expired().await.unwrap(), 0);
+    t.advance(chrono::Duration::seconds(1));
+    assert_eq!(t.server.sweep_expired().await.unwrap(), 2);
+    for pair in &pairs {
+        let resp = t
+            .get(paths::SESSIONS, &pair.access_token)
+            .send()
+            .await
+            .unwrap();
+        let body: keepwatch_api::ApiError = resp.json().await.unwrap();
+        assert_eq!(body.error, ErrorCode::SessionRevoked);
+        assert_eq!(
+            body.revocation.unwrap().reason,
+            keepwatch_api::RevocationReason::Expired
+        );
+    }
 }

@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use futures_util::StreamExt;
 use keepwatch_api::{paths, ApiError, ErrorCode, TokenPair};
 use keepwatch_geo::GeoDb;
-use keepwatch_server::{start, Limits, ManualClock, RunningServer, ServerConfig};
+use keepwatch_server::{start, ForwardedHeader, Limits, ManualClock, RunningServer, ServerConfig};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -31,6 +31,7 @@ pub struct TestServer {
 pub struct Options {
     pub limits: Limits,
     pub trust_loopback: bool,
+    pub forwarded_header: ForwardedHeader,
 }
 
 impl Default for Options {
@@ -38,6 +39,7 @@ impl Default for Options {
         Self {
             limits: Limits::for_tests(),
             trust_loopback: true,
+            forwarded_header: ForwardedHeader::XForwardedFor,
         }
     }
 }
@@ -63,6 +65,7 @@ impl TestServer {
             } else {
                 vec![]
             },
+            forwarded_header: options.forwarded_header,
             geo: Arc::new(geo),
             clock: clock.clone(),
             limits: options.limits,
