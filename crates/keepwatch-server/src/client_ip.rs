@@ -148,4 +148,87 @@ mod tests {
         let only_xff = headers("x-forwarded-for", "6.6.6.6");
         assert_eq!(resolve(peer, &only_xff, &trusted, FWD), peer);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn addr() -> impl Strategy<Value = IpAddr> {
+            prop_oneof![
+                any::<[u8; 4]>().prop_map(IpAddr::from),
+                any::<[u16; 8]>().prop_map(IpAddr::from),
+                // The trusted proxy range, so that chains of proxies are walked.
+                any::<u8>().prop_map(|b| IpAddr::from([10, 0, 0, b])),
+            ]
+        }
+
+        /// One hop as a proxy, a client or an attacker writes it.
+        fn hop() -> impl Strategy<Value = String> {
+            prop_oneof![
+                addr().prop_map(|a| a.to_string()),
+                addr().prop_map(|a| match a {
+                    IpAddr::V4(v4) => format!("{v4}:8080"),
+                    IpAddr::V6(v6) => format!("\"[{v6}]:443\""),
+                }),
+                Just("unknown".to_owned()),
+                "[ -~]{0,16}",
+            ]
+        }
+
+        fn header_value() -> impl Strategy<Value = String> {
+            proptest::collection::vec((hop(), any::<bool>()), 0..6).prop_map(|hops| {
+                hops.into_iter()
+                    .map(|(h, as_forwarded)| {
+                        if as_forwarded {
+                            format!("for={h};proto=https")
+                        } else {
+                            h
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        }
+
+        fn with(xff: &str, fwd: &str) -> HeaderMap {
+            let mut h = HeaderMap::new();
+            if let Ok(v) = HeaderValue::from_str(xff) {
+                h.insert("x-forwarded-for", v);
+            }
+            if let Ok(v) = HeaderValue::from_str(fwd) {
+                h.insert("forwarded", v);
+            }
+            h
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// The answer is the peer, or an address written in the configured header: never
+            /// one that only the other header (which no proxy of ours maintains) names.
+            #[test]
+            fn only_the_peer_or_the_configured_header_is_believed(
+                peer in addr(),
+                xff in header_value(),
+                fwd in header_value(),
+                use_forwarded in any::<bool>(),
+            ) {
+                let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+                let headers = with(&xff, &fwd);
+                let (chosen, text) = if use_forwarded { (FWD, &fwd) } else { (XFF, &xff) };
+                let client = resolve(peer, &headers, &trusted, chosen);
+                let named = |ip: IpAddr| {
+                    let hops = if use_forwarded { forwarded_hops(&headers) } else { x_forwarded_for_hops(&headers) };
+                    hops.iter().flatten().any(|h| h.to_canonical() == ip)
+                };
+                prop_assert!(
+                    client == peer.to_canonical() || named(client),
+                    "{client} from peer {peer} with {text:?}"
+                );
+                if !trusted.iter().any(|n| n.contains(&peer.to_canonical())) {
+                    prop_assert_eq!(client, peer.to_canonical());
+                }
+            }
+        }
+    }
 }

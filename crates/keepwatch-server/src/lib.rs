@@ -106,3 +106,12 @@ pub use secrets::PasswordCost;
 pub use server::{start, RunningServer};
 pub use tokens::REFRESH_REUSE_GRACE;
 pub use totp::totp_now;
+
+/// The parsers and checks that take input straight from a client, exposed for the fuzz
+/// targets in `fuzz/`. Not part of the server's API.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::client_ip::resolve as client_ip;
+    pub use crate::secrets::{backup_code_matches, hash_backup_code};
+    pub use crate::totp::{code_at as totp_code_at, verify as totp_verify};
+}

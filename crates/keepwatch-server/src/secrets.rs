@@ -192,4 +192,32 @@ mod tests {
         assert!(!looks_like_token("short"));
         assert!(!looks_like_token("has spaces in it and is long"));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// A backup code matches however it is typed (case, dashes, spaces), and no other
+            /// code, nor any text at all, matches it; nothing typed makes the check panic.
+            #[test]
+            fn a_backup_code_matches_itself_only(typed in ".{0,24}", upper in any::<bool>(), position in 0usize..10) {
+                let code = new_backup_code();
+                let stored = hash_backup_code(&code, PasswordCost::INSECURE_FAST).unwrap();
+                let shown = if upper { code.to_uppercase() } else { code.replace('-', " ") };
+                prop_assert!(backup_code_matches(&shown, &stored));
+                let raw: Vec<char> = normal_backup_code(&code).chars().collect();
+                let mut other = raw.clone();
+                other[position] = if raw[position] == 'a' { 'b' } else { 'a' };
+                let other: String = other.into_iter().collect();
+                prop_assert!(!backup_code_matches(&other, &stored));
+                prop_assert_eq!(
+                    backup_code_matches(&typed, &stored),
+                    normal_backup_code(&typed) == normal_backup_code(&code)
+                );
+            }
+        }
+    }
 }

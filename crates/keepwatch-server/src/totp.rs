@@ -161,4 +161,34 @@ mod tests {
             "otpauth://totp/Keepwatch:a%20b@example.com?secret=ABC&issuer=Keepwatch&algorithm=SHA1&digits=6&period=30"
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// A code is accepted at its own time, once: the step it was accepted for cannot
+            /// accept it (or any earlier code) again.
+            #[test]
+            fn a_fresh_code_verifies_once(key in proptest::collection::vec(any::<u8>(), 10..40), secs in 0i64..4_000_000_000) {
+                let secret = data_encoding::BASE32_NOPAD.encode(&key);
+                let at = DateTime::from_timestamp(secs, 0).unwrap();
+                let code = code_at(&key, at);
+                prop_assert_eq!(code.len(), DIGITS as usize);
+                let step = verify(&secret, &code, at, None);
+                prop_assert!(step.is_some());
+                prop_assert_eq!(verify(&secret, &code, at, step), None);
+            }
+
+            /// Whatever is typed as a code or stored as a secret, checking answers and never panics.
+            #[test]
+            fn any_input_is_checked_without_panicking(secret in ".{0,64}", code in ".{0,12}", secs in any::<i64>()) {
+                let at = DateTime::from_timestamp(secs.rem_euclid(8_000_000_000), 0).unwrap();
+                let _ = verify(&secret, &code, at, None);
+                let _ = decode_secret(&secret);
+            }
+        }
+    }
 }
