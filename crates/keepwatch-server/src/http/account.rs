@@ -35,9 +35,10 @@ async fn confirm_password(
         .await?
         .ok_or_else(|| HttpError::invalid_token("the account no longer exists"))?;
     let hash = account.password_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(HttpError::internal)?;
+    let ok = state
+        .password_work
+        .run(move || verify_password(&password, &hash))
+        .await?;
     if ok {
         Ok(account)
     } else {
@@ -67,9 +68,10 @@ pub async fn change_password(
         ));
     }
     let cost = state.limits.password_cost;
-    let new_hash = tokio::task::spawn_blocking(move || hash_password(&body.new_password, cost))
-        .await
-        .map_err(HttpError::internal)?
+    let new_hash = state
+        .password_work
+        .run(move || hash_password(&body.new_password, cost))
+        .await?
         .map_err(HttpError::internal)?;
     let session_id = caller.session_id.clone();
     let revoked_sessions = state

@@ -44,11 +44,11 @@ pub async fn sign_in(state: &AppState, input: LoginInput) -> HttpResult<TokenPai
         .as_ref()
         .map_or_else(|| state.dummy_hash.clone(), |a| a.password_hash.clone());
     let password = input.request.password.clone();
-    let password_ok =
-        tokio::task::spawn_blocking(move || crate::secrets::verify_password(&password, &hash))
-            .await
-            .map_err(HttpError::internal)?
-            && account.is_some();
+    let password_ok = state
+        .password_work
+        .run(move || crate::secrets::verify_password(&password, &hash))
+        .await?
+        && account.is_some();
     let limits = state.limits.clone();
     let account_id = account.map(|a| a.id);
     let pair = state

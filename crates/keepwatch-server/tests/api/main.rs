@@ -6,6 +6,7 @@ mod binary;
 mod demo;
 mod events;
 mod input;
+mod limits;
 mod network;
 mod revocation;
 mod security;
