@@ -415,7 +415,11 @@ mod tests {
         for item in json["paths"].as_object().unwrap().values() {
             for op in item.as_object().unwrap().values() {
                 for response in op["responses"].as_object().unwrap().values() {
-                    for link in response["links"].as_object().into_iter().flat_map(|l| l.values()) {
+                    for link in response["links"]
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|l| l.values())
+                    {
                         links += 1;
                         assert!(link.get("operation_id").is_none(), "{link}");
                         let target = link["operationId"].as_str().unwrap();
@@ -436,10 +440,22 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&document_json()).unwrap();
         let schemas = &json["components"]["schemas"];
         let length = &schemas["SessionLength"]["properties"];
-        assert_eq!(length["web_idle_days"]["minimum"], *SessionLength::WEB_RANGE.start());
-        assert_eq!(length["web_idle_days"]["maximum"], *SessionLength::WEB_RANGE.end());
-        assert_eq!(length["mobile_idle_days"]["minimum"], *SessionLength::MOBILE_RANGE.start());
-        assert_eq!(length["mobile_idle_days"]["maximum"], *SessionLength::MOBILE_RANGE.end());
+        assert_eq!(
+            length["web_idle_days"]["minimum"],
+            *SessionLength::WEB_RANGE.start()
+        );
+        assert_eq!(
+            length["web_idle_days"]["maximum"],
+            *SessionLength::WEB_RANGE.end()
+        );
+        assert_eq!(
+            length["mobile_idle_days"]["minimum"],
+            *SessionLength::MOBILE_RANGE.start()
+        );
+        assert_eq!(
+            length["mobile_idle_days"]["maximum"],
+            *SessionLength::MOBILE_RANGE.end()
+        );
         assert_eq!(
             schemas["NewBlocklistEntry"]["properties"]["note"]["maxLength"],
             MAX_NOTE_CHARS

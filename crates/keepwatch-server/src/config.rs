@@ -123,8 +123,8 @@ impl Default for Limits {
             password_queue_wait: Duration::from_secs(2),
             // About 30 MiB at the default rate (20 timestamps per address) at worst.
             login_rate_tracked_addresses: 100_000,
-            // Capacity, not a guess: 1,000 streams took about 37 KiB each in the load
-            // benchmark (benches/load.rs), so 10,000 fit in well under 1 GiB.
+            // Capacity, not a guess: 1,000 streams took about 30 KiB each in the load
+            // benchmark (benches/load.rs), so 10,000 take about 300 MiB.
             event_streams_total: 10_000,
             // One address can be a NAT or a proxy in front of many people (each Keepwatch
             // holds one stream), yet no single address may take more than a tenth of the

@@ -143,7 +143,11 @@ mod tests {
             let ip = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i));
             let now = t0 + Duration::microseconds(i64::from(i));
             assert!(limiter.check(ip, now, 5, w).is_ok());
-            assert!(limiter.len() <= cap, "{} addresses after {i} checks", limiter.len());
+            assert!(
+                limiter.len() <= cap,
+                "{} addresses after {i} checks",
+                limiter.len()
+            );
         }
         // Each entry is created once and dropped at most once: no rescans.
         assert!(limiter.dropped() <= u64::from(checks));
@@ -169,11 +173,17 @@ mod tests {
             assert!(limiter.check(ip, t0 + Duration::seconds(s), 3, w).is_ok());
         }
         // Rotates: a window has passed since the generation began.
-        assert!(limiter.check(other, t0 + Duration::seconds(70), 3, w).is_ok());
+        assert!(limiter
+            .check(other, t0 + Duration::seconds(70), 3, w)
+            .is_ok());
         assert_eq!(limiter.check(ip, t0 + Duration::seconds(71), 3, w), Err(39));
         // Two windows of silence forget it whole.
-        assert!(limiter.check(other, t0 + Duration::seconds(140), 3, w).is_ok());
-        assert!(limiter.check(other, t0 + Duration::seconds(210), 3, w).is_ok());
+        assert!(limiter
+            .check(other, t0 + Duration::seconds(140), 3, w)
+            .is_ok());
+        assert!(limiter
+            .check(other, t0 + Duration::seconds(210), 3, w)
+            .is_ok());
         assert_eq!(limiter.len(), 1);
     }
 }

@@ -19,8 +19,8 @@ use crate::password_work::PasswordWork;
 use crate::rate_limit::RateLimiter;
 use crate::secrets::{hash_password, new_token};
 use crate::state::{AppState, Inner};
-use crate::stream_limits::StreamLimits;
 use crate::store::{self, Db};
+use crate::stream_limits::StreamLimits;
 use crate::{http, sessions};
 
 /// A server running in the background of the current tokio runtime.

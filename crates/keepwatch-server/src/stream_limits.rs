@@ -153,7 +153,10 @@ mod tests {
         let s1 = l.acquire("s1", a).unwrap();
         let _s1b = l.acquire("s1", a).unwrap();
         let e = l.acquire("s1", b).unwrap_err();
-        assert_eq!((e.status, e.retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(30)));
+        assert_eq!(
+            (e.status, e.retry_after),
+            (StatusCode::TOO_MANY_REQUESTS, Some(30))
+        );
         let _s2 = l.acquire("s2", a).unwrap();
         let e = l.acquire("s3", a).unwrap_err();
         assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
@@ -172,7 +175,9 @@ mod tests {
     fn one_ipv6_slash_64_is_one_address() {
         let l = limits(10, 1, 10);
         let _a = l.acquire("s1", "2001:db8:1:2::1".parse().unwrap()).unwrap();
-        assert!(l.acquire("s2", "2001:db8:1:2::ffff".parse().unwrap()).is_err());
+        assert!(l
+            .acquire("s2", "2001:db8:1:2::ffff".parse().unwrap())
+            .is_err());
         assert!(l.acquire("s3", "2001:db8:1:3::1".parse().unwrap()).is_ok());
     }
 }

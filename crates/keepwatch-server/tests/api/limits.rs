@@ -32,8 +32,12 @@ async fn sign_ins_beyond_the_hashing_capacity_get_503_with_retry_after() {
         match resp.status() {
             StatusCode::OK => ok += 1,
             StatusCode::SERVICE_UNAVAILABLE => {
-                let headers = expect_error(resp, StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable)
-                    .await;
+                let headers = expect_error(
+                    resp,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::Unavailable,
+                )
+                .await;
                 assert_eq!(headers["retry-after"], "1");
                 busy += 1;
             }
@@ -60,6 +64,14 @@ async fn open_stream(
     req.send().await.unwrap()
 }
 
+/// Asserts that a stream request was refused, before reading a body that would never end if
+/// it was not.
+async fn refused(resp: reqwest::Response, status: StatusCode, code: ErrorCode) {
+    assert_eq!(resp.status(), status, "the stream was not refused");
+    let headers = expect_error(resp, status, code).await;
+    assert!(headers.contains_key("retry-after"));
+}
+
 #[tokio::test]
 async fn event_streams_are_capped_per_session_per_address_and_in_total() {
     let mut options = Options::default();
@@ -77,31 +89,28 @@ async fn event_streams_are_capped_per_session_per_address_and_in_total() {
     let first = SseReader::new(open_stream(&t, &s1.access_token, a, None).await);
     let _second = SseReader::new(open_stream(&t, &s1.access_token, a, None).await);
     // Per session: a third stream of s1 is refused, from any address.
-    let headers = expect_error(
+    refused(
         open_stream(&t, &s1.access_token, b, None).await,
         StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::RateLimited,
     )
     .await;
-    assert!(headers.contains_key("retry-after"));
     // Per address: a is at three with s2's stream; a fourth from a is refused.
     let _third = SseReader::new(open_stream(&t, &s2.access_token, a, None).await);
-    let headers = expect_error(
+    refused(
         open_stream(&t, &s2.access_token, a, None).await,
         StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::RateLimited,
     )
     .await;
-    assert!(headers.contains_key("retry-after"));
     // In total: the fourth stream fills the server; the fifth, from elsewhere, gets 503.
     let _fourth = SseReader::new(open_stream(&t, &s3.access_token, b, None).await);
-    let headers = expect_error(
+    refused(
         open_stream(&t, &s4.access_token, b, None).await,
         StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Unavailable,
     )
     .await;
-    assert!(headers.contains_key("retry-after"));
 
     // A stream that goes away gives its place back.
     drop(first);
@@ -178,7 +187,10 @@ async fn a_stream_ends_at_its_maximum_age_and_resumes_without_loss() {
     let mut sse = SseReader::new(open_stream(&t, &me.access_token, "127.0.0.1", Some(0)).await);
     let first = sse.next(WAIT).await.unwrap();
     assert_eq!(first.id.as_deref(), Some("1"));
-    assert!(sse.ends_within(WAIT).await, "the stream outlived its maximum age");
+    assert!(
+        sse.ends_within(WAIT).await,
+        "the stream outlived its maximum age"
+    );
     t.server
         .add_withdrawal(EMAIL, "BTC", "0.1", "bc1qgap", false, None)
         .await
