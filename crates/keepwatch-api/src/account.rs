@@ -14,6 +14,7 @@ pub struct ChangePasswordRequest {
     /// The password now.
     pub current_password: String,
     /// The new password: at least [`MIN_PASSWORD_LENGTH`] characters, not the current one.
+    #[schema(min_length = 10)]
     pub new_password: String,
 }
 

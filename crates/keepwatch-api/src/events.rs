@@ -152,8 +152,10 @@ impl Event {
 #[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// Only events with an id greater than this cursor (default 0: from the oldest kept).
+    #[param(minimum = 0, maximum = 9223372036854775807_i64)]
     pub after: Option<u64>,
     /// How many events at most (1–500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -168,4 +170,62 @@ pub struct EventList {
     pub cursor: u64,
     /// Whether more events follow `cursor` right now.
     pub has_more: bool,
+}
+
+/// One message of `GET /v1/events/stream` as the OpenAPI document describes it (before 3.2,
+/// the schema of a `text/event-stream` describes each message): `id:` the event id, `event:`
+/// its kind and `data:` the [`Event`] as JSON. For the document only; the stream is text.
+pub struct EventStreamMessage;
+
+impl utoipa::PartialSchema for EventStreamMessage {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::extensions::Extensions;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::Ref;
+        // `contentSchema` is plain JSON Schema, which utoipa has no builder for; it tells
+        // validators what the JSON inside `data` must be.
+        let data_schema = Extensions::from_iter([(
+            "contentSchema",
+            serde_json::json!({"$ref": "#/components/schemas/Event"}),
+        )]);
+        ObjectBuilder::new()
+            .description(Some(
+                "One Server-Sent Events message: `id:` the event id, `event:` its kind, \
+                 `data:` the Event as JSON.",
+            ))
+            .property(
+                "id",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^[0-9]+$"))
+                    .description(Some("The event's id; send it back as `Last-Event-ID`.")),
+            )
+            .required("id")
+            .property("event", Ref::from_schema_name("EventKind"))
+            .required("event")
+            .property(
+                "data",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .content_media_type("application/json")
+                    .extensions(Some(data_schema))
+                    .description(Some("The Event, as JSON.")),
+            )
+            .required("data")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EventStreamMessage {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push(("Event".into(), Event::schema()));
+        schemas.push(("EventKind".into(), EventKind::schema()));
+        <Event as utoipa::ToSchema>::schemas(schemas);
+    }
 }

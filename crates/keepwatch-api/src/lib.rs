@@ -49,6 +49,7 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 #[into_params(parameter_in = Query)]
 pub struct LimitQuery {
     /// How many items at most (1–500; the server's default is 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 

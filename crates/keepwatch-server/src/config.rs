@@ -112,6 +112,37 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// How long a graceful shutdown waits for open requests.
     pub shutdown_grace: Duration,
+    /// Password hashes (Argon2) that may run at once; 0 means one per available core. Each
+    /// takes a core and `password_cost.memory_kib` of memory while it runs.
+    pub password_workers: usize,
+    /// Requests that may wait for a hashing slot beyond those running; more get 503.
+    pub password_queue: usize,
+    /// How long a request waits for a hashing slot before it gets 503 with `Retry-After`.
+    pub password_queue_wait: Duration,
+    /// Addresses the sign-in rate limiter remembers at most. Beyond it the oldest are
+    /// forgotten in bulk (see `rate_limit.rs`), so memory stays bounded under a flood of
+    /// distinct addresses.
+    pub login_rate_tracked_addresses: usize,
+    /// Event streams open at once on the whole server; more get 503 with `Retry-After`.
+    pub event_streams_total: usize,
+    /// Event streams open at once from one client address (an IPv6 /64); more get 429.
+    pub event_streams_per_address: usize,
+    /// Event streams open at once for one session; more get 429.
+    pub event_streams_per_session: usize,
+    /// Stored events a stream reads per database query when it replays history after a
+    /// `Last-Event-ID`; it sends one page before reading the next.
+    pub event_replay_page: u32,
+    /// How long one event stream lasts at most; then the server ends it and the client
+    /// reconnects with `Last-Event-ID`, losing nothing. Bounds how long a slot is held by a
+    /// connection that died without the server noticing, and spreads long-lived connections
+    /// over restarts and proxies.
+    pub event_stream_max_age: Duration,
+    /// How long a client may take to send a request body once its headers are in.
+    pub body_read_timeout: Duration,
+    /// How often an idle HTTP/2 connection is pinged.
+    pub http2_keep_alive_interval: Duration,
+    /// How long an HTTP/2 ping may go unanswered before the connection is closed.
+    pub http2_keep_alive_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -130,6 +161,28 @@ impl Default for Limits {
             event_poll_interval: Duration::from_secs(5),
             header_read_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(5),
+            password_workers: 0,
+            // With one worker per core and ~40 ms per hash, 64 waiting is about a second of
+            // work on two cores: longer queues only make every caller wait for a 503 anyway.
+            password_queue: 64,
+            password_queue_wait: Duration::from_secs(2),
+            // About 30 MiB at the default rate (20 timestamps per address) at worst.
+            login_rate_tracked_addresses: 100_000,
+            // Capacity, not a guess: 1,000 streams took about 30 KiB each in the load
+            // benchmark (benches/load.rs), so 10,000 take about 300 MiB.
+            event_streams_total: 10_000,
+            // One address can be a NAT or a proxy in front of many people (each Keepwatch
+            // holds one stream), yet no single address may take more than a tenth of the
+            // server.
+            event_streams_per_address: 1_000,
+            // A client holds one stream; a few more cover reconnects whose old connection the
+            // server has not yet noticed is dead, and a second window or device.
+            event_streams_per_session: 8,
+            event_replay_page: 200,
+            event_stream_max_age: Duration::from_secs(60 * 60),
+            body_read_timeout: Duration::from_secs(10),
+            http2_keep_alive_interval: Duration::from_secs(30),
+            http2_keep_alive_timeout: Duration::from_secs(20),
         }
     }
 }

@@ -5,6 +5,12 @@
 //! above the last one sent. Anything broadcast between subscribing and replaying is in both,
 //! and the id check drops the second copy; a subscriber that falls behind the broadcast
 //! buffer re-reads the database the same way.
+//!
+//! Replay reads `event_replay_page` events per query and sends them before it reads the
+//! next page, so that `Last-Event-ID: 0` on a long history holds one page in memory, never
+//! the history, and the stream's channel (and the client's reading pace) sets the speed.
+//! Each stream holds a [`StreamSlot`] for as long as its feeding task runs, and ends after
+//! `event_stream_max_age` at the latest (the client resumes with `Last-Event-ID`).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -18,6 +24,7 @@ use crate::error::HttpResult;
 use crate::sessions;
 use crate::state::AppState;
 use crate::store::{parse_json, Published};
+use crate::stream_limits::StreamSlot;
 use crate::tokens::Caller;
 
 /// Stored events of the account with ids above `after`, oldest first, at most `limit`.
@@ -57,6 +64,7 @@ pub async fn open(
     state: AppState,
     caller: Caller,
     cursor: Option<u64>,
+    slot: StreamSlot,
 ) -> HttpResult<mpsc::Receiver<Frame>> {
     let (tx, rx) = mpsc::channel(64);
     // Subscribe before anything is read, so that nothing falls between replay and live.
@@ -71,6 +79,8 @@ pub async fn open(
         }
     };
     tokio::spawn(async move {
+        // The slot is given back when the stream ends, however it ends.
+        let _slot = slot;
         if let Err(e) = run(state, caller, last, live, tx).await {
             tracing::warn!(error = %e.body.message, "event stream ended with an error");
         }
@@ -106,13 +116,14 @@ async fn replay(
     last: &mut u64,
     tx: &mpsc::Sender<Frame>,
 ) -> HttpResult<Step> {
+    let page = state.limits.event_replay_page.max(1);
     loop {
         let (account, from) = (caller.account_id.clone(), *last);
         let batch = state
             .db
-            .read(move |c, _, _| after(c, &account, from, 200))
+            .read(move |c, _, _| after(c, &account, from, page))
             .await?;
-        let full = batch.len() == 200;
+        let full = batch.len() == page as usize;
         for event in batch {
             *last = event.id;
             if tx.send(frame(&event)).await.is_err() {
@@ -142,6 +153,7 @@ async fn run(
     if let Step::Stop = replay(&state, &caller, &mut last, &tx).await? {
         return Ok(());
     }
+    let ends_at = tokio::time::Instant::now() + state.limits.event_stream_max_age;
     let mut poll = tokio::time::interval(state.limits.event_poll_interval);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     poll.tick().await;
@@ -187,6 +199,8 @@ async fn run(
             }
             _ = tx.closed() => return Ok(()),
             _ = shutdown.changed() => return Ok(()),
+            // The client reconnects with the last id it saw and misses nothing.
+            _ = tokio::time::sleep_until(ends_at) => return Ok(()),
         }
     }
 }

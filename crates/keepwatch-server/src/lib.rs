@@ -72,6 +72,32 @@
 //!   peers in `trusted_proxies`, read right to left through trusted hops (right-most untrusted
 //!   hop wins); the other header is ignored entirely. That is how tests sign in "from" other
 //!   countries.
+//!
+//! # Bounded work
+//!
+//! Every expensive or endless thing a client can start is capped by a [`Limits`] field, and
+//! beyond the cap the answer is immediate (429 or 503 with `Retry-After`), never a queue that
+//! grows without bound:
+//! - Argon2 hashing and verification run on `password_workers` threads of their own (one per
+//!   core by default, so that freed 19 MiB blocks are reused rather than left in many
+//!   allocator arenas) with `password_queue` waiting at most `password_queue_wait`; the rest
+//!   get 503 `unavailable` (`password_work.rs`).
+//! - Database work occupies at most two blocking threads; the single connection is a mutex,
+//!   so a thousand polling streams wait asynchronously instead of growing the blocking pool.
+//! - The sign-in rate limiter remembers at most `login_rate_tracked_addresses` addresses, in
+//!   two generations swapped per window, so that a flood of distinct addresses costs O(1)
+//!   per check and bounded memory (`rate_limit.rs`).
+//! - Event streams are capped per session (`event_streams_per_session`, 8), per client
+//!   address (`event_streams_per_address`, 1,000; a proxy or NAT shares one address between
+//!   many people) and in total (`event_streams_total`, 10,000; about 30 KiB each in the load
+//!   benchmark): 429 for the first two, 503 for the last (`stream_limits.rs`). A resume from
+//!   an old `Last-Event-ID` replays `event_replay_page` events per query, one page at a time.
+//! - Request headers must arrive within `header_read_timeout` (HTTP/1), bodies within
+//!   `body_read_timeout` (else 408); idle HTTP/2 connections are pinged
+//!   (`http2_keep_alive_interval`) and closed when pings go unanswered.
+//!
+//! `benches/load.rs` measures what these defaults hold (`cargo bench -p keepwatch-server
+//! --bench load`); its doc comment describes the method.
 
 #![warn(missing_docs)]
 
@@ -87,6 +113,7 @@ mod feed;
 mod http;
 mod lockout;
 mod login;
+mod password_work;
 mod rate_limit;
 mod schema;
 mod secrets;
@@ -94,6 +121,7 @@ mod server;
 mod sessions;
 mod state;
 mod store;
+mod stream_limits;
 mod tokens;
 mod totp;
 mod vault;

@@ -147,6 +147,10 @@ struct NetArgs {
     /// ASN/ISP database (repeatable).
     #[arg(long)]
     geoip_asn: Vec<PathBuf>,
+    /// End each event stream after this many seconds (the client resumes with
+    /// Last-Event-ID and loses nothing); default one hour.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    event_stream_max_age: Option<Duration>,
 }
 
 impl NetArgs {
@@ -170,9 +174,23 @@ impl NetArgs {
             forwarded_header: self.forwarded_header,
             geo: Arc::new(geo),
             clock: Arc::new(SystemClock),
-            limits: Limits::default(),
+            limits: Limits {
+                event_stream_max_age: self
+                    .event_stream_max_age
+                    .unwrap_or(Limits::default().event_stream_max_age),
+                ..Limits::default()
+            },
         })
     }
+}
+
+/// A positive number of seconds, fractions allowed.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
 }
 
 /// A CIDR range, or a single address as its /32 or /128.

@@ -16,10 +16,12 @@ use crate::admin::{self, NewUser};
 use crate::config::{ServerConfig, TlsFiles};
 use crate::error::{HttpError, ServerError};
 use crate::login::LoginInput;
+use crate::password_work::PasswordWork;
 use crate::rate_limit::RateLimiter;
 use crate::secrets::{hash_password, new_token};
 use crate::state::{AppState, Inner};
 use crate::store::{self, Db};
+use crate::stream_limits::StreamLimits;
 use crate::{http, sessions};
 
 /// A server running in the background of the current tokio runtime.
@@ -60,10 +62,12 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         parser: tokio::task::spawn_blocking(crate::state::shared_parser)
             .await
             .map_err(|e| ServerError::Other(e.to_string()))?,
+        password_work: PasswordWork::new(&config.limits),
+        streams: StreamLimits::new(&config.limits),
+        login_rate: RateLimiter::new(config.limits.login_rate_tracked_addresses),
         limits: config.limits,
         trusted_proxies: config.trusted_proxies,
         forwarded_header: config.forwarded_header,
-        login_rate: RateLimiter::default(),
         dummy_hash,
         shutdown: shutdown_rx,
     }));
@@ -82,29 +86,25 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let handle = Handle::new();
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let https = tls.is_some();
-    let header_timeout = state.limits.header_read_timeout;
     let serve = match tls {
         Some(tls) => {
             let mut server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
-            server
-                .http_builder()
-                .http1()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout);
+            configure_http(server.http_builder(), &state.limits);
             tokio::spawn(server.serve(app))
         }
         None => {
             let mut server = axum_server::from_tcp(listener).handle(handle.clone());
-            server
-                .http_builder()
-                .http1()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout);
+            configure_http(server.http_builder(), &state.limits);
             tokio::spawn(server.serve(app))
         }
     };
     let sweeper = tokio::spawn(sweep_periodically(state.clone()));
-    tracing::info!(%addr, https, "listening");
+    tracing::info!(
+        %addr,
+        https,
+        password_workers = state.password_work.workers(),
+        "listening"
+    );
     Ok(RunningServer {
         addr,
         https,
@@ -114,6 +114,28 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         shutdown,
         state,
     })
+}
+
+/// Connection-level timeouts, so that idle or trickling clients cannot hold connections open:
+/// HTTP/1 must send each request's headers within `header_read_timeout`; idle HTTP/2
+/// connections are pinged and closed when a ping goes unanswered. Request bodies have their
+/// own timeout (`body_read_timeout`, in the JSON extractor).
+fn configure_http(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    limits: &crate::config::Limits,
+) {
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.http2_keep_alive_interval)
+        .keep_alive_timeout(limits.http2_keep_alive_timeout)
+        // Each stream of a connection is a request task; a few hundred is plenty for one
+        // client and stops one connection from multiplexing thousands of event streams.
+        .max_concurrent_streams(Some(256));
 }
 
 async fn sweep_periodically(state: AppState) {

@@ -7,8 +7,10 @@ use keepwatch_device::DeviceParser;
 use tokio::sync::watch;
 
 use crate::config::{ForwardedHeader, Limits};
+use crate::password_work::PasswordWork;
 use crate::rate_limit::RateLimiter;
 use crate::store::Db;
+use crate::stream_limits::StreamLimits;
 
 /// Shared server state; cheap to clone.
 #[derive(Clone)]
@@ -28,6 +30,10 @@ pub struct Inner {
     pub forwarded_header: ForwardedHeader,
     /// Sign-in attempts per address.
     pub login_rate: RateLimiter,
+    /// The bounded pool every password hash and verification of a request runs in.
+    pub password_work: PasswordWork,
+    /// Open event streams, counted against the caps.
+    pub streams: StreamLimits,
     /// A password hash of the configured cost, for unknown emails.
     pub dummy_hash: String,
     /// Turns `true` when the server shuts down, so that endless event streams end.

@@ -26,6 +26,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// database instead.
 const BROADCAST_CAPACITY: usize = 1024;
 
+/// Database tasks that may occupy a blocking thread at once. The connection is one mutex, so
+/// more would only park threads on it: with a thousand event streams polling, an unbounded
+/// number would grow tokio's blocking pool to its 512 threads and their stacks and arenas to
+/// hundreds of MiB. The rest wait here, as cheap async waiters.
+const DB_THREADS: usize = 2;
+
 /// An event as broadcast to live subscribers.
 #[derive(Debug, Clone)]
 pub struct Published {
@@ -115,6 +121,8 @@ pub struct Db {
     conn: Mutex<Connection>,
     /// The server key, for TOTP secrets.
     pub vault: Vault,
+    /// Bounds the blocking threads database work occupies (see [`DB_THREADS`]).
+    threads: Arc<tokio::sync::Semaphore>,
     /// Live events, sent after their transaction commits.
     pub events: broadcast::Sender<Arc<Published>>,
     /// Where addresses are.
@@ -166,6 +174,7 @@ impl Db {
         Self {
             conn: Mutex::new(conn),
             vault,
+            threads: Arc::new(tokio::sync::Semaphore::new(DB_THREADS)),
             events,
             geo,
             clock,
@@ -214,10 +223,14 @@ impl Db {
         self: &Arc<Self>,
         work: impl FnOnce(&mut Write<'_>) -> HttpResult<T> + Send + 'static,
     ) -> HttpResult<T> {
+        let permit = self.thread_permit().await?;
         let db = Arc::clone(self);
-        tokio::task::spawn_blocking(move || db.write_now(work))
-            .await
-            .map_err(HttpError::internal)?
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            db.write_now(work)
+        })
+        .await
+        .map_err(HttpError::internal)?
     }
 
     /// [`Db::read_now`] on the blocking thread pool.
@@ -225,10 +238,22 @@ impl Db {
         self: &Arc<Self>,
         work: impl FnOnce(&Connection, &GeoDb, DateTime<Utc>) -> HttpResult<T> + Send + 'static,
     ) -> HttpResult<T> {
+        let permit = self.thread_permit().await?;
         let db = Arc::clone(self);
-        tokio::task::spawn_blocking(move || db.read_now(work))
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            db.read_now(work)
+        })
+        .await
+        .map_err(HttpError::internal)?
+    }
+
+    /// Waits (asynchronously) until database work may take a blocking thread.
+    async fn thread_permit(&self) -> HttpResult<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.threads)
+            .acquire_owned()
             .await
-            .map_err(HttpError::internal)?
+            .map_err(HttpError::internal)
     }
 }
 

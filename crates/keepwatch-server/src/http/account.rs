@@ -68,9 +68,10 @@ async fn confirm_password(
         return Err(locked);
     }
     let hash = account.password_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(HttpError::internal)?;
+    let ok = state
+        .password_work
+        .run(move || verify_password(&password, &hash))
+        .await?;
     let c = caller.clone();
     let limits = state.limits.clone();
     let refusal = state
@@ -131,9 +132,10 @@ pub async fn change_password(
         ));
     }
     let cost = state.limits.password_cost;
-    let new_hash = tokio::task::spawn_blocking(move || hash_password(&body.new_password, cost))
-        .await
-        .map_err(HttpError::internal)?
+    let new_hash = state
+        .password_work
+        .run(move || hash_password(&body.new_password, cost))
+        .await?
         .map_err(HttpError::internal)?;
     let session_id = caller.session_id.clone();
     let revoked_sessions = state
@@ -171,9 +173,11 @@ pub async fn reset_two_factor(
 ) -> HttpResult<Json<TwoFactorResetResponse>> {
     let account = confirm_password(&state, &caller, body.password.clone()).await?;
     let cost = state.limits.password_cost;
-    let fresh = tokio::task::spawn_blocking(move || TwoFactorSecrets::generate(cost))
-        .await
-        .map_err(HttpError::internal)?
+    // Ten backup codes, each hashed with Argon2: on the bounded password workers.
+    let fresh = state
+        .password_work
+        .run(move || TwoFactorSecrets::generate(cost))
+        .await?
         .map_err(HttpError::internal)?;
     let session_id = caller.session_id.clone();
     let (secrets, revoked_sessions) = state

@@ -44,11 +44,11 @@ pub async fn sign_in(state: &AppState, input: LoginInput) -> HttpResult<TokenPai
         .as_ref()
         .map_or_else(|| state.dummy_hash.clone(), |a| a.password_hash.clone());
     let password = input.request.password.clone();
-    let password_ok =
-        tokio::task::spawn_blocking(move || crate::secrets::verify_password(&password, &hash))
-            .await
-            .map_err(HttpError::internal)?
-            && account.is_some();
+    let password_ok = state
+        .password_work
+        .run(move || crate::secrets::verify_password(&password, &hash))
+        .await?
+        && account.is_some();
     let account_id = account.map(|a| a.id);
     let backup_match = match (&account_id, &input.request.backup_code) {
         (Some(id), Some(code)) if password_ok => {
@@ -85,13 +85,15 @@ async fn find_backup_code(
         .db
         .read(move |c, _, _| crate::account::unused_backup_codes(c, &account_id))
         .await?;
-    tokio::task::spawn_blocking(move || {
-        stored
-            .into_iter()
-            .find(|hash| crate::secrets::backup_code_matches(&code, hash))
-    })
-    .await
-    .map_err(HttpError::internal)
+    // Each stored code is an Argon2 hash: the same bounded workers as passwords.
+    state
+        .password_work
+        .run(move || {
+            stored
+                .into_iter()
+                .find(|hash| crate::secrets::backup_code_matches(&code, hash))
+        })
+        .await
 }
 
 /// `POST /v1/auth/login`.

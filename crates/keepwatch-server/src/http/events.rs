@@ -20,7 +20,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> HttpResult<Json<EventList>> {
     let limit = list_limit(query.limit)?;
-    let cursor = query.after.unwrap_or(0);
+    let cursor = event_cursor(query.after)?;
     let mut events = state
         .db
         .read(move |c, _, _| feed::after(c, &caller.account_id, cursor, limit + 1))
@@ -33,6 +33,21 @@ pub async fn list(
         cursor,
         has_more,
     }))
+}
+
+/// The largest event id: ids are SQLite integers, so a cursor above `i64::MAX` names nothing
+/// that can exist and is refused rather than quietly read as something else.
+const MAX_EVENT_ID: u64 = i64::MAX as u64;
+
+/// Checks an `after` cursor: 0 when absent, at most [`MAX_EVENT_ID`].
+fn event_cursor(after: Option<u64>) -> HttpResult<u64> {
+    match after {
+        None => Ok(0),
+        Some(n) if n <= MAX_EVENT_ID => Ok(n),
+        Some(_) => Err(HttpError::invalid_request(format!(
+            "`after` must be 0–{MAX_EVENT_ID}"
+        ))),
+    }
 }
 
 /// `GET /v1/events/stream`.
@@ -49,6 +64,7 @@ pub async fn stream(
                 .ok()
                 .map(str::trim)
                 .and_then(|v| v.parse::<u64>().ok())
+                .filter(|&id| id <= MAX_EVENT_ID)
                 .ok_or_else(|| {
                     HttpError::invalid_request(
                         "`Last-Event-ID` must be an event id (a whole number)",
@@ -57,6 +73,7 @@ pub async fn stream(
         ),
     };
     let keep_alive = KeepAlive::new().interval(state.limits.sse_keep_alive);
-    let frames = feed::open(state, caller, cursor).await?;
+    let slot = state.streams.acquire(&caller.session_id, caller.ip)?;
+    let frames = feed::open(state, caller, cursor, slot).await?;
     Ok(Sse::new(ReceiverStream::new(frames)).keep_alive(keep_alive))
 }

@@ -18,23 +18,35 @@ use crate::secrets::looks_like_token;
 use crate::state::AppState;
 use crate::tokens::{self, Caller};
 
-/// A JSON body: `application/json`, at most `MAX_REQUEST_BODY_BYTES`, no unknown fields.
+/// A JSON body: `application/json`, at most `MAX_REQUEST_BODY_BYTES`, no unknown fields,
+/// received within `body_read_timeout` (else 408, so that a client trickling its body cannot
+/// hold a connection and a task for ever).
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = HttpError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, HttpError> {
         if !is_json(req.headers()) {
             return Err(HttpError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                HttpError::for_status(StatusCode::PAYLOAD_TOO_LARGE)
-            } else {
-                HttpError::invalid_request("the request body could not be read")
-            }
-        })?;
+        let read = Bytes::from_request(req, state);
+        let bytes = tokio::time::timeout(state.limits.body_read_timeout, read)
+            .await
+            .map_err(|_| {
+                HttpError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    keepwatch_api::ErrorCode::InvalidRequest,
+                    "the request body did not arrive in time",
+                )
+            })?
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    HttpError::for_status(StatusCode::PAYLOAD_TOO_LARGE)
+                } else {
+                    HttpError::invalid_request("the request body could not be read")
+                }
+            })?;
         serde_json::from_slice(&bytes)
             .map(ApiJson)
             .map_err(|e| HttpError::invalid_request(describe_json_error(&e)))

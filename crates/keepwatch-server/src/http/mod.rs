@@ -15,7 +15,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Router;
 use keepwatch_api::{paths, MAX_REQUEST_BODY_BYTES};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -67,8 +67,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(no_store))
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(keepwatch_api::openapi::document())
+async fn openapi() -> Response {
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        keepwatch_api::openapi::document_json(),
+    )
+        .into_response()
 }
 
 /// A safety net: an error answer that is not JSON (from a layer or the framework) gets the

@@ -32,11 +32,13 @@ pub async fn add_blocklist_entry(
     ApiJson(body): ApiJson<NewBlocklistEntry>,
 ) -> HttpResult<(StatusCode, Json<BlocklistEntry>)> {
     let net = blocklist::parse_range(&body.address)?;
+    // The length is checked as sent, before trimming, so that the bound is the one the
+    // contract states (`maxLength` of the field).
+    blocklist::check_note(body.note.as_deref())?;
     let note = body
         .note
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
-    blocklist::check_note(note.as_deref())?;
     if net.contains(&caller.ip) {
         return Err(HttpError::new(
             StatusCode::CONFLICT,

@@ -7,6 +7,7 @@ mod demo;
 mod events;
 mod hardening;
 mod input;
+mod limits;
 mod network;
 mod revocation;
 mod security;
