@@ -8,6 +8,8 @@ use axum_server::Handle;
 use hyper_util::rt::TokioTimer;
 use keepwatch_api::{LoginRequest, TokenPair, Withdrawal};
 use keepwatch_device::ClientHints;
+use rustls::pki_types::pem::{self, PemObject};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -28,7 +30,7 @@ use crate::{http, sessions};
 pub struct RunningServer {
     addr: SocketAddr,
     https: bool,
-    handle: Handle,
+    handle: Handle<SocketAddr>,
     serve: JoinHandle<std::io::Result<()>>,
     sweeper: JoinHandle<()>,
     shutdown: watch::Sender<bool>,
@@ -88,12 +90,16 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let https = tls.is_some();
     let serve = match tls {
         Some(tls) => {
-            let mut server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
+            let mut server = axum_server::from_tcp_rustls(listener, tls)
+                .map_err(bind_err)?
+                .handle(handle.clone());
             configure_http(server.http_builder(), &state.limits);
             tokio::spawn(server.serve(app))
         }
         None => {
-            let mut server = axum_server::from_tcp(listener).handle(handle.clone());
+            let mut server = axum_server::from_tcp(listener)
+                .map_err(bind_err)?
+                .handle(handle.clone());
             configure_http(server.http_builder(), &state.limits);
             tokio::spawn(server.serve(app))
         }
@@ -159,7 +165,7 @@ fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, ServerError> {
     };
     let cert_pem = read(&files.cert)?;
     let key_pem = read(&files.key)?;
-    let certs = rustls_pemfile::certs(&mut cert_pem.as_slice())
+    let certs = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ServerError::Tls(format!("bad certificate PEM: {e}")))?;
     if certs.is_empty() {
@@ -168,9 +174,12 @@ fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, ServerError> {
             files.cert.display()
         )));
     }
-    let key = rustls_pemfile::private_key(&mut key_pem.as_slice())
-        .map_err(|e| ServerError::Tls(format!("bad key PEM: {e}")))?
-        .ok_or_else(|| ServerError::Tls(format!("no private key in {}", files.key.display())))?;
+    let key = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| match e {
+        pem::Error::NoItemsFound => {
+            ServerError::Tls(format!("no private key in {}", files.key.display()))
+        }
+        e => ServerError::Tls(format!("bad key PEM: {e}")),
+    })?;
     let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
