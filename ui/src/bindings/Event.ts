@@ -54,7 +54,8 @@ blocklist_action: BlocklistAction | null,
  */
 trusted_device: TrustedDevice | null, 
 /**
- * For `password_changed` and `sessions_revoked`: how many other sessions it ended.
+ * For `password_changed`, `two_factor_reset` and `sessions_revoked`: how many other sessions
+ * it ended.
  */
 revoked_sessions: number | null, 
 /**

@@ -5,7 +5,7 @@
  */
 export type NewBlocklistEntry = { 
 /**
- * An IPv4 or IPv6 address, or a CIDR range of either.
+ * An IPv4 or IPv6 address, or a CIDR range of either (host bits are cleared).
  */
 address: string, 
 /**
