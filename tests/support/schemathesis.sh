@@ -19,7 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ST_VERSION=4.32.5
 VENV="$ROOT/.cache/schemathesis-$ST_VERSION"
-SERVER_BIN="${KEEPWATCH_SERVER_BIN:-$ROOT/target/debug/keepwatch-server}"
+SERVER_BIN="${KEEPWATCH_SERVER_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/keepwatch-server}"
 # Per operation and phase; with two workers the whole step stays within a few minutes on
 # two cores.
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-100}"
