@@ -111,7 +111,8 @@ run_st() {
   [ -n "$SEED" ] && seed_args=(--seed "$SEED")
   say "Schemathesis ($name) against $base"
   # From the scratch directory: Schemathesis keeps state in ./.schemathesis.
-  (cd "$work" && "$VENV/bin/st" run "$base/openapi.json" \
+  (cd "$work" && "$VENV/bin/st" --config-file "$ROOT/tests/support/schemathesis.toml" \
+    run "$base/openapi.json" \
     --checks all \
     --phases "$phases" \
     --max-examples "$MAX_EXAMPLES" \

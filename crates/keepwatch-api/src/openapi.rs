@@ -178,12 +178,15 @@ pub mod endpoints {
             (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = ApiError),
             (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ApiError),
             (status = 422, description = "`weak_password`: too short or unchanged", body = ApiError),
+            (status = 423, description = "`account_locked`: too many wrong passwords from this session or its address, counted with sign-in failures; see `Retry-After`", body = ApiError,
+                headers(("Retry-After" = u64, description = "Seconds until the lockout ends"))),
             (status = 503, description = "`unavailable`: every password-hashing slot is taken; see `Retry-After`", body = ApiError,
                 headers(("Retry-After" = u64, description = "Seconds to wait"))),
         ))]
     pub fn change_password() {}
 
-    /// Replace the TOTP secret and backup codes; trusted devices are forgotten.
+    /// Replace the TOTP secret and backup codes; trusted devices are forgotten and every other
+    /// session ends.
     #[utoipa::path(post, path = "/v1/account/2fa/reset", tag = "account", security(("bearer" = [])),
         request_body = TwoFactorResetRequest,
         responses(
@@ -194,6 +197,8 @@ pub mod endpoints {
             (status = 408, description = "`invalid_request`: the body did not arrive within the server's body timeout", body = ApiError),
             (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = ApiError),
             (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ApiError),
+            (status = 423, description = "`account_locked`: too many wrong passwords from this session or its address, counted with sign-in failures; see `Retry-After`", body = ApiError,
+                headers(("Retry-After" = u64, description = "Seconds until the lockout ends"))),
             (status = 503, description = "`unavailable`: every password-hashing slot is taken; see `Retry-After`", body = ApiError,
                 headers(("Retry-After" = u64, description = "Seconds to wait"))),
         ))]
