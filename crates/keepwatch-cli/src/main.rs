@@ -1,6 +1,7 @@
 //! `keepwatch`: the companion core from a terminal. Sign in, list and end sessions, review
 //! history offline, and watch the account in the foreground with desktop notifications.
 
+mod exit;
 mod output;
 mod prompt;
 mod time;
@@ -181,6 +182,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a completion script for SHELL (bash, zsh, fish, elvish, powershell), e.g.
+    /// `keepwatch completions bash > ~/.local/share/bash-completion/completions/keepwatch`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `keepwatch man | man -l -`.
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -308,6 +317,21 @@ impl From<StateArg> for AlertState {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // These two describe the command line itself: no configuration is read, no runtime needed.
+    let described = match cli.command {
+        Command::Completions { shell } => Some(completions(shell)),
+        Command::Man => Some(man_page()),
+        _ => None,
+    };
+    if let Some(result) = described {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("keepwatch: {}", one_line(&e));
+                exit::status_of(&e).into()
+            }
+        };
+    }
     let filter = match cli.verbose {
         0 => "warn",
         1 => "info,keepwatch_core=info",
@@ -335,8 +359,34 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("keepwatch: {}", one_line(&e));
-            ExitCode::FAILURE
+            exit::status_of(&e).into()
         }
+    }
+}
+
+/// `keepwatch completions SHELL`: the shell's completion script, on standard output.
+fn completions(shell: clap_complete::Shell) -> Result<()> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "keepwatch", &mut script);
+    print_all(&script)
+}
+
+/// `keepwatch man`: the manual page (roff), on standard output.
+fn man_page() -> Result<()> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .context("cannot render the manual page")?;
+    print_all(&page)
+}
+
+/// Writes `bytes` to standard output; a reader that stopped early (`| head`) is not an error.
+fn print_all(bytes: &[u8]) -> Result<()> {
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
     }
 }
 
@@ -359,6 +409,8 @@ async fn run(cli: Cli) -> Result<()> {
     let kw = Keepwatch::open(cli.data_dir.clone())?;
     let selector = cli.account.as_deref();
     match cli.command {
+        // Printed by main() before any configuration is read.
+        Command::Completions { .. } | Command::Man => Ok(()),
         Command::Login(args) => login(&kw, args).await,
         Command::Logout {
             keep_history,
@@ -428,7 +480,7 @@ async fn run(cli: Cli) -> Result<()> {
                         false,
                     )?
                 {
-                    bail!("cancelled");
+                    return Err(exit::Cancelled.into());
                 }
                 let n = account.revoke_others().await?;
                 println!("Signed out {n} other session(s).");

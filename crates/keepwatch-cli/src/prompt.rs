@@ -5,6 +5,8 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+use crate::exit::Usage;
+
 /// One line from standard input, without its line ending. Often a password: the buffer it
 /// was read into is wiped.
 pub fn stdin_line() -> Result<String> {
@@ -22,7 +24,7 @@ pub fn stdin_line() -> Result<String> {
 /// A password typed without echo.
 pub fn password(prompt: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() {
-        bail!("no terminal to ask for a password; use --password-stdin");
+        return Err(Usage("no terminal to ask for a password; use --password-stdin".into()).into());
     }
     rpassword::prompt_password(prompt).context("cannot read the password")
 }
@@ -30,10 +32,11 @@ pub fn password(prompt: &str) -> Result<String> {
 /// A line typed with echo.
 pub fn text(prompt: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() {
-        bail!(
+        return Err(Usage(format!(
             "no terminal to ask \"{}\"; pass it as a flag",
             prompt.trim_end_matches([' ', ':'])
-        );
+        ))
+        .into());
     }
     eprint!("{prompt}");
     std::io::stderr().flush()?;
@@ -44,7 +47,10 @@ pub fn text(prompt: &str) -> Result<String> {
 /// rather than guess.
 pub fn confirm(question: &str, default: bool) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        bail!("\"{question}\" needs an answer: no terminal to ask; pass the flag that answers it (see --help)");
+        return Err(Usage(format!(
+            "\"{question}\" needs an answer: no terminal to ask; pass the flag that answers it (see --help)"
+        ))
+        .into());
     }
     eprint!("{question} [{}] ", if default { "Y/n" } else { "y/N" });
     std::io::stderr().flush()?;

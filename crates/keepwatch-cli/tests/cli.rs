@@ -578,3 +578,89 @@ fn line_reader(
     });
     rx
 }
+
+/// The exit status a script can act on, as docs/cli.md lists them.
+fn code(o: &std::process::Output) -> i32 {
+    o.status.code().expect("exited, not killed")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_statuses_say_what_went_wrong() {
+    require_secret_service!();
+    let mut world = World::start().await;
+    // 4: nothing signed in yet.
+    let out = world.run(&["sessions"], "").await;
+    fails_cleanly(&out);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    // 2: a wrong flag (clap), and a question with no terminal to answer it.
+    assert_eq!(code(&world.run(&["sessions", "--bogus"], "").await), 2);
+    ok(&world.login(&["--trust-existing"]).await);
+    let out = world.run(&["revoke", "--all-others"], "").await;
+    fails_cleanly(&out);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(
+        code(&world.run(&["--account", "nobody@x", "sessions"], "").await),
+        2
+    );
+    // 0, then 3 once the server is gone (the history still answers offline reads).
+    assert_eq!(
+        code(&world.run(&["revoke", "--all-others", "--yes"], "").await),
+        0
+    );
+    world.stop_server().await;
+    let out = world.run(&["revoke", "--all-others", "--yes"], "").await;
+    fails_cleanly(&out);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let _ = keyring::Entry::new("keepwatch", &world.account_id())
+        .unwrap()
+        .delete_credential();
+}
+
+#[test]
+fn completions_and_the_manual_page_describe_every_command() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_keepwatch"))
+            .args(args)
+            .env("KEEPWATCH_DATA_DIR", "/nonexistent/never-read")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = run(&["completions", shell]);
+        for command in [
+            "sessions",
+            "revoke",
+            "watch",
+            "login-history",
+            "completions",
+        ] {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks {command}"
+            );
+        }
+    }
+    let page = run(&["man"]);
+    assert!(page.contains(".TH keepwatch 1"), "{page}");
+    assert!(
+        page.contains("sessions") && page.contains("\\-\\-data\\-dir"),
+        "{page}"
+    );
+    assert!(!std::path::Path::new("/nonexistent/never-read").exists());
+    assert_eq!(
+        std::process::Command::new(env!("CARGO_BIN_EXE_keepwatch"))
+            .args(["completions", "tcsh"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
