@@ -24,28 +24,36 @@ pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 
 /// Prints rows as columns padded to their widest cell.
 fn table(header: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    print!("{}", render_table(header, rows));
+}
+
+/// Rows as columns, padded by the width a terminal gives each cell: CJK letters and most emoji
+/// take two columns, combining marks none, so counting characters would misalign them.
+fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
+            widths[i] = widths[i].max(cell.width());
         }
     }
-    let line = |cells: Vec<String>| {
-        let mut out = String::new();
+    let mut out = String::new();
+    let mut line = |cells: &[String]| {
+        let mut text = String::new();
         for (i, cell) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                out.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            text.push_str(cell);
+            if i + 1 < cells.len() {
+                text.push_str(&" ".repeat(widths[i] - cell.width() + 2));
             }
         }
-        println!("{}", out.trim_end());
+        out.push_str(text.trim_end());
+        out.push('\n');
     };
-    line(header.iter().map(|h| h.to_string()).collect());
+    line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
     for row in rows {
-        line(row.clone());
+        line(row);
     }
+    out
 }
 
 /// Text a server sent, as the core makes it inert: the core already cleaned it on the way in
@@ -296,4 +304,39 @@ pub fn login_history(list: &[LoginAttempt]) {
         })
         .collect();
     table(&["WHEN", "OUTCOME", "DEVICE", "IP", "LOCATION"], &rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let rows = vec![
+            vec!["Tokyo 東京".to_owned(), "Japan".to_owned()],
+            vec!["Cairo القاهرة".to_owned(), "Egypt".to_owned()],
+            vec!["Ha\u{0301}vre 🛳".to_owned(), "France".to_owned()],
+            vec!["Berlin".to_owned(), "Germany".to_owned()],
+        ];
+        let text = render_table(&["City", "Country"], &rows);
+        let columns: Vec<usize> = text
+            .lines()
+            .map(|line| {
+                let (i, _) = line
+                    .char_indices()
+                    .find(|(i, _)| {
+                        ["Country", "Japan", "Egypt", "France", "Germany"]
+                            .iter()
+                            .any(|w| line[*i..].starts_with(w))
+                    })
+                    .unwrap();
+                line[..i].width()
+            })
+            .collect();
+        assert!(
+            columns.windows(2).all(|w| w[0] == w[1]),
+            "{columns:?}\n{text}"
+        );
+    }
 }
