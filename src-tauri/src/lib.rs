@@ -15,7 +15,6 @@ pub mod tray;
 pub mod webkit;
 pub mod window;
 
-use keepwatch_core::wording::{Language, Wording};
 use keepwatch_core::Keepwatch;
 use tauri::{Manager, RunEvent, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
@@ -56,7 +55,7 @@ pub fn run() {
                     tracing::error!(error = %e, "cannot start");
                     app.dialog()
                         .message(
-                            Wording(Language::resolve(None))
+                            tray::wording(app.handle())
                                 .cannot_start(&keepwatch_core::inert::text(&e.to_string())),
                         )
                         .title("Keepwatch")
@@ -80,12 +79,7 @@ pub fn run() {
             if !repaired.is_empty() {
                 app.dialog()
                     .message(repaired.join("\n\n"))
-                    .title(
-                        Wording(Language::resolve(
-                            state.kw.preferences().language.as_deref(),
-                        ))
-                        .files_repaired_title(),
-                    )
+                    .title(tray::wording(app.handle()).files_repaired_title())
                     .kind(MessageDialogKind::Warning)
                     .show(|_| {});
             }

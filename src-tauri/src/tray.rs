@@ -32,7 +32,7 @@ struct LiveItems {
 }
 
 /// The wording in the language the user chose, or the system's.
-fn wording(app: &AppHandle) -> Wording {
+pub(crate) fn wording(app: &AppHandle) -> Wording {
     let language = app
         .try_state::<AppState>()
         .map(|state| Language::resolve(state.kw.preferences().language.as_deref()))

@@ -324,13 +324,7 @@ fn main() -> ExitCode {
         _ => None,
     };
     if let Some(result) = described {
-        return match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("keepwatch: {}", one_line(&e));
-                exit::status_of(&e).into()
-            }
-        };
+        return finish(result);
     }
     let filter = match cli.verbose {
         0 => "warn",
@@ -355,7 +349,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    finish(runtime.block_on(run(cli)))
+}
+
+/// The exit status of a command's result, its error said on one line first.
+fn finish(result: Result<()>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("keepwatch: {}", one_line(&e));

@@ -124,19 +124,7 @@ impl Keepwatch {
         let path = self.dirs.history_file(account_id);
         let legacy = self.dirs.legacy_history_file(account_id);
         if !path.exists() && legacy != path && legacy.exists() {
-            for suffix in ["", "-wal", "-shm"] {
-                let (mut from, mut to) = (
-                    legacy.clone().into_os_string(),
-                    path.clone().into_os_string(),
-                );
-                from.push(suffix);
-                to.push(suffix);
-                match std::fs::rename(&from, &to) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io("renaming the history to its new name", e)),
-                }
-            }
+            crate::files::rename_with_companions(&legacy, &path, &["-wal", "-shm"])?;
         }
         let (history, moved) = History::open_or_recover(&path)?;
         if let Some(moved) = moved {

@@ -109,18 +109,34 @@ pub fn move_aside(path: &Path, suffixes: &[&str]) -> Result<PathBuf> {
     let aside = PathBuf::from(aside);
     std::fs::rename(path, &aside)
         .map_err(|e| Error::io(format!("moving {} aside", path.display()), e))?;
+    rename_companions(path, &aside, suffixes)?;
+    Ok(aside)
+}
+
+/// Renames `from` to `to` with whichever companions named by `suffixes` exist (a database
+/// and its `-wal` and `-shm`); a missing `from` is not an error.
+pub fn rename_with_companions(from: &Path, to: &Path, suffixes: &[&str]) -> Result<()> {
+    match std::fs::rename(from, to) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(format!("renaming {}", from.display()), e)),
+    }
+    rename_companions(from, to, suffixes)
+}
+
+fn rename_companions(from: &Path, to: &Path, suffixes: &[&str]) -> Result<()> {
     for suffix in suffixes {
-        let mut from = path.as_os_str().to_os_string();
-        from.push(suffix);
-        let mut to = aside.as_os_str().to_os_string();
-        to.push(suffix);
-        match std::fs::rename(&from, &to) {
+        let mut old = from.as_os_str().to_os_string();
+        old.push(suffix);
+        let mut new = to.as_os_str().to_os_string();
+        new.push(suffix);
+        match std::fs::rename(&old, &new) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(format!("moving {} aside", path.display()), e)),
+            Err(e) => return Err(Error::io(format!("renaming {}", from.display()), e)),
         }
     }
-    Ok(aside)
+    Ok(())
 }
 
 #[cfg(test)]
