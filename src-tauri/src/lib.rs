@@ -1,32 +1,33 @@
 //! Keepwatch desktop shell: window, tray and wiring over `keepwatch-core`.
 //!
-//! Nothing here decides anything; the core does. This crate turns the core's answers into a
-//! window, a tray icon and native notifications: [`commands`] answer the window (in the shapes
-//! `keepwatch-ipc` defines), [`state`] runs the core's sync engine for the active account and
-//! forwards its updates as events, [`tray`] shows how things stand, [`window`] opens and closes
-//! the webview, and [`webkit`] ends what WebKit leaves running once no window is open.
+//! Nothing here decides anything; the core does, through its app-facing API
+//! ([`keepwatch_core::api`]). This crate turns it into a window, a tray icon and native
+//! notifications: [`commands`] forward the window's calls to the API one line each,
+//! [`changes`] forwards the API's change stream to the window as events and repaints the
+//! [`tray`] from the core's model, [`window`] opens and closes the webview, and [`webkit`] ends
+//! what WebKit leaves running once no window is open.
 
 #![warn(missing_docs)]
 
 pub mod autostart;
+pub mod changes;
 pub mod commands;
-pub mod state;
+pub mod logs;
 pub mod tray;
 pub mod webkit;
 pub mod window;
 
-use keepwatch_core::Keepwatch;
+use std::sync::Arc;
+
+use keepwatch_core::api::WatchOptions;
+use keepwatch_core::{Api, DesktopNotifier, Keepwatch};
 use tauri::{Manager, RunEvent, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 /// Starts the desktop app and blocks until it quits.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Kept until the app ends: dropping it flushes the log file.
+    let _log = logs::init();
 
     // The tray item's title, which panels name it by, is GLib's application name; without
     // this it is the binary's name.
@@ -64,18 +65,23 @@ pub fn run() {
                     std::process::exit(1);
                 }
             };
-            app.manage(state::AppState::new(kw));
+            let runtime =
+                tauri::async_runtime::block_on(async { tokio::runtime::Handle::current() });
+            let api = Api::new(kw, runtime);
+            app.manage(Arc::clone(&api));
             tray::install(app.handle())?;
+            tauri::async_runtime::spawn(changes::forward(app.handle().clone(), Arc::clone(&api)));
             // Built by hand rather than from the configuration, so that its navigation guard
             // is in place before the first page loads.
             window::show(app.handle());
-            let state = app.state::<state::AppState>();
-            if let Err(e) = state.activate(app.handle(), None) {
-                tracing::warn!(error = ?e, "could not open the account; showing sign-in");
-            }
+            api.watch_all(WatchOptions {
+                notifier: Some(Arc::new(DesktopNotifier::with_open_action())),
+                poll_interval: None,
+            });
+            api.activate_default();
             // A damaged configuration or history was put aside: the user should know why an
             // account or its past is missing.
-            let repaired = state.kw.take_recoveries();
+            let repaired = api.keepwatch().take_recoveries();
             if !repaired.is_empty() {
                 app.dialog()
                     .message(repaired.join("\n\n"))
@@ -101,6 +107,7 @@ pub fn run() {
             commands::sign_in,
             commands::sign_out,
             commands::switch_account,
+            commands::sync_now,
             commands::list_sessions,
             commands::revoke_session,
             commands::revoke_others,
@@ -123,6 +130,7 @@ pub fn run() {
             commands::set_settings,
             commands::demo_defaults,
             commands::take_focus_request,
+            commands::about,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
@@ -136,11 +144,11 @@ pub fn run() {
         RunEvent::Exit => {
             // Sign-ins the user chose not to remember end with the app, on the server too;
             // a few seconds at most, so that quitting never hangs on a dead server.
-            let kw = app.state::<state::AppState>().kw.clone();
+            let api = app.state::<Arc<Api>>().inner().clone();
             let ended = tauri::async_runtime::block_on(async move {
                 tokio::time::timeout(
                     std::time::Duration::from_secs(3),
-                    kw.end_unremembered_sessions(),
+                    api.keepwatch().end_unremembered_sessions(),
                 )
                 .await
             });

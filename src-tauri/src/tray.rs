@@ -1,18 +1,18 @@
 //! The tray icon: normal, unreviewed alerts, or offline; and its menu (alert count, Open,
-//! Sign out all other sessions, Pause alerts for an hour or Resume, Quit), in the user's
-//! language (`keepwatch_core::wording`).
+//! Sign out all other sessions, Pause alerts for an hour or Resume, Quit). What it shows is
+//! the core's [`TrayModel`]; this module only paints it and turns clicks into API calls.
 
-use chrono::Utc;
+use std::sync::Arc;
+
+use keepwatch_core::api::{TrayIcon, TrayModel};
 use keepwatch_core::wording::{Language, Wording};
-use keepwatch_core::AlertState as CoreAlertState;
-use keepwatch_ipc::SyncPhase;
+use keepwatch_core::Api;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
-use crate::state::AppState;
 use crate::window;
 
 const TRAY_ID: &str = "keepwatch";
@@ -34,8 +34,8 @@ struct LiveItems {
 /// The wording in the language the user chose, or the system's.
 pub(crate) fn wording(app: &AppHandle) -> Wording {
     let language = app
-        .try_state::<AppState>()
-        .map(|state| Language::resolve(state.kw.preferences().language.as_deref()))
+        .try_state::<Arc<Api>>()
+        .map(|api| api.language())
         .unwrap_or_else(|| Language::resolve(None));
     Wording(language)
 }
@@ -93,71 +93,28 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Re-reads every account's alert count and phase, the pause and the language, and updates the
-/// icon and the menu. The icon shows the worst over all accounts: unreviewed alerts anywhere
-/// (being signed out by someone else among them) are red, before anything being offline or
-/// signed out is grey.
-pub fn refresh(app: &AppHandle) {
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        let signed_in = state.account().is_ok();
-        let standings = state.standings();
-        // Watching nothing is as grey as watching offline.
-        let mut offline = standings.is_empty();
-        let mut counts = Vec::new();
-        for standing in standings {
-            let open = standing
-                .account
-                .cached_alerts()
-                .await
-                .map(|alerts| {
-                    alerts
-                        .iter()
-                        .filter(|a| a.state == CoreAlertState::New)
-                        .count()
-                })
-                .unwrap_or(0);
-            offline |= matches!(standing.phase, SyncPhase::Offline | SyncPhase::SignedOut);
-            let name = standing
-                .account
-                .notice_name()
-                .unwrap_or_else(|| standing.account.config().email.clone());
-            counts.push((name, open));
+/// Paints the tray as the core's model of it says now.
+pub async fn paint(app: &AppHandle, api: &Arc<Api>) {
+    let model = TrayModel::of(&api.tray_facts().await, chrono::Utc::now());
+    let icon = match model.icon {
+        TrayIcon::Normal => NORMAL,
+        TrayIcon::Alert => ALERT,
+        TrayIcon::Offline => OFFLINE,
+    };
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        if let Ok(img) = image(icon) {
+            let _ = tray.set_icon(Some(img));
         }
-        let open: usize = counts.iter().map(|(_, n)| n).sum();
-        let w = wording(&app);
-        let icon = if open > 0 {
-            ALERT
-        } else if offline {
-            OFFLINE
-        } else {
-            NORMAL
-        };
-        let tooltip = w.tooltip(offline && open == 0, open > 0);
-        if let Some(tray) = app.tray_by_id(TRAY_ID) {
-            if let Ok(img) = image(icon) {
-                let _ = tray.set_icon(Some(img));
-            }
-            let _ = tray.set_tooltip(Some(tooltip));
-        }
-        if let Some(items) = app.try_state::<LiveItems>() {
-            let paused = state
-                .kw
-                .preferences()
-                .notifications_paused_until
-                .filter(|until| *until > Utc::now());
-            let _ = items.count.set_text(w.alert_counts(&counts));
-            let _ = items.open.set_text(w.open());
-            let _ = items.revoke_others.set_text(w.sign_out_others_menu());
-            let _ = items.revoke_others.set_enabled(signed_in);
-            let _ = items.pause.set_text(match paused {
-                Some(until) => w.resume_alerts(until),
-                None => w.pause_an_hour().to_owned(),
-            });
-            let _ = items.quit.set_text(w.quit());
-        }
-    });
+        let _ = tray.set_tooltip(Some(&model.tooltip));
+    }
+    if let Some(items) = app.try_state::<LiveItems>() {
+        let _ = items.count.set_text(&model.count);
+        let _ = items.open.set_text(&model.open);
+        let _ = items.revoke_others.set_text(&model.revoke_others);
+        let _ = items.revoke_others.set_enabled(model.revoke_others_enabled);
+        let _ = items.pause.set_text(&model.pause);
+        let _ = items.quit.set_text(&model.quit);
+    }
 }
 
 /// Asks first, natively; signing every other session out cannot be undone.
@@ -177,10 +134,9 @@ fn confirm_revoke_others(app: &AppHandle) {
                 return;
             }
             tauri::async_runtime::spawn(async move {
-                let state = app2.state::<AppState>();
-                let Ok(account) = state.account() else { return };
-                match account.revoke_others().await {
-                    Ok(n) => tracing::info!(revoked = n, "signed out all other sessions"),
+                let api = app2.state::<Arc<Api>>().inner().clone();
+                match api.revoke_others(None).await {
+                    Ok(n) => tracing::info!(revoked = n.revoked, "signed out all other sessions"),
                     // Said aloud: the window may be closed, and someone who just chose to
                     // throw others out must not believe it happened.
                     Err(e) => {
@@ -194,25 +150,15 @@ fn confirm_revoke_others(app: &AppHandle) {
                             .show(|_| {});
                     }
                 }
-                crate::state::emit_sessions(&app2, &account).await;
-                refresh(&app2);
             });
         });
 }
 
 /// Silences notifications for an hour (alerts are still recorded and listed), or ends the
-/// pause early.
+/// pause early; the change repaints the tray.
 fn toggle_pause(app: &AppHandle) {
-    let state = app.state::<AppState>();
-    let mut prefs = state.kw.preferences();
-    let paused = prefs
-        .notifications_paused_until
-        .is_some_and(|until| until > Utc::now());
-    prefs.notifications_paused_until = (!paused).then(|| Utc::now() + chrono::TimeDelta::hours(1));
-    // The running engine reads the saved preferences before it notifies.
-    if let Err(e) = state.kw.set_preferences(prefs) {
+    let api = app.state::<Arc<Api>>();
+    if let Err(e) = api.toggle_pause() {
         tracing::warn!(error = %e, "could not pause or resume alerts");
-        return;
     }
-    refresh(app);
 }

@@ -794,4 +794,24 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
     })
     .await;
     assert_eq!(status.code(), Some(0), "Quit ended the app with {status}");
+
+    // --- The log a user can send: in the log folder About names, and no secret in it -------
+    let logs: Vec<_> = std::fs::read_dir(data_dir.join("logs"))
+        .expect("the app keeps a log folder")
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("keepwatch"))
+        })
+        .collect();
+    assert!(!logs.is_empty(), "no log file");
+    let text: String = logs
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(text.contains("signed out all other sessions"), "{text}");
+    for secret in [PASSWORD, "bob's own long passphrase"] {
+        assert!(!text.contains(secret), "a password in the log");
+    }
+    assert!(!text.contains("Bearer"), "a token in the log");
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the TypeScript bindings in ui/src/bindings from the Rust types, with ts-rs: the
 # account API's contract (keepwatch-api), the detector's alerts (keepwatch-detector) and the
-# desktop IPC's view types (keepwatch-ipc).
+# app-facing API's types (keepwatch-core's `api`).
 #
 #   ui/scripts/bindings.sh           rewrite ui/src/bindings
 #   ui/scripts/bindings.sh --check   fail if ui/src/bindings differs from a fresh export
@@ -16,8 +16,8 @@ BINDINGS="$ROOT/ui/src/bindings"
 cd "$ROOT"
 
 export_to() {
-  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector -p keepwatch-ipc \
-    --features keepwatch-api/ts,keepwatch-detector/ts,keepwatch-ipc/ts --lib export_bindings >/dev/null
+  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector -p keepwatch-core \
+    --features keepwatch-api/ts,keepwatch-detector/ts,keepwatch-core/ts --lib export_bindings >/dev/null
 }
 
 case "${1:-}" in

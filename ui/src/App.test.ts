@@ -7,6 +7,7 @@ import {
   alerts,
   historyPage,
   offlineStatus,
+  record,
   sessionList,
   settings,
   status,
@@ -32,7 +33,7 @@ describe("App", () => {
       settings: () => settings,
       accounts: () => accounts,
       list_sessions: () => sessionList,
-      list_alerts: () => alerts,
+      list_alerts: () => ({ status, alerts }),
       history: () => historyPage,
     });
     render(App);
@@ -56,14 +57,14 @@ describe("App", () => {
       settings: () => settings,
       accounts: () => accounts,
       list_sessions: () => sessionList,
-      list_alerts: () => [],
+      list_alerts: () => ({ status, alerts: [] }),
     });
     render(App);
     await screen.findByText("Chrome 124 on macOS Sonoma");
     expect(screen.getByRole("navigation").textContent).not.toMatch(/Alerts\s*1/);
 
     await emit("sync://status", status);
-    await emit("sync://alert", { alert: { ...vpn, session_id: "s-phone" }, state: "open", updated_at: null });
+    await emit("sync://alert", record({ ...vpn, session_id: "s-phone" }));
     await emit("sync://sessions", { ...sessionList, sessions: sessionList.sessions.slice(0, 2) });
 
     await vi.waitFor(() =>
@@ -95,11 +96,11 @@ describe("App", () => {
         if (!known.length) throw { kind: "not_signed_in", message: "no account" };
         return sessionList;
       },
-      list_alerts: () => [],
+      list_alerts: () => ({ status, alerts: [] }),
       sign_in: () => {
         known = accounts;
         now = status;
-        return accounts[0];
+        return { account: accounts[0], sessions: 2, alerts: 0 };
       },
     });
     render(App);
@@ -131,7 +132,7 @@ describe("App", () => {
       settings: () => settings,
       accounts: () => accounts,
       list_sessions: () => sessionList,
-      list_alerts: () => alerts,
+      list_alerts: () => ({ status, alerts }),
       take_focus_request: () => {
         const key = waiting;
         waiting = null;

@@ -1,9 +1,12 @@
 //! Tables and lines for people; JSON for programs.
 
 use chrono::Utc;
-use keepwatch_api::{BlocklistEntry, LoginAttempt, Withdrawal};
-use keepwatch_core::views::{AccountView, Freshness, SessionView, StatusView};
-use keepwatch_core::{AlertRecord, Severity};
+use keepwatch_api::{BlocklistEntry, LoginAttempt, TrustedDevice, Withdrawal};
+use keepwatch_core::api::{
+    AccountStatus, AccountSummary, AlertRecord, HistoryPage, HistoryState, SessionsPage, Settings,
+    SyncPhase, SyncStatus,
+};
+use keepwatch_core::Severity;
 
 /// A severity for people.
 pub fn severity(s: Severity) -> &'static str {
@@ -71,33 +74,39 @@ fn place(city: &Option<String>, country: &Option<String>) -> String {
     }
 }
 
+/// Why the server could not be asked, for people.
+fn reason(status: &SyncStatus) -> String {
+    status
+        .last_error
+        .as_ref()
+        .map(|e| clean(&e.message))
+        .unwrap_or_else(|| "server unreachable".into())
+}
+
 /// "offline — last synced 5 minutes ago", on stderr, when the data is not fresh.
-pub fn freshness(f: &Freshness) {
-    if f.signed_out {
-        eprintln!(
+pub fn freshness(status: &SyncStatus) {
+    match status.phase {
+        SyncPhase::SignedOut => eprintln!(
             "signed out — showing history, {}; run `keepwatch login` again",
-            last_synced(f.last_synced_at)
-        );
-    } else if !f.online {
-        eprintln!(
+            last_synced(status.last_synced_at)
+        ),
+        SyncPhase::Offline | SyncPhase::Error => eprintln!(
             "offline — {} ({})",
-            last_synced(f.last_synced_at),
-            f.offline_reason
-                .as_deref()
-                .map(clean)
-                .unwrap_or_else(|| "server unreachable".into())
-        );
+            last_synced(status.last_synced_at),
+            reason(status)
+        ),
+        SyncPhase::Idle | SyncPhase::Syncing => {}
     }
 }
 
-/// The sessions table; `ended` adds the columns of history.
-pub fn sessions(list: &[SessionView], ended: bool) {
-    if list.is_empty() {
+/// The sessions table.
+pub fn sessions(page: &SessionsPage) {
+    if page.sessions.is_empty() {
         println!("No sessions.");
         return;
     }
     let now = Utc::now();
-    let mut header = vec![
+    let header = [
         "",
         "DEVICE",
         "IP",
@@ -108,45 +117,103 @@ pub fn sessions(list: &[SessionView], ended: bool) {
         "ALERT",
         "ID",
     ];
-    if ended {
-        header.push("ENDED");
-    }
-    let rows: Vec<Vec<String>> = list
+    let rows: Vec<Vec<String>> = page
+        .sessions
         .iter()
-        .map(|s| {
-            let mut row = vec![
+        .map(|item| {
+            let s = &item.session;
+            vec![
                 if s.current { "●".into() } else { " ".into() },
-                clean(&s.device),
+                clean(&s.device.label),
                 clean(&s.ip),
-                s.isp.as_deref().map(clean).unwrap_or_else(|| "-".into()),
-                place(&s.city, &s.country),
-                local(s.first_login),
-                format!("{} ({})", local(s.last_activity), ago(s.last_activity, now)),
-                match (&s.open_alert, s.trust) {
+                s.network
+                    .isp
+                    .as_deref()
+                    .map(clean)
+                    .unwrap_or_else(|| "-".into()),
+                place(&s.location.city, &s.location.country),
+                local(s.created_at),
+                format!(
+                    "{} ({})",
+                    local(s.last_active_at),
+                    ago(s.last_active_at, now)
+                ),
+                match (&item.open_alert, item.trust) {
                     (Some(a), _) => severity(a.severity).to_owned(),
                     (None, Some(t)) => format!("trusted ({})", t.as_str()),
                     (None, None) => "-".into(),
                 },
                 clean(&s.id),
-            ];
-            if ended {
-                row.push(match (s.ended_at, s.end_reason) {
-                    (Some(t), Some(r)) => format!("{} ({})", local(t), r.as_str()),
-                    (Some(t), None) => local(t),
-                    _ => "active".into(),
-                });
-            }
-            row
+            ]
         })
         .collect();
     table(&header, &rows);
-    if list.iter().any(|s| s.current) {
+    if page.sessions.iter().any(|s| s.session.current) {
         println!("● this device (Keepwatch's own session)");
     }
 }
 
+/// The history table: every session ever seen that matched.
+pub fn history(page: &HistoryPage) {
+    if page.rows.is_empty() {
+        println!("No sessions.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = page
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                clean(&r.device.label),
+                clean(&r.ip),
+                r.network
+                    .isp
+                    .as_deref()
+                    .map(clean)
+                    .unwrap_or_else(|| "-".into()),
+                place(&r.location.city, &r.location.country),
+                local(r.at),
+                r.last_active_at.map(local).unwrap_or_else(|| "-".into()),
+                match r.alert_severity {
+                    Some(s) => severity(s).to_owned(),
+                    None if r.confirmed => "trusted".into(),
+                    None => "-".into(),
+                },
+                clean(&r.id),
+                match (r.state, r.ended_at, r.end_reason) {
+                    (HistoryState::Active, ..) => "active".into(),
+                    (_, Some(t), Some(reason)) => format!("{} ({})", local(t), reason.as_str()),
+                    (_, Some(t), None) => local(t),
+                    (state, None, _) => format!("{state:?}").to_lowercase(),
+                },
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "DEVICE",
+            "IP",
+            "ISP",
+            "LOCATION",
+            "FIRST LOGIN",
+            "LAST ACTIVITY",
+            "ALERT",
+            "ID",
+            "ENDED",
+        ],
+        &rows,
+    );
+    if page.total as usize > page.rows.len() {
+        println!(
+            "{} of {} shown; narrow the search or raise --limit.",
+            page.rows.len(),
+            page.total
+        );
+    }
+}
+
 /// One line per alert, as `watch` prints them.
-pub fn alert_line(a: &AlertRecord, body: &str) -> String {
+pub fn alert_line(a: &keepwatch_core::AlertRecord, body: &str) -> String {
     format!(
         "{}  {:<8}  {}: {}  [session {}]",
         local(a.alert.occurred_at),
@@ -191,46 +258,77 @@ pub fn alerts(list: &[AlertRecord]) {
 }
 
 /// The accounts table.
-pub fn accounts(list: &[AccountView]) {
+pub fn accounts(list: &[AccountSummary]) {
     if list.is_empty() {
         println!("No accounts; run `keepwatch login`.");
         return;
     }
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|a| vec![a.id.clone(), a.server.clone(), local(a.added_at)])
+        .map(|a| vec![a.id.clone(), a.server_url.clone(), local(a.added_at)])
         .collect();
     table(&["ACCOUNT", "SERVER", "ADDED"], &rows);
 }
 
 /// `status`.
-pub fn status(s: &StatusView) {
+pub fn status(s: &AccountStatus) {
     println!("Account:         {}", s.account.id);
-    println!("Server:          {}", s.account.server);
+    println!("Server:          {}", s.account.server_url);
     println!(
         "Signed in:       {}",
-        if s.freshness.signed_out {
-            "no — run `keepwatch login` again".to_owned()
-        } else if s.freshness.online {
-            "yes".to_owned()
-        } else {
-            format!(
-                "unknown (offline: {})",
-                s.freshness
-                    .offline_reason
-                    .as_deref()
-                    .map(clean)
-                    .unwrap_or_else(|| "-".into())
-            )
+        match s.status.phase {
+            SyncPhase::SignedOut => "no — run `keepwatch login` again".to_owned(),
+            SyncPhase::Idle | SyncPhase::Syncing => "yes".to_owned(),
+            SyncPhase::Offline | SyncPhase::Error =>
+                format!("unknown (offline: {})", reason(&s.status)),
         }
     );
-    println!(
-        "Last synced:     {}",
-        last_synced(s.freshness.last_synced_at)
-    );
+    println!("Last synced:     {}", last_synced(s.status.last_synced_at));
     println!("Active sessions: {}", s.active_sessions);
     println!("Open alerts:     {}", s.open_alerts);
     println!("History:         {}", s.account.history_path);
+}
+
+/// The trusted devices table.
+pub fn trusted_devices(list: &[TrustedDevice]) {
+    if list.is_empty() {
+        println!("No trusted devices.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|d| {
+            vec![
+                clean(&d.id),
+                clean(&d.device.label),
+                clean(&d.ip),
+                place(&d.location.city, &d.location.country),
+                local(d.created_at),
+                local(d.expires_at),
+            ]
+        })
+        .collect();
+    table(
+        &["ID", "DEVICE", "IP", "LOCATION", "TRUSTED", "UNTIL"],
+        &rows,
+    );
+}
+
+/// A setting's value for people: strings bare, nothing as `none`.
+pub fn setting_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "none".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Every setting, `key = value`, one a line.
+pub fn settings(s: &Settings) {
+    for key in Settings::keys() {
+        let value = s.get(&key).unwrap_or_default();
+        println!("{key} = {}", setting_value(&value));
+    }
 }
 
 /// The blocklist table.

@@ -73,28 +73,31 @@ async fn sessions_revoke_trust_and_offline_history() {
     assert!(table.contains("Berlin, Germany"), "{table}");
     assert!(table.contains("Chrome"), "{table}");
 
-    // JSON: the documented shape.
+    // JSON: the documented shape, the one the desktop window gets.
     let json: serde_json::Value =
         serde_json::from_str(&ok(&world.run(&["sessions", "--json"], "").await)).unwrap();
-    assert_eq!(json["account"], world.account_id());
-    assert_eq!(json["freshness"]["online"], true);
+    assert_eq!(json["status"]["account_id"], world.account_id());
+    assert_eq!(json["status"]["phase"], "idle");
     let sessions = json["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2);
     let own = sessions.iter().find(|s| s["current"] == true).unwrap();
     let own_id = own["id"].as_str().unwrap().to_owned();
+    assert_eq!(json["current_session_id"], own_id.as_str());
     let theirs = sessions.iter().find(|s| s["current"] == false).unwrap();
     assert_eq!(theirs["id"], browser.session_id.as_str());
-    assert_eq!(theirs["country_code"], "DE");
+    assert_eq!(theirs["location"]["country_code"], "DE");
     for key in [
-        "device",
-        "ip",
-        "isp",
-        "city",
-        "country",
-        "first_login",
-        "last_activity",
+        "/device/label",
+        "/ip",
+        "/network/isp",
+        "/location/city",
+        "/location/country",
+        "/created_at",
+        "/last_active_at",
+        "/trust",
+        "/open_alert",
     ] {
-        assert!(theirs.get(key).is_some(), "missing {key}");
+        assert!(theirs.pointer(key).is_some(), "missing {key}");
     }
 
     // Keepwatch's own session cannot be revoked this way.
@@ -113,14 +116,15 @@ async fn sessions_revoke_trust_and_offline_history() {
         serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
     let list = alerts["alerts"].as_array().unwrap();
     assert_eq!(list.len(), 1, "{alerts}");
-    assert_eq!(list[0]["kind"], "possible_takeover");
-    assert_eq!(list[0]["severity"], "critical");
-    assert_eq!(list[0]["state"], "new");
-    assert_eq!(list[0]["session_id"], intruder.session_id.as_str());
+    assert_eq!(list[0]["alert"]["kind"], "possible_takeover");
+    assert_eq!(list[0]["alert"]["severity"], "critical");
+    assert_eq!(list[0]["state"], "open");
+    assert_eq!(list[0]["alert"]["session_id"], intruder.session_id.as_str());
     ok(&world.run(&["trust", &intruder.session_id], "").await);
     let alerts: serde_json::Value =
         serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
-    assert_eq!(alerts["alerts"][0]["state"], "confirmed");
+    assert_eq!(alerts["alerts"][0]["state"], "resolved");
+    assert_eq!(alerts["alerts"][0]["resolution"], "confirmed");
 
     // Revoke one by id: it ends on the server.
     let out = ok(&world.run(&["revoke", &browser.session_id], "").await);
@@ -161,9 +165,9 @@ async fn sessions_revoke_trust_and_offline_history() {
         )
         .await))
     .unwrap();
-    assert_eq!(hist["freshness"]["online"], false);
-    assert_eq!(hist["sessions"].as_array().unwrap().len(), 1);
-    assert_eq!(hist["sessions"][0]["end_reason"], "signed_out_here");
+    assert_eq!(hist["status"]["phase"], "offline");
+    assert_eq!(hist["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(hist["rows"][0]["end_reason"], "signed_out_here");
 
     // Export.
     let csv_path = world.dir.path().join("history.csv");
@@ -346,7 +350,7 @@ async fn account_actions_from_the_command_line() {
     assert_eq!(accounts[0]["id"], world.account_id());
     let status: serde_json::Value =
         serde_json::from_str(&ok(&world.run(&["status", "--json"], "").await)).unwrap();
-    assert_eq!(status["freshness"]["online"], true);
+    assert_eq!(status["status"]["phase"], "idle");
     world.forget_keyring();
 }
 
@@ -439,7 +443,7 @@ async fn several_accounts_each_with_its_own_keyring_entry_and_history() {
         .run(&["--account", &second_id, "sessions", "--json"], "")
         .await))
     .unwrap();
-    assert_eq!(view["account"], second_id.as_str());
+    assert_eq!(view["status"]["account_id"], second_id.as_str());
     for id in [first.account_id(), second_id.clone()] {
         assert!(keyring::Entry::new("keepwatch", &id)
             .unwrap()
@@ -470,15 +474,15 @@ async fn travel_mode_softens_a_vpn_detour_and_alerts_can_be_acknowledged() {
     let alerts: serde_json::Value =
         serde_json::from_str(&ok(&world.run(&["alerts", "--json"], "").await)).unwrap();
     let alert = &alerts["alerts"][0];
-    assert_eq!(alert["session_id"], detour.session_id.as_str());
-    assert_eq!(alert["severity"], "info", "{alert}");
-    let key = alert["key"].as_str().unwrap().to_owned();
+    assert_eq!(alert["alert"]["session_id"], detour.session_id.as_str());
+    assert_eq!(alert["alert"]["severity"], "info", "{alert}");
+    let key = alert["alert"]["key"].as_str().unwrap().to_owned();
     ok(&world.run(&["ack", &key], "").await);
     let alerts: serde_json::Value = serde_json::from_str(&ok(&world
         .run(&["alerts", "--json", "--state", "acknowledged"], "")
         .await))
     .unwrap();
-    assert_eq!(alerts["alerts"][0]["key"], key.as_str());
+    assert_eq!(alerts["alerts"][0]["alert"]["key"], key.as_str());
     fails_cleanly(&world.run(&["ack", "session:nope"], "").await);
     let out = ok(&world.run(&["travel", "--off"], "").await);
     assert!(out.contains("off"));

@@ -80,9 +80,9 @@ async fn killing_the_watcher_loses_no_alert_and_no_notification() {
         let view: serde_json::Value = serde_json::from_str(&ok(&listed)).unwrap();
         let alerts = view["alerts"].as_array().cloned().unwrap_or_default();
         let all_shown = intruders.iter().all(|i| {
-            alerts
-                .iter()
-                .any(|a| a["session_id"] == i.session_id.as_str() && a["notice"] == "shown")
+            alerts.iter().any(|a| {
+                a["alert"]["session_id"] == i.session_id.as_str() && a["notice"] == "shown"
+            })
         });
         if all_shown {
             break alerts;
@@ -112,13 +112,15 @@ async fn killing_the_watcher_loses_no_alert_and_no_notification() {
     // A watcher killed between the server's rotation of its refresh token and storing the new
     // one comes back with the old one: that is a crash, not a stolen token.
     assert!(
-        !alerts.iter().any(|a| a["kind"] == "keepwatch_signed_out"),
+        !alerts
+            .iter()
+            .any(|a| a["alert"]["kind"] == "keepwatch_signed_out"),
         "seed {seed}: a crash read as a copied sign-in: {alerts:#?}"
     );
     for intruder in &intruders {
         let theirs = alerts
             .iter()
-            .filter(|a| a["session_id"] == intruder.session_id.as_str())
+            .filter(|a| a["alert"]["session_id"] == intruder.session_id.as_str())
             .count();
         assert_eq!(theirs, 1, "seed {seed}: one alert per intruder");
     }

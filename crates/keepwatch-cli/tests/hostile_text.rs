@@ -289,11 +289,17 @@ async fn what_an_intruder_writes_reaches_every_surface_inert() {
             .iter()
             .find(|s| s["id"] == intruder.session_id.as_str())
             .expect("every intruder is listed");
-        let device = s["device"].as_str().unwrap();
+        let device = s["device"]["label"].as_str().unwrap();
         assert!(device.chars().all(name_character), "{device:?}");
-        assert!(s["city"].is_string() && s["isp"].is_string(), "{s}");
+        assert!(
+            s["location"]["city"].is_string() && s["network"]["isp"].is_string(),
+            "{s}"
+        );
     }
-    let cities: Vec<&str> = sessions.iter().filter_map(|s| s["city"].as_str()).collect();
+    let cities: Vec<&str> = sessions
+        .iter()
+        .filter_map(|s| s["location"]["city"].as_str())
+        .collect();
     assert!(
         cities
             .iter()

@@ -210,9 +210,10 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["session_id"] == detour.session_id.as_str())
+        .find(|a| a["alert"]["session_id"] == detour.session_id.as_str())
         .unwrap();
-    assert_eq!(acted["state"], "acted");
+    assert_eq!(acted["state"], "resolved");
+    assert_eq!(acted["resolution"], "acted");
     assert_eq!(acted["action"], "signed_out_session");
 
     // "This was me" on a third one confirms it into the baseline. This watcher runs on an
@@ -249,8 +250,8 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
             .as_array()
             .unwrap()
             .iter()
-            .find(|a| a["session_id"] == lagos.session_id.as_str())
-            .map(|a| a["state"].clone());
+            .find(|a| a["alert"]["session_id"] == lagos.session_id.as_str())
+            .map(|a| a["resolution"].clone());
         if state == Some(serde_json::json!("confirmed")) || Instant::now() > deadline {
             break state;
         }

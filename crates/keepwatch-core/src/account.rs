@@ -3,22 +3,15 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use keepwatch_api::{
-    BlocklistEntry, ChangePasswordRequest, ChangePasswordResponse, Event, EventKind, LoginAttempt,
-    NewBlocklistEntry, Session, SessionLength, SessionList, TwoFactorResetRequest,
-    TwoFactorResetResponse, Withdrawal,
-};
+use keepwatch_api::{Event, EventKind, Session};
 
 use crate::client::AccountClient;
-use crate::config::{AccountConfig, Config, DataDirs, Preferences};
+use crate::config::{AccountConfig, Preferences};
+use crate::config_store::ConfigStore;
 use crate::detection;
 use crate::error::{Error, Result};
 use crate::history::{
     state_keys, AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
-};
-use crate::views::{
-    AccountView, AlertBrief, AlertsView, Freshness, HistoryView, SessionView, SessionsView,
-    StatusView,
 };
 
 /// Largest page asked of `/v1/events` while catching up.
@@ -28,10 +21,9 @@ const MAX_EVENT_PAGES: usize = 200;
 
 pub(crate) struct AccountInner {
     pub(crate) config: AccountConfig,
-    pub(crate) dirs: DataDirs,
     pub(crate) client: AccountClient,
     pub(crate) history: Arc<History>,
-    pub(crate) prefs: Preferences,
+    pub(crate) config_store: Arc<ConfigStore>,
     /// One sync at a time: two would race on the event cursor.
     pub(crate) sync_lock: tokio::sync::Mutex<()>,
 }
@@ -64,18 +56,16 @@ pub struct SyncReport {
 impl Account {
     pub(crate) fn new(
         config: AccountConfig,
-        dirs: DataDirs,
         client: AccountClient,
         history: History,
-        prefs: Preferences,
+        config_store: Arc<ConfigStore>,
     ) -> Self {
         Self {
             inner: Arc::new(AccountInner {
                 config,
-                dirs,
                 client,
                 history: Arc::new(history),
-                prefs,
+                config_store,
                 sync_lock: tokio::sync::Mutex::new(()),
             }),
         }
@@ -92,30 +82,16 @@ impl Account {
     }
 
     /// The preferences as saved now, so that a running `watch` or desktop app follows changes
-    /// made elsewhere (`keepwatch travel`, the window's settings) without a restart. Those read
-    /// when the account was opened stand in while no configuration file exists or it cannot be
-    /// read.
+    /// made elsewhere (`keepwatch travel`, the window's settings) without a restart.
     pub fn preferences(&self) -> Preferences {
-        let path = self.inner.dirs.config_file();
-        if !path.exists() {
-            return self.inner.prefs.clone();
-        }
-        match Config::load(&path) {
-            Ok(config) => config.preferences,
-            Err(e) => {
-                tracing::warn!(error = %e, "using the preferences read at start");
-                self.inner.prefs.clone()
-            }
-        }
+        self.inner.config_store.get().preferences
     }
 
     /// How notifications, the tray and `watch` name this account when several are set up (as
     /// saved now): its email, or its whole id when another account has the same email. `None`
     /// with a single account, which needs no name.
     pub fn notice_name(&self) -> Option<String> {
-        let accounts = Config::load(&self.inner.dirs.config_file())
-            .map(|c| c.accounts)
-            .unwrap_or_default();
+        let accounts = self.inner.config_store.get().accounts;
         if accounts.len() < 2 {
             return None;
         }
@@ -135,11 +111,6 @@ impl Account {
     /// The account's API client.
     pub fn client(&self) -> &AccountClient {
         &self.inner.client
-    }
-
-    /// What `accounts` shows about it.
-    pub fn view(&self) -> AccountView {
-        account_view(&self.inner.config, &self.inner.dirs)
     }
 
     /// The history database, for blocking callers (already off the async runtime).
@@ -366,80 +337,9 @@ impl Account {
         .await
     }
 
-    async fn freshness_after(&self, result: &Result<SyncReport>) -> Result<Freshness> {
-        let last = self.db(|h| h.last_synced_at()).await?;
-        Ok(match result {
-            Ok(_) => Freshness {
-                online: true,
-                last_synced_at: last,
-                offline_reason: None,
-                signed_out: false,
-            },
-            Err(e) if e.is_signed_out() => Freshness {
-                online: false,
-                last_synced_at: last,
-                offline_reason: Some(e.to_string()),
-                signed_out: true,
-            },
-            Err(e) => Freshness {
-                online: false,
-                last_synced_at: last,
-                offline_reason: Some(e.to_string()),
-                signed_out: false,
-            },
-        })
-    }
-
-    /// Syncs if the server answers; errors other than being offline or signed out are
-    /// returned, those two become a [`Freshness`] that says so.
-    async fn try_sync(&self) -> Result<Freshness> {
-        let result = match self.sync().await {
-            Ok(report) => Ok(report),
-            Err(e) if shows_history_instead(&e) => {
-                tracing::warn!(error = %e, "showing history: the server could not be asked");
-                Err(e)
-            }
-            Err(e) => return Err(e),
-        };
-        self.freshness_after(&result).await
-    }
-
-    /// The active sessions: from the server when it answers, else from history.
-    pub async fn sessions(&self) -> Result<SessionsView> {
-        let freshness = self.try_sync().await?;
-        let own = self.own_session_id().map(str::to_owned);
-        let sessions = self
-            .db(move |h| {
-                let alerts = h.query_alerts(&HistoryQuery::default())?;
-                Ok(h.active_sessions()?
-                    .iter()
-                    .map(|r| session_view(r, own.as_deref(), &alerts))
-                    .collect())
-            })
-            .await?;
-        Ok(SessionsView {
-            account: self.id().to_owned(),
-            freshness,
-            sessions,
-        })
-    }
-
-    /// The active sessions as the account API shapes them (device, network, location), from
-    /// the server when it answers, else the last snapshots in history; `current` marks
-    /// Keepwatch's own session. This is what the desktop window's session list shows.
-    pub async fn session_list(&self) -> Result<(Freshness, SessionList)> {
-        let freshness = self.try_sync().await?;
-        let own = self.own_session_id().map(str::to_owned);
-        let records = self.db(|h| h.active_sessions()).await?;
-        Ok((freshness, snapshot_list(&records, own.as_deref())))
-    }
-
-    /// [`Account::session_list`] from history alone, without asking the server: for a
-    /// listener of the sync engine, which has just synced.
-    pub async fn cached_session_list(&self) -> Result<SessionList> {
-        let own = self.own_session_id().map(str::to_owned);
-        let records = self.db(|h| h.active_sessions()).await?;
-        Ok(snapshot_list(&records, own.as_deref()))
+    /// The sessions history holds as active, newest activity first, without asking the server.
+    pub async fn active_sessions(&self) -> Result<Vec<SessionRecord>> {
+        self.db(|h| h.active_sessions()).await
     }
 
     /// Every alert in history, newest first, without asking the server.
@@ -447,87 +347,9 @@ impl Account {
         self.db(|h| h.query_alerts(&HistoryQuery::default())).await
     }
 
-    /// Session records ever seen that match `query` (synced first when the server answers),
-    /// with every alert in history, for views that need the API's whole session shape.
-    pub async fn history_records(
-        &self,
-        query: HistoryQuery,
-    ) -> Result<(Freshness, Vec<SessionRecord>, Vec<AlertRecord>)> {
-        let freshness = self.try_sync().await?;
-        let (records, alerts) = self
-            .db(move |h| {
-                Ok((
-                    h.query_sessions(&query)?,
-                    h.query_alerts(&HistoryQuery::default())?,
-                ))
-            })
-            .await?;
-        Ok((freshness, records, alerts))
-    }
-
-    /// Alerts matching `query` (synced first when the server answers).
-    pub async fn alerts(&self, query: HistoryQuery) -> Result<AlertsView> {
-        let freshness = self.try_sync().await?;
-        let alerts = self.db(move |h| h.query_alerts(&query)).await?;
-        Ok(AlertsView {
-            account: self.id().to_owned(),
-            freshness,
-            alerts,
-        })
-    }
-
-    /// Sessions ever seen matching `query` (synced first when the server answers).
-    pub async fn history(&self, query: HistoryQuery) -> Result<HistoryView> {
-        let freshness = self.try_sync().await?;
-        let own = self.own_session_id().map(str::to_owned);
-        let sessions = self
-            .db(move |h| {
-                let alerts = h.query_alerts(&HistoryQuery::default())?;
-                Ok(h.query_sessions(&query)?
-                    .iter()
-                    .map(|r| session_view(r, own.as_deref(), &alerts))
-                    .collect())
-            })
-            .await?;
-        Ok(HistoryView {
-            account: self.id().to_owned(),
-            freshness,
-            sessions,
-        })
-    }
-
     /// Events matching `query`, from history only.
     pub async fn events(&self, query: HistoryQuery) -> Result<Vec<Event>> {
         self.db(move |h| h.query_events(&query)).await
-    }
-
-    /// Account state without asking the server.
-    pub async fn status(&self) -> Result<StatusView> {
-        let (active, open, cursor, last) = self
-            .db(|h| {
-                let active = h.active_sessions()?.len();
-                let open = h
-                    .query_alerts(&HistoryQuery::default())?
-                    .iter()
-                    .filter(|a| matches!(a.state, AlertState::New | AlertState::Acknowledged))
-                    .count();
-                Ok((active, open, h.last_event_id()?, h.last_synced_at()?))
-            })
-            .await?;
-        let online = self.inner.client.ensure_signed_in().await;
-        let freshness = Freshness {
-            online: online.is_ok(),
-            last_synced_at: last,
-            offline_reason: online.as_ref().err().map(|e| e.to_string()),
-            signed_out: online.as_ref().is_err_and(Error::is_signed_out),
-        };
-        Ok(StatusView {
-            account: self.view(),
-            freshness,
-            active_sessions: active,
-            open_alerts: open,
-            last_event_id: cursor,
-        })
     }
 
     /// Signs session `id` out on the server and records it.
@@ -614,62 +436,6 @@ impl Account {
         self.db(move |h| crate::export::export(h, format, out))
             .await
     }
-
-    /// Changes the password.
-    pub async fn change_password(
-        &self,
-        request: &ChangePasswordRequest,
-    ) -> Result<ChangePasswordResponse> {
-        self.inner.client.change_password(request).await
-    }
-
-    /// Replaces the TOTP secret and backup codes.
-    pub async fn reset_two_factor(
-        &self,
-        request: &TwoFactorResetRequest,
-    ) -> Result<TwoFactorResetResponse> {
-        self.inner.client.reset_two_factor(request).await
-    }
-
-    /// The IP blocklist.
-    pub async fn blocklist(&self) -> Result<Vec<BlocklistEntry>> {
-        self.inner.client.blocklist().await
-    }
-
-    /// Blocks an address or range.
-    pub async fn block(&self, entry: &NewBlocklistEntry) -> Result<BlocklistEntry> {
-        self.inner.client.add_blocklist_entry(entry).await
-    }
-
-    /// Unblocks.
-    pub async fn unblock(&self, id: &str) -> Result<()> {
-        self.inner.client.remove_blocklist_entry(id).await
-    }
-
-    /// Idle lifetimes.
-    pub async fn session_length(&self) -> Result<SessionLength> {
-        self.inner.client.session_length().await
-    }
-
-    /// Sets idle lifetimes.
-    pub async fn set_session_length(&self, length: &SessionLength) -> Result<SessionLength> {
-        self.inner.client.set_session_length(length).await
-    }
-
-    /// Recent withdrawals.
-    pub async fn withdrawals(&self, limit: Option<u32>) -> Result<Vec<Withdrawal>> {
-        self.inner.client.withdrawals(limit).await
-    }
-
-    /// Sign-in attempts.
-    pub async fn login_history(&self, limit: Option<u32>) -> Result<Vec<LoginAttempt>> {
-        self.inner.client.login_history(limit).await
-    }
-
-    /// The server's current session list (no history).
-    pub async fn server_sessions(&self) -> Result<SessionList> {
-        self.inner.client.sessions().await
-    }
 }
 
 /// Stores a verdict of the detector, returning the alert when it is raised for the first time.
@@ -710,51 +476,8 @@ fn own_session_ended(event: &Event, own: Option<&str>) -> Option<keepwatch_api::
     })
 }
 
-/// The server-shaped list of `records`' last snapshots, `current` set for `own` only.
-fn snapshot_list(records: &[SessionRecord], own: Option<&str>) -> SessionList {
-    let sessions = records
-        .iter()
-        .map(|r| {
-            let mut s = r.snapshot.clone();
-            s.current = Some(r.id.as_str()) == own;
-            s
-        })
-        .collect();
-    SessionList {
-        current_session_id: own.unwrap_or_default().to_owned(),
-        sessions,
-    }
-}
-
-fn session_view(r: &SessionRecord, own: Option<&str>, alerts: &[AlertRecord]) -> SessionView {
-    let open = alerts
-        .iter()
-        .filter(|a| a.alert.session_id.as_deref() == Some(r.id.as_str()))
-        .filter(|a| matches!(a.state, AlertState::New | AlertState::Acknowledged))
-        .max_by_key(|a| a.alert.severity)
-        .map(|a| AlertBrief {
-            key: a.alert.key.clone(),
-            kind: a.alert.kind,
-            severity: a.alert.severity,
-            state: a.state,
-        });
-    SessionView::from_record(r, Some(r.id.as_str()) == own, open)
-}
-
-pub(crate) fn account_view(c: &AccountConfig, dirs: &DataDirs) -> AccountView {
-    AccountView {
-        id: c.id.clone(),
-        server: c.server.clone(),
-        email: c.email.clone(),
-        added_at: c.added_at,
-        session_id: c.session_id.clone(),
-        history_path: dirs.history_file(&c.id).display().to_string(),
-        remembered: c.remember,
-    }
-}
-
 /// Errors after which the cached history is still worth showing, marked as not fresh.
-fn shows_history_instead(e: &Error) -> bool {
+pub(crate) fn shows_history_instead(e: &Error) -> bool {
     e.is_offline()
         || matches!(
             e,

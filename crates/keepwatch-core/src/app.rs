@@ -1,73 +1,30 @@
 //! The facade: accounts on this machine, signing in and out, and opening one account.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use keepwatch_api::{ClientKind, LoginRequest};
-use serde::{Deserialize, Serialize};
 
-use crate::account::{account_view, Account};
+use crate::account::Account;
+use crate::api::{AccountSummary, SignedIn};
 use crate::client::{server_authority, validate_server_url, AccountClient, ClientOptions};
 use crate::config::{AccountConfig, Config, DataDirs, Preferences};
+use crate::config_store::ConfigStore;
 use crate::error::{Error, Result};
 use crate::history::{state_keys, History};
 use crate::secrets::{device_token_key, Secrets};
-use crate::views::{AccountView, LoginView};
 
-/// What signing in needs. The password and code are used once and not kept.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct LoginParams {
-    /// The server's base URL (`https://…`, or `http://` to loopback).
-    pub server: String,
-    /// The account's email.
-    pub email: String,
-    /// The password.
-    pub password: String,
-    /// A TOTP code, when the server asks for one.
-    pub totp_code: Option<String>,
-    /// A backup code instead of a TOTP code.
-    pub backup_code: Option<String>,
-    /// Trust the sessions that exist now (they become part of the baseline).
-    pub trust_existing: bool,
-    /// Keep the sign-in across restarts (tokens in the keyring); otherwise tokens stay in
-    /// memory and the next start asks to sign in again.
-    pub remember: bool,
-    /// Ask the server to trust this device, so that later sign-ins skip the 2FA prompt while
-    /// its trusted-device token (kept like the refresh token) is valid.
-    pub trust_device: bool,
-    /// A PEM file of the CA that signed the server's certificate (self-hosted servers).
-    pub ca_cert: Option<PathBuf>,
-}
-
-// The password and codes are wiped from memory once the sign-in is done with them.
-impl Drop for LoginParams {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        self.password.zeroize();
-        self.totp_code.zeroize();
-        self.backup_code.zeroize();
-    }
-}
-
-impl std::fmt::Debug for LoginParams {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginParams")
-            .field("server", &self.server)
-            .field("email", &self.email)
-            .field("trust_existing", &self.trust_existing)
-            .field("remember", &self.remember)
-            .field("trust_device", &self.trust_device)
-            .finish_non_exhaustive()
-    }
-}
+/// What signing in needs: the API's sign-in request, which the window and `keepwatch login`
+/// send alike. The password and codes are used once and wiped.
+pub use crate::api::SignInRequest as LoginParams;
 
 /// Keepwatch on this machine: its configuration, keyring and histories.
 pub struct Keepwatch {
     dirs: DataDirs,
     secrets: Secrets,
     options: ClientOptions,
-    config: Mutex<Config>,
+    config: Arc<ConfigStore>,
     recoveries: Mutex<Vec<String>>,
 }
 
@@ -98,15 +55,15 @@ impl Keepwatch {
 
     /// Opens Keepwatch with explicit parts.
     pub fn with_parts(dirs: DataDirs, secrets: Secrets, options: ClientOptions) -> Result<Self> {
-        let (config, recovered) = Config::open(&dirs.config_file())?;
-        for account in config.accounts.iter().filter(|a| !a.remember) {
+        let (config, recovered) = ConfigStore::open(&dirs.config_file())?;
+        for account in config.get().accounts.iter().filter(|a| !a.remember) {
             secrets.hold_in_memory(&account.id);
         }
         Ok(Self {
             dirs,
             secrets,
             options,
-            config: Mutex::new(config),
+            config: Arc::new(config),
             recoveries: Mutex::new(recovered.iter().map(|r| r.message()).collect()),
         })
     }
@@ -155,8 +112,14 @@ impl Keepwatch {
         Ok(options)
     }
 
-    fn config(&self) -> std::sync::MutexGuard<'_, Config> {
-        self.config.lock().unwrap_or_else(|p| p.into_inner())
+    /// The configuration as saved now (another process may have changed it).
+    pub fn config(&self) -> Config {
+        self.config.get()
+    }
+
+    /// The configuration's owner in this process, which notices other processes' changes.
+    pub fn config_store(&self) -> &Arc<ConfigStore> {
+        &self.config
     }
 
     /// Where config and history live.
@@ -166,39 +129,40 @@ impl Keepwatch {
 
     /// The preferences.
     pub fn preferences(&self) -> Preferences {
-        self.config().preferences.clone()
+        self.config().preferences
     }
 
     /// Changes the preferences and saves them.
     pub fn set_preferences(&self, prefs: Preferences) -> Result<()> {
-        let mut c = self.config();
-        let (fresh, ()) = Config::update(&self.dirs.config_file(), |disk| {
-            disk.preferences = prefs;
-            Ok(())
-        })?;
-        *c = fresh;
-        Ok(())
+        self.update_preferences(|p| *p = prefs)
     }
 
-    /// Every account added.
-    pub fn accounts(&self) -> Vec<AccountView> {
+    /// Changes some preferences over those saved now, leaving the rest as another process
+    /// may just have set them.
+    pub fn update_preferences(&self, change: impl FnOnce(&mut Preferences)) -> Result<()> {
+        self.config.update(|disk| {
+            change(&mut disk.preferences);
+            Ok(())
+        })
+    }
+
+    /// Every account added, in the order they were added; `active` is the one shown when
+    /// none is named.
+    pub fn accounts(&self, active: Option<&str>) -> Vec<AccountSummary> {
         self.config()
             .accounts
             .iter()
-            .map(|a| account_view(a, &self.dirs))
+            .map(|a| AccountSummary::of(a, &self.dirs, active))
             .collect()
     }
 
     /// Opens the account `selector` picks (see [`Config::select`]).
     pub fn account(&self, selector: Option<&str>) -> Result<Account> {
-        let (config, prefs) = {
-            let c = self.config();
-            (c.select(selector)?.clone(), c.preferences.clone())
-        };
-        self.open_account(config, prefs)
+        let config = self.config().select(selector)?.clone();
+        self.open_account(config)
     }
 
-    fn open_account(&self, config: AccountConfig, prefs: Preferences) -> Result<Account> {
+    fn open_account(&self, config: AccountConfig) -> Result<Account> {
         let client = AccountClient::new(
             &config.server,
             config.id.clone(),
@@ -216,18 +180,17 @@ impl Keepwatch {
         }
         Ok(Account::new(
             config,
-            self.dirs.clone(),
             client,
             history,
-            prefs,
+            Arc::clone(&self.config),
         ))
     }
 
     /// Signs in, stores the refresh token in the keyring, adds (or updates) the account, and
     /// takes a first look at its sessions.
-    pub async fn login(&self, params: LoginParams) -> Result<LoginView> {
-        let id = account_id(&params.server, &params.email)?;
-        let url = validate_server_url(&params.server)?;
+    pub async fn login(&self, params: LoginParams) -> Result<SignedIn> {
+        let id = account_id(&params.server_url, &params.email)?;
+        let url = validate_server_url(&params.server_url)?;
         let server = url.as_str().trim_end_matches('/').to_owned();
         let client = AccountClient::new(
             &server,
@@ -288,25 +251,20 @@ impl Keepwatch {
             ca_cert: params.ca_cert.clone(),
             remember: params.remember,
         };
-        let (prefs, replaced) = {
-            let mut c = self.config();
-            let (fresh, replaced) = Config::update(&self.dirs.config_file(), |disk| {
-                let mut replaced = None;
-                match disk.accounts.iter_mut().find(|a| a.id == id) {
-                    Some(existing) => {
-                        replaced = existing.session_id.take();
-                        existing.session_id = account.session_id.clone();
-                        existing.server = account.server.clone();
-                        existing.ca_cert = account.ca_cert.clone();
-                        existing.remember = account.remember;
-                    }
-                    None => disk.accounts.push(account.clone()),
+        let replaced = self.config.update(|disk| {
+            let mut replaced = None;
+            match disk.accounts.iter_mut().find(|a| a.id == id) {
+                Some(existing) => {
+                    replaced = existing.session_id.take();
+                    existing.session_id = account.session_id.clone();
+                    existing.server = account.server.clone();
+                    existing.ca_cert = account.ca_cert.clone();
+                    existing.remember = account.remember;
                 }
-                Ok(replaced)
-            })?;
-            *c = fresh;
-            (c.preferences.clone(), replaced)
-        };
+                None => disk.accounts.push(account.clone()),
+            }
+            Ok(replaced)
+        })?;
         // Signing in again makes a new session; the one it replaces would otherwise stay on
         // the server, unused, listed as one more device.
         if let Some(old) = replaced.filter(|old| *old != pair.session_id) {
@@ -327,13 +285,13 @@ impl Keepwatch {
             )?;
         }
         let config = self.config().select(Some(&id))?.clone();
-        let opened = Account::new(config, self.dirs.clone(), client, history, prefs);
+        let opened = Account::new(config, client, history, Arc::clone(&self.config));
         let report = opened.sync().await?;
         let sessions = opened.db(|h| h.active_sessions()).await?.len();
-        Ok(LoginView {
-            account: opened.view(),
-            sessions,
-            alerts: report.new_alerts.len(),
+        Ok(SignedIn {
+            account: AccountSummary::of(opened.config(), &self.dirs, Some(&id)),
+            sessions: u32::try_from(sessions).unwrap_or(u32::MAX),
+            alerts: u32::try_from(report.new_alerts.len()).unwrap_or(u32::MAX),
         })
     }
 
@@ -374,14 +332,10 @@ impl Keepwatch {
         self.secrets.delete(&device_token_key(account.id())).await?;
         let id = account.id().to_owned();
         drop(account);
-        {
-            let mut c = self.config();
-            let (fresh, ()) = Config::update(&self.dirs.config_file(), |disk| {
-                disk.accounts.retain(|a| a.id != id);
-                Ok(())
-            })?;
-            *c = fresh;
-        }
+        self.config.update(|disk| {
+            disk.accounts.retain(|a| a.id != id);
+            Ok(())
+        })?;
         if !keep_history {
             let path = self.dirs.history_file(&id);
             for suffix in ["", "-wal", "-shm"] {
@@ -422,19 +376,20 @@ mod tests {
         // An account as `login` leaves it, on a server that no longer answers (port 1 is
         // closed on loopback).
         let id = account_id("http://127.0.0.1:1", "ann@example.com").unwrap();
-        {
-            let mut c = kw.config();
-            c.accounts.push(AccountConfig {
-                id: id.clone(),
-                server: "http://127.0.0.1:1".into(),
-                email: "ann@example.com".into(),
-                added_at: Utc::now(),
-                session_id: Some("own".into()),
-                ca_cert: None,
-                remember: true,
-            });
-            c.save(&kw.dirs.config_file()).unwrap();
-        }
+        kw.config
+            .update(|c| {
+                c.accounts.push(AccountConfig {
+                    id: id.clone(),
+                    server: "http://127.0.0.1:1".into(),
+                    email: "ann@example.com".into(),
+                    added_at: Utc::now(),
+                    session_id: Some("own".into()),
+                    ca_cert: None,
+                    remember: true,
+                });
+                Ok(())
+            })
+            .unwrap();
         History::open(&kw.dirs.history_file(&id)).unwrap();
         store.set(&id, "refresh-token").unwrap();
 
@@ -452,7 +407,7 @@ mod tests {
             "nothing but the refresh and device tokens' deletes touched the store"
         );
         assert!(!kw.dirs.history_file(&id).exists());
-        assert!(kw.accounts().is_empty());
+        assert!(kw.accounts(None).is_empty());
         let reloaded = Config::load(&kw.dirs.config_file()).unwrap();
         assert!(reloaded.accounts.is_empty());
     }
@@ -495,7 +450,7 @@ mod tests {
         std::fs::write(&file, &whole[..whole.len() / 2]).unwrap();
 
         let kw = keepwatch_in(dir.path(), store.clone());
-        assert_eq!(kw.accounts().len(), 1, "the account is back");
+        assert_eq!(kw.accounts(None).len(), 1, "the account is back");
         assert_eq!(kw.preferences().language.as_deref(), Some("ar"));
         let notes = kw.take_recoveries();
         assert_eq!(notes.len(), 1, "{notes:?}");
@@ -535,7 +490,7 @@ mod tests {
         let file = DataDirs::single(dir.path().to_path_buf()).config_file();
         std::fs::write(&file, b"{\"accounts\": [{\"id\": ").unwrap();
         let kw = keepwatch_in(dir.path(), Arc::new(MemoryStore::default()));
-        assert!(kw.accounts().is_empty());
+        assert!(kw.accounts(None).is_empty());
         let notes = kw.take_recoveries();
         assert!(notes[0].contains("sign in again"), "{notes:?}");
     }
@@ -563,7 +518,7 @@ mod tests {
             "the CLI's account survives the app's save"
         );
         assert_eq!(disk.preferences.language.as_deref(), Some("ar"));
-        assert_eq!(kw.accounts().len(), 1);
+        assert_eq!(kw.accounts(None).len(), 1);
     }
 
     #[test]

@@ -9,6 +9,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// Where each platform keeps an application's logs: `~/.local/state/keepwatch/logs` (XDG state)
+/// on Linux, `~/Library/Logs/Keepwatch` on macOS, `%LOCALAPPDATA%\Keepwatch\keepwatch\logs`
+/// on Windows.
+fn platform_log_dir(dirs: &directories::ProjectDirs) -> PathBuf {
+    if cfg!(target_os = "macos") {
+        if let Some(base) = directories::BaseDirs::new() {
+            return base.home_dir().join("Library/Logs/Keepwatch");
+        }
+    }
+    dirs.state_dir()
+        .unwrap_or_else(|| dirs.data_local_dir())
+        .join("logs")
+}
+
 /// Environment variable that moves config and history into one folder.
 pub const DATA_DIR_ENV: &str = "KEEPWATCH_DATA_DIR";
 
@@ -19,6 +33,8 @@ pub struct DataDirs {
     pub config_dir: PathBuf,
     /// Folder of `history/`.
     pub data_dir: PathBuf,
+    /// Folder of the desktop app's log files (the platform's place for logs).
+    pub log_dir: PathBuf,
 }
 
 impl DataDirs {
@@ -44,13 +60,15 @@ impl DataDirs {
         Ok(Self {
             config_dir: dirs.config_dir().to_path_buf(),
             data_dir: dirs.data_dir().to_path_buf(),
+            log_dir: platform_log_dir(&dirs),
         })
     }
 
-    /// One folder for everything.
+    /// One folder for everything (logs in its `logs/`).
     pub fn single(dir: PathBuf) -> Self {
         Self {
             config_dir: dir.clone(),
+            log_dir: dir.join("logs"),
             data_dir: dir,
         }
     }

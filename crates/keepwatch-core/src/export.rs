@@ -16,12 +16,34 @@ use crate::history::{ts, History, HistoryQuery};
 
 /// Export file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// One row per session, with a header line.
     Csv,
     /// `{"sessions": [...], "events": [...], "alerts": [...]}`.
     Json,
+}
+
+impl ExportFormat {
+    /// The file name extension, also its name on the command line.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+        }
+    }
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        [ExportFormat::Csv, ExportFormat::Json]
+            .into_iter()
+            .find(|f| f.extension() == s)
+            .ok_or_else(|| format!("unknown export format {s:?} (csv, json)"))
+    }
 }
 
 /// The columns of the CSV export, in order.

@@ -113,6 +113,7 @@ fn to_json(v: &impl Serialize) -> Result<String> {
 
 /// Why the user trusts a session (it feeds the baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Trust {
     /// Keepwatch's own session.
@@ -144,6 +145,7 @@ impl Trust {
 
 /// How a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     /// It reached its idle lifetime.
@@ -287,6 +289,7 @@ pub struct AlertRecord {
 
 /// What became of an alert's notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeOutcome {
     /// The notification server took it.

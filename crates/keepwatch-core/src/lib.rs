@@ -6,16 +6,18 @@
 //! follows the server's event stream ([`sync`]) and tells the user ([`notifier`]). Everything
 //! the server writes is made inert ([`inert`]) before any of it is stored or shown.
 //!
-//! The [`Keepwatch`] facade and its [`Account`] handles tie these together; their async methods
-//! return the serde types of [`views`], which the `keepwatch` CLI prints and the desktop app
-//! shows.
+//! The [`Keepwatch`] facade and its [`Account`] handles tie these together, and [`api`] is the
+//! one layer every front end calls: the `keepwatch` CLI prints its types and the desktop app
+//! shows them.
 
 #![warn(missing_docs)]
 
 pub mod account;
+pub mod api;
 pub mod app;
 pub mod client;
 pub mod config;
+pub mod config_store;
 pub mod detection;
 pub mod error;
 pub mod export;
@@ -27,10 +29,10 @@ pub mod retry;
 pub mod secrets;
 pub mod sse;
 pub mod sync;
-pub mod views;
 pub mod wording;
 
 pub use account::{Account, SyncReport};
+pub use api::Api;
 pub use app::{account_id, Keepwatch, LoginParams};
 pub use config::{DataDirs, Preferences};
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language Keepwatch speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     /// English, also for every language Keepwatch does not speak.
@@ -21,6 +22,14 @@ pub enum Language {
 }
 
 impl Language {
+    /// Its BCP 47 tag, as the `language` preference stores it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ar => "ar",
+        }
+    }
+
     /// The language a BCP 47 tag or POSIX locale (`ar-EG`, `ar_SA.UTF-8`, `en`) asks for, if
     /// Keepwatch speaks it.
     pub fn from_tag(tag: &str) -> Option<Self> {

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use keepwatch_api::TokenPair;
 use keepwatch_core::{
-    AlertKind, DesktopNotifier, Error, HistoryQuery, NoticeOutcome, Severity, SyncEngine, SyncMode,
-    SyncOptions, SyncUpdate,
+    AlertKind, DesktopNotifier, Error, NoticeOutcome, Severity, SyncEngine, SyncMode, SyncOptions,
+    SyncUpdate,
 };
 use support::world::*;
 
@@ -123,8 +123,8 @@ async fn takeover(daemon: &NotificationDaemon, how: Takeover, stream: bool) {
     let seen = account.clone();
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let sessions = seen.cached_session_list().await.unwrap();
-        if sessions.sessions.iter().any(|s| s.id == intruder_id) {
+        let sessions = seen.active_sessions().await.unwrap();
+        if sessions.iter().any(|s| s.id == intruder_id) {
             break;
         }
         assert!(
@@ -239,7 +239,7 @@ async fn takeover(daemon: &NotificationDaemon, how: Takeover, stream: bool) {
     .await
     .unwrap();
     assert!(matches!(result, Err(ref e) if e.is_signed_out()), "{label}");
-    let alerts = again.alerts(HistoryQuery::default()).await.unwrap().alerts;
+    let alerts = again.cached_alerts().await.unwrap();
     assert_eq!(
         alerts
             .iter()

@@ -5,16 +5,18 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use keepwatch_api::{
-    ChangePasswordRequest, NewBlocklistEntry, SessionLength, TwoFactorResetRequest,
-};
+use keepwatch_api::{ChangePasswordRequest, NewBlocklistEntry, SessionLength};
+use keepwatch_core::api::{AlertFilter, AlertState, HistoryFilter, Resolution, SyncPhase};
 use keepwatch_core::history::EndReason;
 use keepwatch_core::{
-    AlertKind, AlertState, Error, HistoryQuery, Severity, SyncEngine, SyncOptions, SyncUpdate,
-    Trust,
+    AlertKind, Api, Error, Keepwatch, Severity, SyncEngine, SyncOptions, SyncUpdate, Trust,
 };
 use support::world::*;
 use tokio::sync::mpsc::UnboundedReceiver;
+
+fn api_over(kw: Keepwatch) -> std::sync::Arc<Api> {
+    Api::new(kw, tokio::runtime::Handle::current())
+}
 
 async fn next_alert(
     rx: &mut UnboundedReceiver<SyncUpdate>,
@@ -35,60 +37,72 @@ async fn every_account_call_works_against_the_reference_server() {
     require_secret_service!();
     let world = World::start().await;
     let browser = world.browser_login(berlin(), CHROME_MAC).await;
-    let kw = world.keepwatch();
-    let login = kw.login(world.login_params(true)).await.unwrap();
+    let api = api_over(world.keepwatch());
+    let login = api.sign_in(world.login_params(true)).await.unwrap();
     assert_eq!(login.sessions, 2);
     assert_eq!(login.alerts, 0, "trusted existing sessions raise nothing");
-    let account = kw.account(None).unwrap();
+    let account = api.account(None).unwrap();
     let own = account.config().session_id.clone().unwrap();
 
-    let view = account.sessions().await.unwrap();
-    assert!(view.freshness.online);
+    let status = api.sync_now(None).await.unwrap();
+    assert!(status.is_online());
+    let view = api.sessions(None).await.unwrap();
+    assert!(view.status.is_online());
+    assert_eq!(view.current_session_id, own);
     assert_eq!(view.sessions.len(), 2);
-    let mine = view.sessions.iter().find(|s| s.current).unwrap();
-    assert_eq!(mine.id, own);
-    let theirs = view.sessions.iter().find(|s| !s.current).unwrap();
-    assert_eq!(theirs.id, browser.session_id);
-    assert_eq!(theirs.ip, berlin().to_string());
-    assert_eq!(theirs.city.as_deref(), Some("Berlin"));
-    assert_eq!(theirs.country_code.as_deref(), Some("DE"));
-    assert!(theirs.isp.is_some());
-    assert!(theirs.device.contains("Chrome"), "{}", theirs.device);
+    let mine = view.sessions.iter().find(|s| s.session.current).unwrap();
+    assert_eq!(mine.session.id, own);
+    let theirs = view.sessions.iter().find(|s| !s.session.current).unwrap();
+    assert_eq!(theirs.session.id, browser.session_id);
+    assert_eq!(theirs.session.ip, berlin().to_string());
+    assert_eq!(theirs.session.location.city.as_deref(), Some("Berlin"));
+    assert_eq!(theirs.session.location.country_code.as_deref(), Some("DE"));
+    assert!(theirs.session.network.isp.is_some());
+    let label = &theirs.session.device.label;
+    assert!(label.contains("Chrome"), "{label}");
     assert_eq!(theirs.trust, Some(Trust::Existing));
 
     // Security settings.
-    let length = account.session_length().await.unwrap();
+    let length = api.session_length(None).await.unwrap();
     let shorter = SessionLength {
         web_idle_days: 7,
         mobile_idle_days: length.mobile_idle_days,
     };
-    assert_eq!(account.set_session_length(&shorter).await.unwrap(), shorter);
+    assert_eq!(
+        api.set_session_length(None, &shorter).await.unwrap(),
+        shorter
+    );
     assert!(matches!(
-        account
-            .set_session_length(&SessionLength {
+        api.set_session_length(
+            None,
+            &SessionLength {
                 web_idle_days: 0,
                 mobile_idle_days: 1
-            })
-            .await,
+            }
+        )
+        .await,
         Err(Error::Api { status: 422, .. })
     ));
-    let entry = account
-        .block(&NewBlocklistEntry {
-            address: sao_paulo().to_string(),
-            note: Some("not me".into()),
-        })
+    let entry = api
+        .add_block(
+            None,
+            &NewBlocklistEntry {
+                address: sao_paulo().to_string(),
+                note: Some("not me".into()),
+            },
+        )
         .await
         .unwrap();
-    let listed = account.blocklist().await.unwrap();
+    let listed = api.blocklist(None).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(
         (&listed[0].id, &listed[0].cidr, &listed[0].note),
         (&entry.id, &entry.cidr, &entry.note)
     );
-    account.unblock(&entry.id).await.unwrap();
-    assert!(account.blocklist().await.unwrap().is_empty());
+    api.remove_block(None, &entry.id).await.unwrap();
+    assert!(api.blocklist(None).await.unwrap().is_empty());
     assert!(matches!(
-        account.unblock(&entry.id).await,
+        api.remove_block(None, &entry.id).await,
         Err(Error::NotFound(_))
     ));
     world
@@ -96,16 +110,13 @@ async fn every_account_call_works_against_the_reference_server() {
         .add_withdrawal(EMAIL, "BTC", "0.5", "bc1qexample", false, Some(sao_paulo()))
         .await
         .unwrap();
-    let withdrawals = account.withdrawals(Some(10)).await.unwrap();
+    let withdrawals = api.withdrawals(None, Some(10)).await.unwrap();
     assert_eq!(withdrawals.len(), 1);
     assert_eq!(withdrawals[0].amount, "0.5");
-    assert!(account.login_history(Some(10)).await.unwrap().len() >= 2);
-    assert!(account.client().trusted_devices().await.unwrap().is_empty());
+    assert!(api.login_history(None, Some(10)).await.unwrap().len() >= 2);
+    assert!(api.trusted_devices(None).await.unwrap().is_empty());
     assert!(matches!(
-        account
-            .client()
-            .forget_trusted_device("no-such-device")
-            .await,
+        api.forget_trusted_device(None, "no-such-device").await,
         Err(Error::NotFound(_))
     ));
     let events = account.client().events(0, Some(100)).await.unwrap();
@@ -118,7 +129,8 @@ async fn every_account_call_works_against_the_reference_server() {
     ));
     account.revoke(&browser.session_id).await.unwrap();
     let ids: Vec<String> = account
-        .server_sessions()
+        .client()
+        .sessions()
         .await
         .unwrap()
         .sessions
@@ -126,9 +138,9 @@ async fn every_account_call_works_against_the_reference_server() {
         .map(|s| s.id)
         .collect();
     assert_eq!(ids, vec![own.clone()]);
-    let history = account.history(HistoryQuery::default()).await.unwrap();
+    let history = api.history(None, HistoryFilter::default()).await.unwrap();
     let ended = history
-        .sessions
+        .rows
         .iter()
         .find(|s| s.id == browser.session_id)
         .unwrap();
@@ -141,7 +153,7 @@ async fn every_account_call_works_against_the_reference_server() {
     let second = world.browser_login(berlin(), CHROME_MAC).await;
     let third = world.browser_login(berlin(), CHROME_MAC).await;
     assert_eq!(account.revoke_others().await.unwrap(), 2);
-    let left = account.server_sessions().await.unwrap().sessions;
+    let left = account.client().sessions().await.unwrap().sessions;
     assert_eq!(left.len(), 1);
     assert!(left
         .iter()
@@ -149,40 +161,46 @@ async fn every_account_call_works_against_the_reference_server() {
 
     // Account actions.
     assert!(matches!(
-        account
-            .change_password(&ChangePasswordRequest {
+        api.change_password(
+            None,
+            &ChangePasswordRequest {
                 current_password: "wrong password!".into(),
                 new_password: "another long password".into(),
-            })
-            .await,
+            }
+        )
+        .await,
         Err(Error::InvalidCredentials)
     ));
-    let changed = account
-        .change_password(&ChangePasswordRequest {
-            current_password: PASSWORD.into(),
-            new_password: "another long password".into(),
-        })
+    let changed = api
+        .change_password(
+            None,
+            &ChangePasswordRequest {
+                current_password: PASSWORD.into(),
+                new_password: "another long password".into(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(changed.revoked_sessions, 0);
-    let reset = account
-        .reset_two_factor(&TwoFactorResetRequest {
-            password: "another long password".into(),
-        })
+    let reset = api
+        .reset_two_factor(None, "another long password".into())
         .await
         .unwrap();
-    assert!(!reset.backup_codes.is_empty());
+    assert!(!reset.reset.backup_codes.is_empty());
+    assert!(reset.qr.is_some(), "the window's QR code comes with it");
 
     // Logout ends the session on the server and forgets the keyring entry.
     let id = account.id().to_owned();
-    kw.logout(account, true).await.unwrap();
+    drop(account);
+    api.sign_out(None, false).await.unwrap();
     assert!(matches!(
         keyring::Entry::new("keepwatch", &id)
             .unwrap()
             .get_password(),
         Err(keyring::Error::NoEntry)
     ));
-    assert!(kw.accounts().is_empty());
+    assert!(api.accounts().is_empty());
+    let kw = api.keepwatch();
     assert!(
         kw.dirs().history_file(&id).exists(),
         "history kept on request"
@@ -298,29 +316,32 @@ async fn a_foreign_sign_in_raises_one_takeover_alert_even_across_restarts() {
     drop(kw);
 
     // Restart: a new instance on the same data raises nothing again.
-    let kw = world.keepwatch();
-    let account = kw.account(None).unwrap();
+    let api = api_over(world.keepwatch());
+    let account = api.account(None).unwrap();
     let report = account.sync().await.unwrap();
     assert!(report.new_alerts.is_empty(), "{:?}", report.new_alerts);
-    let alerts = account
-        .alerts(HistoryQuery::default())
+    let alerts = api
+        .alerts(None, AlertFilter::default())
         .await
         .unwrap()
         .alerts;
     assert_eq!(alerts.len(), 3);
-    assert!(alerts.iter().all(|a| a.state == AlertState::New));
+    assert!(alerts.iter().all(|a| a.state == AlertState::Open));
 
     // "This was me" closes the alert and makes Brazil + Chrome-on-Windows familiar.
-    account.trust(&intruder.session_id).await.unwrap();
-    let alert = account
-        .alerts(HistoryQuery::default())
+    api.confirm_session(None, &intruder.session_id)
+        .await
+        .unwrap();
+    let alert = api
+        .alerts(None, AlertFilter::default())
         .await
         .unwrap()
         .alerts
         .into_iter()
         .find(|a| a.alert.session_id.as_deref() == Some(intruder.session_id.as_str()))
         .unwrap();
-    assert_eq!(alert.state, AlertState::Confirmed);
+    assert_eq!(alert.state, AlertState::Resolved);
+    assert_eq!(alert.resolution, Some(Resolution::Confirmed));
     world.browser_login(sao_paulo(), CHROME_WINDOWS).await;
     let report = account.sync().await.unwrap();
     assert!(report.new_alerts.is_empty(), "{:?}", report.new_alerts);
@@ -338,30 +359,33 @@ async fn history_survives_a_restart_and_is_served_offline() {
     drop(kw);
     world.stop_server().await;
 
-    let kw = world.keepwatch();
-    let account = kw.account(None).unwrap();
+    let api = api_over(world.keepwatch());
     let started = Instant::now();
-    let view = account.sessions().await.unwrap();
+    let synced = api.sync_now(None).await.unwrap();
+    let view = api.sessions(None).await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(3));
-    assert!(!view.freshness.online);
-    assert!(!view.freshness.signed_out);
-    assert!(view.freshness.last_synced_at.is_some());
-    assert!(view.freshness.offline_reason.is_some());
+    assert_eq!(view.status, synced);
+    assert_eq!(view.status.phase, SyncPhase::Offline);
+    assert!(view.status.last_synced_at.is_some());
+    assert!(view.status.last_error.is_some(), "says why");
     assert_eq!(view.sessions.len(), 2);
-    let history = account
-        .history(HistoryQuery {
-            country: Some("de".into()),
-            ..Default::default()
-        })
+    let history = api
+        .history(
+            None,
+            HistoryFilter {
+                country_code: Some("de".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(history.sessions.len(), 1);
+    assert_eq!(history.rows.len(), 1);
     // Not trusted at login, so the Berlin browser was judged: an alert, kept offline too.
-    let alerts = account.alerts(HistoryQuery::default()).await.unwrap();
-    assert!(!alerts.freshness.online);
+    let alerts = api.alerts(None, AlertFilter::default()).await.unwrap();
+    assert!(!alerts.status.is_online());
     assert_eq!(alerts.alerts.len(), 1);
-    let status = account.status().await.unwrap();
-    assert!(!status.freshness.online);
+    let status = api.account_status(None).await.unwrap();
+    assert!(!status.status.is_online());
     assert_eq!(status.active_sessions, 2);
     forget_keyring(&id);
 }
@@ -385,19 +409,23 @@ async fn a_revoked_session_reports_signed_out_and_keeps_history() {
         .unwrap();
     assert!(resp.status().is_success());
     // A fresh instance has no access token, so it must refresh, which the server refuses.
-    let kw = world.keepwatch();
-    let account = kw.account(None).unwrap();
-    let view = account.sessions().await.unwrap();
-    assert!(view.freshness.signed_out);
+    let api = api_over(world.keepwatch());
+    let account = api.account(None).unwrap();
+    assert_eq!(
+        api.sync_now(None).await.unwrap().phase,
+        SyncPhase::SignedOut
+    );
+    let view = api.sessions(None).await.unwrap();
+    assert_eq!(view.status.phase, SyncPhase::SignedOut);
     // History is still shown: the browser as active, Keepwatch's own session as ended by
     // someone else, which the refusal said.
     assert_eq!(view.sessions.len(), 1, "history is still shown");
-    assert_eq!(view.sessions[0].id, browser.session_id);
-    let ended = account
-        .history(HistoryQuery::default())
+    assert_eq!(view.sessions[0].session.id, browser.session_id);
+    let ended = api
+        .history(None, HistoryFilter::default())
         .await
         .unwrap()
-        .sessions
+        .rows
         .into_iter()
         .find(|s| s.id == own)
         .expect("Keepwatch's own session stays in history");
@@ -496,7 +524,8 @@ async fn instances_refreshing_at_once_never_present_the_same_refresh_token() {
         tasks.push(tokio::spawn(async move {
             kw.account(None)
                 .unwrap()
-                .server_sessions()
+                .client()
+                .sessions()
                 .await
                 .map(|_| ())
         }));
@@ -505,7 +534,7 @@ async fn instances_refreshing_at_once_never_present_the_same_refresh_token() {
         t.await.unwrap().expect("every instance stays signed in");
     }
     let account = world.keepwatch().account(None).unwrap();
-    account.server_sessions().await.unwrap();
+    account.client().sessions().await.unwrap();
     forget_keyring(account.id());
 }
 
@@ -546,7 +575,7 @@ async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
     params.ca_cert = Some(tls.cert.clone());
     kw.login(params).await.unwrap();
     let account = kw.account(None).unwrap();
-    assert_eq!(account.sessions().await.unwrap().sessions.len(), 1);
+    assert_eq!(account.client().sessions().await.unwrap().sessions.len(), 1);
     // A restart reads the CA from the configuration.
     let kw = keepwatch_core::Keepwatch::with_parts(
         keepwatch_core::DataDirs::single(dir.path().join("kw")),
@@ -554,8 +583,9 @@ async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
         Default::default(),
     )
     .unwrap();
-    let account = kw.account(None).unwrap();
-    assert!(account.sessions().await.unwrap().freshness.online);
+    let api = api_over(kw);
+    assert!(api.sync_now(None).await.unwrap().is_online());
+    let account = api.account(None).unwrap();
     forget_keyring(account.id());
     server.shutdown().await;
 }
@@ -614,7 +644,7 @@ async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwat
     let entry = keyring::Entry::new("keepwatch", &world.account_id()).unwrap();
     assert!(entry.get_password().is_ok(), "remembered: in the keyring");
 
-    let first = kw.accounts()[0].session_id.clone().unwrap();
+    let first = kw.accounts(None)[0].session_id.clone().unwrap();
     let mut params = world.login_params(true);
     params.remember = false;
     let view = kw.login(params).await.unwrap();
@@ -633,15 +663,9 @@ async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwat
     );
     // It works while Keepwatch runs, refreshing from memory.
     let account = kw.account(None).unwrap();
-    let sessions = account.sessions().await.unwrap();
-    assert!(sessions.freshness.online);
-    let own = sessions
-        .sessions
-        .iter()
-        .find(|s| s.current)
-        .unwrap()
-        .id
-        .clone();
+    let sessions = account.client().sessions().await.unwrap();
+    let own = sessions.current_session_id.clone();
+    assert_eq!(account.config().session_id.as_deref(), Some(own.as_str()));
 
     // Quitting ends the session on the server, since nothing could resume it.
     let browser = owner;
@@ -658,9 +682,14 @@ async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwat
     // After a restart the account and its history are there, signed out.
     drop((account, kw));
     let kw = world.keepwatch();
-    assert!(!kw.accounts()[0].remembered);
-    let sessions = kw.account(None).unwrap().sessions().await.unwrap();
-    assert!(sessions.freshness.signed_out);
+    assert!(!kw.accounts(None)[0].remembered);
+    let api = api_over(kw);
+    assert_eq!(
+        api.sync_now(None).await.unwrap().phase,
+        SyncPhase::SignedOut
+    );
+    let sessions = api.sessions(None).await.unwrap();
+    assert_eq!(sessions.status.phase, SyncPhase::SignedOut);
     assert!(!sessions.sessions.is_empty(), "history is still shown");
     assert!(matches!(entry.get_password(), Err(keyring::Error::NoEntry)));
 }

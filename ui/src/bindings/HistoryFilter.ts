@@ -28,4 +28,12 @@ state: HistoryState | null,
 /**
  * Free text matched case-insensitively against device, IP, ISP, city and country.
  */
-text: string | null, };
+text: string | null, 
+/**
+ * Part of the device label, case-insensitive (the CLI's `--device`).
+ */
+device_contains?: string, 
+/**
+ * At most this many rows (newest first); default 1000.
+ */
+limit?: number, };

@@ -3,11 +3,11 @@ import type { IpcError } from "./IpcError";
 import type { SyncPhase } from "./SyncPhase";
 
 /**
- * The sync engine's state for the active account; also the `sync://status` event payload.
+ * An account's sync state; also the `status` change's payload.
  */
 export type SyncStatus = { 
 /**
- * The active account; `None` when no account is set up yet.
+ * The account; `None` when no account is set up yet.
  */
 account_id: string | null, 
 /**

@@ -12,12 +12,12 @@ import type { ChangePasswordResponse } from "../bindings/ChangePasswordResponse"
 import type { NewBlocklistEntry } from "../bindings/NewBlocklistEntry";
 import type { RevokeOthersResponse } from "../bindings/RevokeOthersResponse";
 import type { SessionLength } from "../bindings/SessionLength";
-import type { SessionList } from "../bindings/SessionList";
 import type { TrustedDevice } from "../bindings/TrustedDevice";
 import type { Withdrawal } from "../bindings/Withdrawal";
 import type {
   AccountSummary,
   AlertRecord,
+  AlertsPage,
   AlertState,
   DemoDefaults,
   ExportFormat,
@@ -27,7 +27,9 @@ import type {
   IpcError,
   IpcErrorKind,
   NewTwoFactor,
+  SessionsPage,
   Settings,
+  SignedIn,
   SignInRequest,
   SyncStatus,
 } from "./types";
@@ -86,17 +88,19 @@ export const RETRYABLE: readonly IpcErrorKind[] = [
 
 export const status = () => call<SyncStatus>("status");
 export const accounts = () => call<AccountSummary[]>("accounts");
-export const signIn = (request: SignInRequest) => call<AccountSummary>("sign_in", { request });
+export const signIn = (request: SignInRequest) => call<SignedIn>("sign_in", { request });
 /** Ends the account's session on the server; `forget` also deletes its keyring entry and cache. */
 export const signOut = (accountId: string, forget: boolean) =>
   call<void>("sign_out", { accountId, forget });
 export const switchAccount = (accountId: string) =>
   call<SyncStatus>("switch_account", { accountId });
+/** Asks the server for everything new now (the engine does this by itself, live). */
+export const syncNow = () => call<SyncStatus>("sync_now");
 
 // --- Sessions -------------------------------------------------------------------------------
 
-/** The active account's sessions: fresh when online, the cached list when offline. */
-export const listSessions = () => call<SessionList>("list_sessions");
+/** The active account's sessions, as history last saw them (the engine keeps it fresh). */
+export const listSessions = () => call<SessionsPage>("list_sessions");
 export const revokeSession = (sessionId: string) => call<void>("revoke_session", { sessionId });
 export const revokeOthers = () => call<RevokeOthersResponse>("revoke_others");
 /** "This was me": the core learns the session as familiar and resolves its alerts. */
@@ -105,15 +109,16 @@ export const confirmSession = (sessionId: string) =>
 
 // --- Alerts ---------------------------------------------------------------------------------
 
-export const listAlerts = () => call<AlertRecord[]>("list_alerts");
+export const listAlerts = () => call<AlertsPage>("list_alerts", { filter: null });
 export const setAlertState = (key: string, state: AlertState) =>
-  call<void>("set_alert_state", { key, state });
+  call<AlertRecord>("set_alert_state", { key, state });
 
 // --- History --------------------------------------------------------------------------------
 
 export const history = (filter: HistoryFilter) => call<HistoryPage>("history", { filter });
-export const exportHistory = (format: ExportFormat, filter: HistoryFilter) =>
-  call<ExportResult>("export_history", { format, filter });
+/** Exports the whole history to a file the user picks. */
+export const exportHistory = (format: ExportFormat) =>
+  call<ExportResult>("export_history", { format });
 
 // --- Account actions ------------------------------------------------------------------------
 
@@ -151,8 +156,12 @@ export const takeFocusRequest = () => call<string | null>("take_focus_request");
 /** Event names and payloads the shell emits. */
 export type Events = {
   "sync://status": SyncStatus;
-  "sync://sessions": SessionList;
+  "sync://sessions": SessionsPage;
   "sync://alert": AlertRecord;
+  /** The settings changed, in this window, the tray or another process (the CLI). */
+  "sync://settings": Settings;
+  /** Accounts were added, removed or switched, here or in another process. */
+  "sync://accounts": AccountSummary[];
   /** A notification was clicked: show this alert (its key). */
   "sync://focus-alert": string;
 };

@@ -1,10 +1,16 @@
 // What the window shows, loaded from the core over IPC and kept current by its live events.
 // The core owns the data (and its offline cache); this holds the latest copy for rendering.
 
-import type { SessionList } from "../bindings/SessionList";
 import * as ipc from "./ipc";
 import { setLanguage, systemLanguage } from "./i18n/locale.svelte";
-import type { AccountSummary, AlertRecord, IpcError, Settings, SyncStatus } from "./types";
+import type {
+  AccountSummary,
+  AlertRecord,
+  IpcError,
+  SessionsPage,
+  Settings,
+  SyncStatus,
+} from "./types";
 
 /** Whether the core answered: `absent` outside the app, `failed` when the app did not answer. */
 export type Connection = "checking" | "connected" | "absent" | "failed";
@@ -13,7 +19,7 @@ export class AppStore {
   connection = $state<Connection>("checking");
   status = $state<SyncStatus | null>(null);
   accounts = $state<AccountSummary[]>([]);
-  sessions = $state<SessionList | null>(null);
+  sessions = $state<SessionsPage | null>(null);
   alerts = $state<AlertRecord[]>([]);
   settings = $state<Settings | null>(null);
   /** The last error that stopped a load, for the page to show. */
@@ -45,6 +51,9 @@ export class AppStore {
       ipc.on("sync://status", (status) => (this.status = status)),
       ipc.on("sync://sessions", (sessions) => (this.sessions = sessions)),
       ipc.on("sync://alert", (record) => this.upsertAlert(record)),
+      // Changed in the tray or by another process (the CLI's `config set`, `travel`, `login`).
+      ipc.on("sync://settings", (settings) => this.applySettings(settings)),
+      ipc.on("sync://accounts", (accounts) => (this.accounts = accounts)),
       // Taking the request clears it, so that a window built later does not repeat it.
       ipc.on("sync://focus-alert", (key) => {
         this.focusRequest = key;
@@ -65,7 +74,7 @@ export class AppStore {
     const [sessions, alerts] = await Promise.allSettled([ipc.listSessions(), ipc.listAlerts()]);
     if (sessions.status === "fulfilled") this.sessions = sessions.value;
     else this.error = ipc.toIpcError(sessions.reason);
-    if (alerts.status === "fulfilled") this.alerts = alerts.value;
+    if (alerts.status === "fulfilled") this.alerts = alerts.value.alerts;
   }
 
   /** Re-reads the sync status, e.g. once an account has been signed in. */
@@ -95,16 +104,19 @@ export class AppStore {
 
   async loadSettings(): Promise<void> {
     try {
-      this.settings = await ipc.settings();
-      setLanguage(this.settings.language ?? systemLanguage());
+      this.applySettings(await ipc.settings());
     } catch (error) {
       this.error = ipc.toIpcError(error);
     }
   }
 
   async saveSettings(next: Settings): Promise<void> {
-    this.settings = await ipc.setSettings(next);
-    setLanguage(this.settings.language ?? systemLanguage());
+    this.applySettings(await ipc.setSettings(next));
+  }
+
+  applySettings(settings: Settings): void {
+    this.settings = settings;
+    setLanguage(settings.language ?? systemLanguage());
   }
 
   upsertAlert(record: AlertRecord): void {

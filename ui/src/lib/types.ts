@@ -1,12 +1,13 @@
-// The desktop IPC's types. Every one is generated from Rust (crates/keepwatch-ipc, with ts-rs,
-// into src/bindings by scripts/bindings.sh) and re-exported here so that components import from
-// one place; only what exists on this side of the IPC alone is written here.
+// The app-facing API's types. Every one is generated from Rust (crates/keepwatch-core/src/api,
+// with ts-rs, into src/bindings by scripts/bindings.sh) and re-exported here so that components
+// import from one place; only what exists on this side of the IPC alone is written here.
 
 import type { ErrorKind } from "../bindings/ErrorKind";
 import type { IpcError as WireIpcError } from "../bindings/IpcError";
 
 export type { AccountSummary } from "../bindings/AccountSummary";
 export type { AlertRecord } from "../bindings/AlertRecord";
+export type { AlertsPage } from "../bindings/AlertsPage";
 export type { AlertState } from "../bindings/AlertState";
 export type { CoreErrorKind } from "../bindings/CoreErrorKind";
 export type { DemoDefaults } from "../bindings/DemoDefaults";
@@ -20,7 +21,10 @@ export type { Language } from "../bindings/Language";
 export type { NewTwoFactor } from "../bindings/NewTwoFactor";
 export type { NotificationSettings } from "../bindings/NotificationSettings";
 export type { QrCode } from "../bindings/QrCode";
+export type { SessionItem } from "../bindings/SessionItem";
+export type { SessionsPage } from "../bindings/SessionsPage";
 export type { Settings } from "../bindings/Settings";
+export type { SignedIn } from "../bindings/SignedIn";
 export type { SignInRequest } from "../bindings/SignInRequest";
 export type { SyncPhase } from "../bindings/SyncPhase";
 export type { SyncStatus } from "../bindings/SyncStatus";

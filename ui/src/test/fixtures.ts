@@ -3,13 +3,14 @@
 
 import type { Alert } from "../bindings/Alert";
 import type { Session } from "../bindings/Session";
-import type { SessionList } from "../bindings/SessionList";
 import type { Withdrawal } from "../bindings/Withdrawal";
 import type {
   AccountSummary,
   AlertRecord,
   HistoryPage,
   HistoryRow,
+  SessionItem,
+  SessionsPage,
   Settings,
   SyncStatus,
 } from "../lib/types";
@@ -122,9 +123,23 @@ export const hostile: Session = {
   },
 };
 
-export const sessionList: SessionList = {
+export const status: SyncStatus = {
+  account_id: "a1",
+  phase: "idle",
+  last_synced_at: "2026-11-27T11:58:30Z",
+  live: true,
+  last_error: null,
+};
+
+/** A session as the sessions page lists it: not trusted, no open alert. */
+export function item(session: Session, extra: Partial<SessionItem> = {}): SessionItem {
+  return { ...session, trust: null, open_alert: null, ...extra };
+}
+
+export const sessionList: SessionsPage = {
+  status,
   current_session_id: current.id,
-  sessions: [current, phone, stranger],
+  sessions: [item(current, { trust: "own" }), item(phone), item(stranger)],
 };
 
 export const takeover: Alert = {
@@ -167,18 +182,27 @@ export const vpn: Alert = {
   occurred_at: "2026-11-26T21:15:00Z",
 };
 
-export const alerts: AlertRecord[] = [
-  { alert: takeover, state: "open", updated_at: null },
-  { alert: vpn, state: "acknowledged", updated_at: "2026-11-26T22:00:00Z" },
-];
+/** An alert as the core stores it, `state` and `updated_at` as given, raised when it occurred. */
+export function record(
+  alert: Alert,
+  state: AlertRecord["state"] = "open",
+  updated_at: string | null = null,
+): AlertRecord {
+  return {
+    alert,
+    state,
+    resolution: state === "resolved" ? "acted" : null,
+    action: null,
+    raised_at: alert.occurred_at,
+    updated_at,
+    notice: "shown",
+  };
+}
 
-export const status: SyncStatus = {
-  account_id: "a1",
-  phase: "idle",
-  last_synced_at: "2026-11-27T11:58:30Z",
-  live: true,
-  last_error: null,
-};
+export const alerts: AlertRecord[] = [
+  record(takeover, "open"),
+  record(vpn, "acknowledged", "2026-11-26T22:00:00Z"),
+];
 
 export const offlineStatus: SyncStatus = {
   ...status,
@@ -193,9 +217,12 @@ export const accounts: AccountSummary[] = [
     id: "a1",
     server_url: "https://exchange.example",
     email: "amira@example.com",
+    added_at: "2026-11-01T09:00:00Z",
     remembered: true,
     active: true,
     signed_in: true,
+    session_id: "s-current",
+    history_path: "/home/amira/.local/share/keepwatch/history/a1.sqlite",
   },
 ];
 
@@ -213,6 +240,7 @@ function row(session: Session, state: HistoryRow["state"], extra: Partial<Histor
     at: session.created_at,
     last_active_at: session.last_active_at,
     ended_at: null,
+    end_reason: null,
     ip: session.ip,
     device: session.device,
     network: session.network,
@@ -224,6 +252,7 @@ function row(session: Session, state: HistoryRow["state"], extra: Partial<Histor
 }
 
 export const historyPage: HistoryPage = {
+  status,
   rows: [
     row(stranger, "active", { alert_severity: "critical" }),
     row(current, "active", { confirmed: true }),

@@ -14,7 +14,7 @@ const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
   set_settings: (args) => args.settings,
   accounts: () => f.accounts,
   list_sessions: () => f.sessionList,
-  list_alerts: () => f.alerts,
+  list_alerts: () => ({ status: f.status, alerts: f.alerts }),
   history: () => f.historyPage,
   withdrawals: () => f.withdrawalList,
   blocklist: () => [

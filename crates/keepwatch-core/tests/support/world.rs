@@ -32,7 +32,7 @@ pub fn login_params_for(
     trust_existing: bool,
 ) -> LoginParams {
     LoginParams {
-        server,
+        server_url: server,
         email: email.into(),
         password: password.into(),
         totp_code: None,

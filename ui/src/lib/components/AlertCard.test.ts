@@ -1,16 +1,16 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { NOW, takeover, vpn } from "../../test/fixtures";
+import { NOW, record, takeover, vpn } from "../../test/fixtures";
 import { setLanguage } from "../i18n/locale.svelte";
 import AlertCard from "./AlertCard.svelte";
 
 afterEach(() => setLanguage("en"));
 
-const record = { alert: takeover, state: "open" as const, updated_at: null };
+const open = record(takeover);
 
 describe("AlertCard", () => {
   it("shows severity, what happened and why, in English", () => {
-    const { container } = render(AlertCard, { record, now: NOW });
+    const { container } = render(AlertCard, { record: open, now: NOW });
     expect(container.querySelector(".badge")?.textContent).toBe("Critical");
     expect(screen.getByRole("heading", { level: 3 }).textContent).toBe("Possible account takeover");
     expect(container.textContent).toContain("Firefox 125 on Windows 11 · São Paulo, Brazil");
@@ -24,7 +24,7 @@ describe("AlertCard", () => {
 
   it("words severity, title and reasons in Arabic", () => {
     setLanguage("ar");
-    const { container } = render(AlertCard, { record, now: NOW });
+    const { container } = render(AlertCard, { record: open, now: NOW });
     expect(container.querySelector(".badge")?.textContent).toBe("حرج");
     expect(screen.getByRole("heading", { level: 3 }).textContent).toBe("احتمال استيلاء على الحساب");
     const reasons = [...container.querySelectorAll(".reasons li")].map((li) => li.textContent);
@@ -38,7 +38,7 @@ describe("AlertCard", () => {
 
   it("names a hosting network as a likely VPN", () => {
     const { container } = render(AlertCard, {
-      record: { alert: vpn, state: "acknowledged", updated_at: null },
+      record: record(vpn, "acknowledged"),
       now: NOW,
     });
     expect(container.querySelector(".badge")?.textContent).toBe("Warning");
@@ -50,7 +50,7 @@ describe("AlertCard", () => {
 
   it("unfolds the response flow and reports state changes", async () => {
     const onstate = vi.fn();
-    const { container } = render(AlertCard, { record, now: NOW, onstate });
+    const { container } = render(AlertCard, { record: open, now: NOW, onstate });
     expect(container.querySelector(".flow")).toBeNull();
     await fireEvent.click(screen.getByRole("button", { name: "Respond" }));
     expect(container.querySelectorAll(".flow > li")).toHaveLength(6);

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { current, hostile, NOW, stranger, takeover } from "../../test/fixtures";
+import { current, hostile, NOW, record, stranger, takeover } from "../../test/fixtures";
 import { setLanguage } from "../i18n/locale.svelte";
 import SessionRow from "./SessionRow.svelte";
 
@@ -64,7 +64,7 @@ describe("SessionRow", () => {
     const { container } = render(SessionRow, {
       session: stranger,
       now: NOW,
-      alert: { alert: takeover, state: "open", updated_at: null },
+      alert: record(takeover),
       onconfirm,
       onrespond,
     });

@@ -14,7 +14,7 @@ async function fill() {
 
 describe("SignInForm", () => {
   it("sends the user's choices: not remembered, existing sessions judged", async () => {
-    const calls = answerIpc({ sign_in: () => accounts[0] });
+    const calls = answerIpc({ sign_in: () => ({ account: accounts[0], sessions: 2, alerts: 0 }) });
     render(SignInForm);
     await fill();
     await fireEvent.click(screen.getByLabelText("Remember this account on this computer"));
@@ -70,7 +70,7 @@ describe("SignInForm", () => {
           first = false;
           throw { kind: "totp_required", message: "2FA code needed" };
         }
-        return accounts[0];
+        return { account: accounts[0], sessions: 2, alerts: 0 };
       },
     });
     const onsignedin = vi.fn();

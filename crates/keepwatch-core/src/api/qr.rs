@@ -3,10 +3,10 @@
 
 use keepwatch_api::TwoFactorResetResponse;
 use qrcode::{Color, EcLevel};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A QR code as a square grid of modules, without the quiet zone around it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct QrCode {
     /// Modules per side.
@@ -35,7 +35,7 @@ impl QrCode {
 ///
 /// `Debug` prints no secret: the API type hides its fields, and the grid is the secret again,
 /// so it is left out too.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewTwoFactor {
     /// The server's answer: secret, `otpauth://` URI and backup codes.

@@ -1,11 +1,13 @@
-//! The local history as the window lists, filters and exports it.
+//! The local history as every front end lists, filters and exports it.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use keepwatch_api::{Device, Location, Network};
-use keepwatch_core::{EndReason, HistoryQuery, SessionRecord, Severity, Trust};
 use serde::{Deserialize, Serialize};
+
+use super::SyncStatus;
+use crate::{EndReason, HistoryQuery, SessionRecord, Severity, Trust};
 
 /// How a session in the history ended up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +25,7 @@ pub enum HistoryState {
 }
 
 /// One row of the local history: a session, past or present.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct HistoryRow {
     /// Session id.
@@ -36,6 +38,8 @@ pub struct HistoryRow {
     pub last_active_at: Option<DateTime<Utc>>,
     /// When it ended, if it has.
     pub ended_at: Option<DateTime<Utc>>,
+    /// How it ended, if it has.
+    pub end_reason: Option<EndReason>,
     /// The address it last came from.
     pub ip: String,
     /// What it ran on.
@@ -51,7 +55,7 @@ pub struct HistoryRow {
 }
 
 /// What to show of the history. Every field narrows; `None` means "any".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct HistoryFilter {
     /// Inclusive lower bound on the first login.
@@ -66,6 +70,14 @@ pub struct HistoryFilter {
     pub state: Option<HistoryState>,
     /// Free text matched case-insensitively against device, IP, ISP, city and country.
     pub text: Option<String>,
+    /// Part of the device label, case-insensitive (the CLI's `--device`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub device_contains: Option<String>,
+    /// At most this many rows (newest first); default 1000.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub limit: Option<u32>,
 }
 
 impl HistoryFilter {
@@ -75,17 +87,20 @@ impl HistoryFilter {
             since: self.from,
             until: self.to,
             country: self.country_code.clone(),
-            device: self.device.clone(),
+            device: self.device_contains.clone().or_else(|| self.device.clone()),
             text: self.text.clone(),
+            limit: self.limit,
             ..Default::default()
         }
     }
 }
 
 /// The answer to `history`: matching rows, newest first, and what the filters can offer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct HistoryPage {
+    /// How the account's sync stands: how fresh the history is.
+    pub status: SyncStatus,
     /// Matching rows, newest first.
     pub rows: Vec<HistoryRow>,
     /// How many match.
@@ -106,27 +121,23 @@ fn history_state(r: &SessionRecord) -> HistoryState {
 
 /// The page for `filter` over `matching` records, with menus from `all` records.
 pub fn history_page(
+    status: SyncStatus,
     filter: &HistoryFilter,
     matching: &[SessionRecord],
     all: &[SessionRecord],
-    alerts: &[keepwatch_core::AlertRecord],
+    alerts: &[crate::AlertRecord],
 ) -> HistoryPage {
     let rows: Vec<HistoryRow> = matching
         .iter()
         // The core matches devices by substring; the window's menu asks for one exact label.
         .filter(|r| filter.device.as_ref().is_none_or(|d| &r.device_label == d))
-        .filter(|r| {
-            filter
-                .country_code
-                .as_ref()
-                .is_none_or(|c| r.country_code.as_deref() == Some(c.as_str()))
-        })
         .map(|r| HistoryRow {
             id: r.id.clone(),
             state: history_state(r),
             at: r.created_at,
             last_active_at: Some(r.last_active_at),
             ended_at: r.ended_at,
+            end_reason: r.end_reason,
             ip: r.ip.clone(),
             device: r.snapshot.device.clone(),
             network: r.snapshot.network.clone(),
@@ -143,6 +154,7 @@ pub fn history_page(
     let countries: BTreeSet<String> = all.iter().filter_map(|r| r.country_code.clone()).collect();
     let devices: BTreeSet<String> = all.iter().map(|r| r.device_label.clone()).collect();
     HistoryPage {
+        status,
         total: u32::try_from(rows.len()).unwrap_or(u32::MAX),
         rows,
         countries: countries.into_iter().collect(),
@@ -150,19 +162,8 @@ pub fn history_page(
     }
 }
 
-/// `export_history`'s format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    /// Sessions as CSV.
-    Csv,
-    /// Sessions, events and alerts as JSON.
-    Json,
-}
-
 /// The answer to `export_history`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ExportResult {
     /// Where the file was written; `None` when the user cancelled the save dialog.

@@ -1,11 +1,11 @@
 //! The one error shape every command rejects with: `{kind, message, retry_after_secs?}`.
 
+use crate::Error;
 use keepwatch_api::ErrorCode;
-use keepwatch_core::Error;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Kinds of failure the core adds to the account API's [`ErrorCode`]s.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum CoreErrorKind {
@@ -24,7 +24,7 @@ pub enum CoreErrorKind {
 }
 
 /// What went wrong, for the window to word: an account API code, or one of the core's kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(untagged)]
 pub enum ErrorKind {
@@ -47,7 +47,7 @@ impl From<CoreErrorKind> for ErrorKind {
 }
 
 /// A failed command, as the window receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct IpcError {
     /// What went wrong; the window words it by kind.
@@ -58,6 +58,7 @@ pub struct IpcError {
     /// when the server said.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
     pub retry_after_secs: Option<u64>,
 }
 
@@ -74,10 +75,17 @@ impl IpcError {
 
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
+        Self::from_ref(&error)
+    }
+}
+
+impl IpcError {
+    /// The shape of `error`, which stays with the caller.
+    pub fn from_ref(error: &Error) -> Self {
         use CoreErrorKind as Core;
         // Core errors quote the server (an error body's message): inert, like its other text.
-        let message = keepwatch_core::inert::text(&error.to_string());
-        let (kind, retry): (ErrorKind, _) = match &error {
+        let message = crate::inert::text(&error.to_string());
+        let (kind, retry): (ErrorKind, _) = match error {
             Error::InvalidUrl { .. } | Error::InsecureUrl { .. } | Error::Invalid(_) => {
                 (ErrorCode::InvalidRequest.into(), None)
             }

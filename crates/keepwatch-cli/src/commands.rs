@@ -1,0 +1,461 @@
+//! One function per command, each over the core's app-facing API ([`keepwatch_core::api`]):
+//! reads sync first (a one-off command has no engine keeping history fresh) and then ask the
+//! API, changes call the API's command, and everything is printed as a table or sentence for
+//! people, or with `--json` as the API's own types.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use keepwatch_api::{ChangePasswordRequest, NewBlocklistEntry, SessionLength};
+use keepwatch_core::api::{
+    AlertFilter, AlertState, ExportFormat, HistoryFilter, SignInRequest, SyncStatus,
+};
+use keepwatch_core::{Api, Error as CoreError};
+
+use crate::cli::{
+    BlocklistCommand, Command, ConfigCommand, HistoryArgs, LoginArgs, SessionLengthCommand,
+    TrustedDevicesCommand,
+};
+use crate::{exit, output, prompt, time};
+
+/// What every command is given: the API, the account `--account` names, and whether to print
+/// JSON.
+pub struct Ctx {
+    pub api: Arc<Api>,
+    pub account: Option<String>,
+    pub json: bool,
+}
+
+impl Ctx {
+    fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// Prints `value` as JSON, or for people with `human`.
+    fn show<T: serde::Serialize>(&self, value: &T, human: impl FnOnce(&T)) -> Result<()> {
+        if self.json {
+            output::json(value)
+        } else {
+            human(value);
+            Ok(())
+        }
+    }
+
+    /// Syncs the account now, so that what is read next is fresh; when the server cannot be
+    /// asked, says so on stderr (for people) and goes on with the history.
+    async fn synced(&self) -> Result<SyncStatus> {
+        let status = self.api.sync_now(self.account()).await?;
+        if !self.json {
+            output::freshness(&status);
+        }
+        Ok(status)
+    }
+}
+
+/// Runs `command`.
+pub async fn run(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        // Printed by main() before any configuration is read.
+        Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Login(args) => login(ctx, args).await,
+        Command::Logout {
+            keep_history,
+            forget_history,
+        } => logout(ctx, keep_history, forget_history).await,
+        Command::Accounts => accounts(ctx),
+        Command::Status => status(ctx).await,
+        Command::Sessions => sessions(ctx).await,
+        Command::Revoke {
+            id,
+            all_others,
+            yes,
+        } => revoke(ctx, id, all_others, yes).await,
+        Command::Trust { id } => trust(ctx, &id).await,
+        Command::Alerts { state } => alerts(ctx, state).await,
+        Command::Ack { key } => ack(ctx, &key).await,
+        Command::Travel { until, off } => travel(ctx, until, off),
+        Command::History(args) => history(ctx, args).await,
+        Command::Export { format, output } => export(ctx, format, output).await,
+        Command::Watch {
+            no_notify,
+            poll_interval,
+        } => crate::watch::watch(ctx, no_notify, poll_interval).await,
+        Command::Password { stdin } => password(ctx, stdin).await,
+        Command::TwoFactorReset {
+            output,
+            password_stdin,
+        } => two_factor_reset(ctx, &output, password_stdin).await,
+        Command::Blocklist { action } => blocklist(ctx, action).await,
+        Command::SessionLength { action } => session_length(ctx, action).await,
+        Command::TrustedDevices { action } => trusted_devices(ctx, action).await,
+        Command::Config { action } => config(ctx, action),
+        Command::Withdrawals { limit } => withdrawals(ctx, limit).await,
+        Command::LoginHistory { limit } => login_history(ctx, limit).await,
+    }
+}
+
+/// `keepwatch login`.
+async fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
+    // Check the URL before asking for a password.
+    keepwatch_core::account_id(&args.server, &args.email)?;
+    let password = if args.password_stdin {
+        prompt::stdin_line()?
+    } else {
+        prompt::password(&format!("Password for {}: ", args.email))?
+    };
+    let mut request = SignInRequest {
+        server_url: args.server,
+        email: args.email,
+        password,
+        totp_code: args.totp,
+        backup_code: args.backup_code,
+        trust_existing: args.trust_existing,
+        // `watch` and every other command run as separate processes: only the keyring
+        // carries a sign-in from one to the next.
+        remember: true,
+        trust_device: args.trust_device,
+        ca_cert: args
+            .ca_cert
+            .map(|p| {
+                std::fs::canonicalize(&p)
+                    .with_context(|| format!("cannot read the CA certificate {}", p.display()))
+            })
+            .transpose()?,
+    };
+    let signed = match ctx.api.sign_in(request.clone()).await {
+        Err(CoreError::TotpRequired)
+            if request.totp_code.is_none() && request.backup_code.is_none() =>
+        {
+            request.totp_code = Some(prompt::text("Two-factor code: ")?);
+            ctx.api.sign_in(request).await?
+        }
+        other => other?,
+    };
+    ctx.show(&signed, |s| {
+        println!(
+            "Signed in as {} ({} active session(s), {} alert(s)).",
+            s.account.id, s.sessions, s.alerts
+        )
+    })
+}
+
+/// `keepwatch logout`.
+async fn logout(ctx: &Ctx, keep_history: bool, forget_history: bool) -> Result<()> {
+    let id = ctx.api.account(ctx.account())?.id().to_owned();
+    let keep = if keep_history {
+        true
+    } else if forget_history {
+        false
+    } else {
+        prompt::confirm(&format!("Keep the history of {id} on this machine?"), true)?
+    };
+    ctx.api.sign_out(Some(&id), !keep).await?;
+    if ctx.json {
+        return output::json(&ctx.api.accounts());
+    }
+    println!(
+        "Signed out of {id}; {}.",
+        if keep {
+            "history kept"
+        } else {
+            "history deleted"
+        }
+    );
+    Ok(())
+}
+
+/// `keepwatch accounts`.
+fn accounts(ctx: &Ctx) -> Result<()> {
+    ctx.show(&ctx.api.accounts(), |a| output::accounts(a))
+}
+
+/// `keepwatch status`.
+async fn status(ctx: &Ctx) -> Result<()> {
+    ctx.api.sync_now(ctx.account()).await?;
+    let status = ctx.api.account_status(ctx.account()).await?;
+    ctx.show(&status, output::status)
+}
+
+/// `keepwatch sessions`.
+async fn sessions(ctx: &Ctx) -> Result<()> {
+    ctx.synced().await?;
+    let page = ctx.api.sessions(ctx.account()).await?;
+    ctx.show(&page, output::sessions)
+}
+
+/// `keepwatch revoke`.
+async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> Result<()> {
+    if all_others {
+        if !yes
+            && !prompt::confirm(
+                "Sign out every other session of this account (your other devices too)?",
+                false,
+            )?
+        {
+            return Err(exit::Cancelled.into());
+        }
+        let answer = ctx.api.revoke_others(ctx.account()).await?;
+        return ctx.show(&answer, |a| {
+            println!("Signed out {} other session(s).", a.revoked)
+        });
+    }
+    let Some(id) = id else {
+        bail!(exit::Usage("give a session id or --all-others".into()));
+    };
+    ctx.api.revoke_session(ctx.account(), &id).await?;
+    if ctx.json {
+        return output::json(&ctx.api.sessions(ctx.account()).await?);
+    }
+    println!("Signed out session {id}.");
+    Ok(())
+}
+
+/// `keepwatch trust`.
+async fn trust(ctx: &Ctx, id: &str) -> Result<()> {
+    ctx.api.confirm_session(ctx.account(), id).await?;
+    if ctx.json {
+        return output::json(&ctx.api.sessions(ctx.account()).await?);
+    }
+    println!("Trusted session {id}: its device and country are now familiar.");
+    Ok(())
+}
+
+/// `keepwatch alerts`.
+async fn alerts(ctx: &Ctx, state: Option<AlertState>) -> Result<()> {
+    ctx.synced().await?;
+    let page = ctx.api.alerts(ctx.account(), AlertFilter { state }).await?;
+    ctx.show(&page, |p| output::alerts(&p.alerts))
+}
+
+/// `keepwatch ack`.
+async fn ack(ctx: &Ctx, key: &str) -> Result<()> {
+    let alert = ctx
+        .api
+        .set_alert_state(ctx.account(), key, AlertState::Acknowledged)
+        .await?;
+    ctx.show(&alert, |a| println!("Alert {} acknowledged.", a.alert.key))
+}
+
+/// `keepwatch travel`.
+fn travel(ctx: &Ctx, until: Option<String>, off: bool) -> Result<()> {
+    let until = match (until, off) {
+        (_, true) => None,
+        (Some(when), false) => Some(time::parse_until(&when, chrono::Utc::now())?),
+        (None, false) => bail!(exit::Usage("give --until or --off".into())),
+    };
+    let settings = ctx.api.set_travel(until)?;
+    ctx.show(&settings, |s| match s.travel_mode_until {
+        Some(t) => println!("Travel mode on until {}.", time::local(t)),
+        None => println!("Travel mode off."),
+    })
+}
+
+/// `keepwatch history`.
+async fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
+    let now = chrono::Utc::now();
+    let when = |s: Option<String>| s.map(|s| time::parse_when(&s, now)).transpose();
+    let filter = HistoryFilter {
+        from: when(args.since)?,
+        to: when(args.until)?,
+        country_code: args.country,
+        device_contains: args.device,
+        text: args.text,
+        limit: args.limit,
+        ..Default::default()
+    };
+    ctx.synced().await?;
+    let page = ctx.api.history(ctx.account(), filter).await?;
+    ctx.show(&page, output::history)
+}
+
+/// `keepwatch export`.
+async fn export(ctx: &Ctx, format: ExportFormat, output: Option<PathBuf>) -> Result<()> {
+    match &output {
+        Some(path) => {
+            let result = ctx
+                .api
+                .export_history_to(ctx.account(), format, path)
+                .await
+                .with_context(|| format!("cannot export to {}", path.display()))?;
+            if ctx.json {
+                return output::json(&result);
+            }
+            eprintln!("Exported to {}.", path.display());
+            Ok(())
+        }
+        // The export is the output: `--json` changes nothing here.
+        None => Ok(ctx
+            .api
+            .export_history(ctx.account(), format, Box::new(std::io::stdout()))
+            .await?),
+    }
+}
+
+/// `keepwatch password`.
+async fn password(ctx: &Ctx, stdin: bool) -> Result<()> {
+    let (current, new) = if stdin {
+        let current = prompt::stdin_line()?;
+        let new = prompt::stdin_line()?;
+        (current, new)
+    } else {
+        let current = prompt::password("Current password: ")?;
+        let new = prompt::password("New password: ")?;
+        if *zeroize::Zeroizing::new(prompt::password("New password again: ")?) != new {
+            bail!("the new passwords differ");
+        }
+        (current, new)
+    };
+    let answer = ctx
+        .api
+        .change_password(
+            ctx.account(),
+            &ChangePasswordRequest {
+                current_password: current,
+                new_password: new,
+            },
+        )
+        .await?;
+    ctx.show(&answer, |a| {
+        println!(
+            "Password changed; {} other session(s) signed out.",
+            a.revoked_sessions
+        )
+    })
+}
+
+/// `keepwatch 2fa-reset`: the new secret goes to a private file, never to the terminal or
+/// the JSON.
+async fn two_factor_reset(ctx: &Ctx, output: &Path, password_stdin: bool) -> Result<()> {
+    let mut file = prompt::create_private(output)?;
+    let password = if password_stdin {
+        prompt::stdin_line()?
+    } else {
+        prompt::password("Password: ")?
+    };
+    let answer = match ctx.api.reset_two_factor(ctx.account(), password).await {
+        Ok(a) => a.reset,
+        Err(e) => {
+            drop(file);
+            let _ = std::fs::remove_file(output);
+            return Err(e.into());
+        }
+    };
+    writeln!(file, "secret: {}", answer.secret)?;
+    writeln!(file, "otpauth_uri: {}", answer.otpauth_uri)?;
+    writeln!(file, "backup_codes:")?;
+    for code in &answer.backup_codes {
+        writeln!(file, "  - {code}")?;
+    }
+    file.flush()?;
+    let written = serde_json::json!({
+        "path": output.display().to_string(),
+        "backup_codes": answer.backup_codes.len(),
+    });
+    ctx.show(&written, |_| {
+        println!(
+            "2FA reset. The new secret and {} backup codes are in {} (readable by you only); \
+             add the secret to your authenticator app, then delete the file.",
+            answer.backup_codes.len(),
+            output.display()
+        )
+    })
+}
+
+/// `keepwatch blocklist`.
+async fn blocklist(ctx: &Ctx, action: BlocklistCommand) -> Result<()> {
+    let account = ctx.account();
+    match action {
+        BlocklistCommand::List => {
+            ctx.show(&ctx.api.blocklist(account).await?, |l| output::blocklist(l))
+        }
+        BlocklistCommand::Add { address, note } => {
+            let entry = ctx
+                .api
+                .add_block(account, &NewBlocklistEntry { address, note })
+                .await?;
+            ctx.show(&entry, |e| println!("Blocked {} (entry {}).", e.cidr, e.id))
+        }
+        BlocklistCommand::Remove { id } => {
+            ctx.api.remove_block(account, &id).await?;
+            if ctx.json {
+                return output::json(&ctx.api.blocklist(account).await?);
+            }
+            println!("Removed blocklist entry {id}.");
+            Ok(())
+        }
+    }
+}
+
+/// `keepwatch session-length`.
+async fn session_length(ctx: &Ctx, action: SessionLengthCommand) -> Result<()> {
+    let length = match action {
+        SessionLengthCommand::Get => ctx.api.session_length(ctx.account()).await?,
+        SessionLengthCommand::Set {
+            web_days,
+            mobile_days,
+        } => {
+            let value = SessionLength {
+                web_idle_days: web_days,
+                mobile_idle_days: mobile_days,
+            };
+            ctx.api.set_session_length(ctx.account(), &value).await?
+        }
+    };
+    ctx.show(&length, |l| {
+        println!(
+            "Web and desktop sessions: {} idle day(s); mobile app: {} idle day(s).",
+            l.web_idle_days, l.mobile_idle_days
+        )
+    })
+}
+
+/// `keepwatch trusted-devices`.
+async fn trusted_devices(ctx: &Ctx, action: TrustedDevicesCommand) -> Result<()> {
+    let account = ctx.account();
+    if let TrustedDevicesCommand::Forget { id } = &action {
+        ctx.api.forget_trusted_device(account, id).await?;
+        if !ctx.json {
+            println!("Forgot trusted device {id}; its next sign-in asks for the 2FA code.");
+            return Ok(());
+        }
+    }
+    ctx.show(&ctx.api.trusted_devices(account).await?, |l| {
+        output::trusted_devices(l)
+    })
+}
+
+/// `keepwatch config`.
+fn config(ctx: &Ctx, action: ConfigCommand) -> Result<()> {
+    match action {
+        ConfigCommand::Get { key: Some(key) } => {
+            let value = ctx.api.settings().get(&key)?;
+            ctx.show(&value, |v| println!("{}", output::setting_value(v)))
+        }
+        ConfigCommand::Get { key: None } => ctx.show(&ctx.api.settings(), output::settings),
+        ConfigCommand::Set { key, value } => {
+            let settings = match ctx.api.set_setting(&key, &value) {
+                // A value the setting cannot take is the command line's fault.
+                Err(CoreError::Invalid(why)) => bail!(exit::Usage(why)),
+                other => other?,
+            };
+            ctx.show(&settings, |s| {
+                let now = s.get(&key).unwrap_or_default();
+                println!("{key} = {}", output::setting_value(&now))
+            })
+        }
+    }
+}
+
+/// `keepwatch withdrawals`.
+async fn withdrawals(ctx: &Ctx, limit: Option<u32>) -> Result<()> {
+    let list = ctx.api.withdrawals(ctx.account(), limit).await?;
+    ctx.show(&list, |l| output::withdrawals(l))
+}
+
+/// `keepwatch login-history`.
+async fn login_history(ctx: &Ctx, limit: Option<u32>) -> Result<()> {
+    let list = ctx.api.login_history(ctx.account(), limit).await?;
+    ctx.show(&list, |l| output::login_history(l))
+}

@@ -1,0 +1,81 @@
+//! The change stream: what the core tells every front end that something changed, so that
+//! none of them re-reads by hand after a command or guesses what an engine did.
+//!
+//! Changes say *what* changed, not the new value, except where the value is small and is the
+//! news itself (a status, one alert, the settings): a front end that shows sessions asks for
+//! them again, one that does not ignores the change.
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use super::{AlertRecord, Settings, SyncStatus};
+
+/// Something that changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// Accounts were added, removed, signed in or out, or another one became active.
+    Accounts,
+    /// An account's active sessions changed.
+    Sessions {
+        /// The account.
+        account_id: String,
+    },
+    /// An alert was raised or moved along.
+    Alert {
+        /// The account.
+        account_id: String,
+        /// The alert as it stands now.
+        alert: AlertRecord,
+    },
+    /// An account's sync status changed.
+    Status {
+        /// The new status (its `account_id` says whose).
+        status: SyncStatus,
+    },
+    /// The settings changed, here or in another process.
+    Settings {
+        /// The settings now.
+        settings: Settings,
+    },
+    /// A notification's "Open" asked to show this alert.
+    FocusAlert {
+        /// The account.
+        account_id: String,
+        /// The alert's key.
+        key: String,
+    },
+}
+
+/// How many changes a slow listener may fall behind before it is told it missed some (and
+/// should read everything again).
+const BACKLOG: usize = 256;
+
+/// Where changes are published; every front end subscribes.
+#[derive(Debug, Clone)]
+pub struct ChangeBus {
+    sender: broadcast::Sender<Change>,
+}
+
+impl Default for ChangeBus {
+    fn default() -> Self {
+        Self {
+            sender: broadcast::channel(BACKLOG).0,
+        }
+    }
+}
+
+impl ChangeBus {
+    /// Tells every listener; with none listening the change is simply dropped.
+    pub fn publish(&self, change: Change) {
+        tracing::debug!(?change, "change");
+        let _ = self.sender.send(change);
+    }
+
+    /// A new listener, which hears every change published from now on. A listener that lags
+    /// more than the backlog gets `RecvError::Lagged` and should read everything again.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.sender.subscribe()
+    }
+}

@@ -1,0 +1,185 @@
+//! The app-facing API: the one layer every front end calls. The desktop shell forwards its
+//! window's commands here one line each, the `keepwatch` CLI runs one function per command
+//! over it, and both print or show the same types.
+//!
+//! - **Queries** ([`Api::sessions`], [`Api::alerts`], [`Api::history`], [`Api::status`], …)
+//!   read the local history and never touch the network, so a window can redraw as often as
+//!   it likes and works offline.
+//! - **Commands** ([`Api::sign_in`], [`Api::revoke_session`], [`Api::set_settings`], …) change
+//!   things, on the server and in history, and publish what they changed.
+//! - **Syncing** is the engines' job ([`Api::watch_all`]), or an explicit [`Api::sync_now`]
+//!   (what a one-off CLI command does before it reads).
+//! - **Changes** ([`Change`], [`Api::subscribe`]) say what changed, from commands, engines and
+//!   other processes (the configuration file is watched); the sync status is derived here, by
+//!   [`SyncStatus::after`], and the tray's look by [`TrayModel::of`].
+//!
+//! Requests, answers and changes are serde types with TypeScript bindings (ts-rs, the `ts`
+//! feature, `ui/scripts/bindings.sh`), so the same API could be served to a window in another
+//! process. `ui/IPC.md` lists the window's commands and events.
+
+mod accounts;
+mod alerts;
+mod changes;
+mod commands;
+mod error;
+mod history;
+mod qr;
+mod queries;
+mod sessions;
+mod settings;
+mod status;
+mod tray;
+mod watch;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use tokio::sync::{broadcast, oneshot};
+
+pub use accounts::{About, AccountStatus, AccountSummary, DemoDefaults, SignInRequest, SignedIn};
+pub use alerts::{AlertFilter, AlertRecord, AlertState, AlertsPage, Resolution};
+pub use changes::{Change, ChangeBus};
+pub use error::{CoreErrorKind, ErrorKind, IpcError, IpcResult};
+pub use history::{
+    history_page, ExportResult, HistoryFilter, HistoryPage, HistoryRow, HistoryState,
+};
+pub use qr::{NewTwoFactor, QrCode};
+pub use sessions::{AlertBrief, SessionItem, SessionsPage};
+pub use settings::{NotificationSettings, Settings};
+pub use status::{SyncPhase, SyncStatus};
+pub use tray::{TrayAccount, TrayFacts, TrayIcon, TrayModel};
+pub use watch::WatchOptions;
+
+pub use crate::export::ExportFormat;
+pub use crate::wording::Language;
+
+use crate::error::Result;
+use crate::{Account, Keepwatch};
+
+/// A running engine, and which start of it this is (an engine replaced by a newer one may
+/// still say something on its way out, which is ignored).
+struct Engine {
+    stop: oneshot::Sender<()>,
+    generation: u64,
+}
+
+#[derive(Default)]
+struct State {
+    /// The account the views show when none is named (the window's, or the CLI's
+    /// `--account`).
+    active: Option<String>,
+    /// Accounts opened so far, each with its client and history connection.
+    open: BTreeMap<String, Account>,
+    /// What each account's sync last came to in this process.
+    statuses: BTreeMap<String, SyncStatus>,
+    engines: BTreeMap<String, Engine>,
+    /// Bumped whenever an engine starts.
+    generation: u64,
+    /// Set by [`Api::watch_all`]: engines run for every signed-in account.
+    watching: Option<WatchOptions>,
+    /// The alert whose notification was clicked, until a window has shown it.
+    focus_request: Option<String>,
+}
+
+/// Keepwatch as its front ends see it. Cheap to share (`Arc`); every method is safe to call
+/// concurrently.
+pub struct Api {
+    kw: Keepwatch,
+    bus: ChangeBus,
+    runtime: tokio::runtime::Handle,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api")
+            .field("kw", &self.kw)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Api {
+    /// The API over `kw`; engines and watchers it starts run on `runtime`.
+    pub fn new(kw: Keepwatch, runtime: tokio::runtime::Handle) -> Arc<Self> {
+        Arc::new(Self {
+            kw,
+            bus: ChangeBus::default(),
+            runtime,
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    /// The core underneath, for what is not a front end's business (start-up repairs, the
+    /// quit-time sign-outs).
+    pub fn keepwatch(&self) -> &Keepwatch {
+        &self.kw
+    }
+
+    /// Hears every change from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.bus.subscribe()
+    }
+
+    fn publish(&self, change: Change) {
+        self.bus.publish(change);
+    }
+
+    /// The id of the account `selector` names, or with none the active account, or the only
+    /// one (see [`crate::config::Config::select`]).
+    fn resolve(&self, selector: Option<&str>) -> Result<String> {
+        let config = self.kw.config();
+        if selector.is_none() {
+            let active = self.state.lock().active.clone();
+            if let Some(id) = active.filter(|id| config.accounts.iter().any(|a| &a.id == id)) {
+                return Ok(id);
+            }
+        }
+        Ok(config.select(selector)?.id.clone())
+    }
+
+    /// The account `selector` names (see [`Api::resolve`]), opened once and kept while its
+    /// configuration stays as it is (a new sign-in reopens it).
+    pub fn account(&self, selector: Option<&str>) -> Result<Account> {
+        let id = self.resolve(selector)?;
+        let config = self.kw.config().select(Some(&id))?.clone();
+        if let Some(open) = self.state.lock().open.get(&id) {
+            if *open.config() == config {
+                return Ok(open.clone());
+            }
+        }
+        let account = self.kw.account(Some(&id))?;
+        self.state.lock().open.insert(id, account.clone());
+        Ok(account)
+    }
+
+    /// What account `id`'s sync last came to in this process; before anything, what its
+    /// history remembers.
+    fn status_of(&self, account: &Account) -> SyncStatus {
+        let id = account.id();
+        let state = self.state.lock();
+        if let Some(status) = state.statuses.get(id) {
+            return status.clone();
+        }
+        let watched = state.engines.contains_key(id);
+        drop(state);
+        let last = account.history_db().last_synced_at().ok().flatten();
+        let mut status = SyncStatus::starting(id, account.config().session_id.is_some(), last);
+        if !watched && status.phase == SyncPhase::Syncing {
+            // Nobody is syncing it: the history's last word, as of then.
+            status.phase = SyncPhase::Idle;
+        }
+        status
+    }
+
+    /// Records `status` for its account and tells everyone, when it changed.
+    fn set_status(&self, status: SyncStatus) {
+        let Some(id) = status.account_id.clone() else {
+            return;
+        };
+        let changed = self.state.lock().statuses.insert(id, status.clone()) != Some(status.clone());
+        if changed {
+            self.publish(Change::Status { status });
+        }
+    }
+}
