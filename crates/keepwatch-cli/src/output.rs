@@ -30,6 +30,15 @@ fn table(header: &[&str], rows: &[Vec<String>]) {
     print!("{}", render_table(header, rows));
 }
 
+/// Prints `list` as a table of `row`s under `header`, or `empty` when there is nothing.
+fn list_table<T>(list: &[T], empty: &str, header: &[&str], row: impl Fn(&T) -> Vec<String>) {
+    if list.is_empty() {
+        println!("{empty}");
+        return;
+    }
+    table(header, &list.iter().map(row).collect::<Vec<_>>());
+}
+
 /// Rows as columns, padded by the width a terminal gives each cell: CJK letters and most emoji
 /// take two columns, combining marks none, so counting characters would misalign them.
 fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -230,13 +239,11 @@ pub fn alert_line(a: &keepwatch_core::AlertRecord, body: &str) -> String {
 
 /// The alerts table.
 pub fn alerts(list: &[AlertRecord]) {
-    if list.is_empty() {
-        println!("No alerts.");
-        return;
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|a| {
+    list_table(
+        list,
+        "No alerts.",
+        &["WHEN", "SEVERITY", "STATE", "TITLE", "SUMMARY", "SESSION"],
+        |a| {
             vec![
                 local(a.alert.occurred_at),
                 severity(a.alert.severity).to_owned(),
@@ -249,25 +256,18 @@ pub fn alerts(list: &[AlertRecord]) {
                     .map(clean)
                     .unwrap_or_else(|| "-".into()),
             ]
-        })
-        .collect();
-    table(
-        &["WHEN", "SEVERITY", "STATE", "TITLE", "SUMMARY", "SESSION"],
-        &rows,
+        },
     );
 }
 
 /// The accounts table.
 pub fn accounts(list: &[AccountSummary]) {
-    if list.is_empty() {
-        println!("No accounts; run `keepwatch login`.");
-        return;
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|a| vec![a.id.clone(), a.server_url.clone(), local(a.added_at)])
-        .collect();
-    table(&["ACCOUNT", "SERVER", "ADDED"], &rows);
+    list_table(
+        list,
+        "No accounts; run `keepwatch login`.",
+        &["ACCOUNT", "SERVER", "ADDED"],
+        |a| vec![a.id.clone(), a.server_url.clone(), local(a.added_at)],
+    );
 }
 
 /// `status`.
@@ -291,13 +291,11 @@ pub fn status(s: &AccountStatus) {
 
 /// The trusted devices table.
 pub fn trusted_devices(list: &[TrustedDevice]) {
-    if list.is_empty() {
-        println!("No trusted devices.");
-        return;
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|d| {
+    list_table(
+        list,
+        "No trusted devices.",
+        &["ID", "DEVICE", "IP", "LOCATION", "TRUSTED", "UNTIL"],
+        |d| {
             vec![
                 clean(&d.id),
                 clean(&d.device.label),
@@ -306,11 +304,7 @@ pub fn trusted_devices(list: &[TrustedDevice]) {
                 local(d.created_at),
                 local(d.expires_at),
             ]
-        })
-        .collect();
-    table(
-        &["ID", "DEVICE", "IP", "LOCATION", "TRUSTED", "UNTIL"],
-        &rows,
+        },
     );
 }
 
@@ -333,44 +327,26 @@ pub fn settings(s: &Settings) {
 
 /// The blocklist table.
 pub fn blocklist(list: &[BlocklistEntry]) {
-    if list.is_empty() {
-        println!("The blocklist is empty.");
-        return;
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|e| {
+    list_table(
+        list,
+        "The blocklist is empty.",
+        &["ID", "RANGE", "NOTE", "ADDED"],
+        |e| {
             vec![
                 clean(&e.id),
                 clean(&e.cidr),
                 e.note.as_deref().map(clean).unwrap_or_default(),
                 local(e.created_at),
             ]
-        })
-        .collect();
-    table(&["ID", "RANGE", "NOTE", "ADDED"], &rows);
+        },
+    );
 }
 
 /// The withdrawals table.
 pub fn withdrawals(list: &[Withdrawal]) {
-    if list.is_empty() {
-        println!("No withdrawals.");
-        return;
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|w| {
-            vec![
-                local(w.created_at),
-                format!("{} {}", clean(&w.amount), clean(&w.asset)),
-                clean(&w.address),
-                if w.address_in_book { "yes" } else { "NO" }.into(),
-                format!("{:?}", w.status).to_lowercase(),
-                w.ip.as_deref().map(clean).unwrap_or_else(|| "-".into()),
-            ]
-        })
-        .collect();
-    table(
+    list_table(
+        list,
+        "No withdrawals.",
         &[
             "WHEN",
             "AMOUNT",
@@ -379,19 +355,26 @@ pub fn withdrawals(list: &[Withdrawal]) {
             "STATUS",
             "FROM IP",
         ],
-        &rows,
+        |w| {
+            vec![
+                local(w.created_at),
+                format!("{} {}", clean(&w.amount), clean(&w.asset)),
+                clean(&w.address),
+                if w.address_in_book { "yes" } else { "NO" }.into(),
+                format!("{:?}", w.status).to_lowercase(),
+                w.ip.as_deref().map(clean).unwrap_or_else(|| "-".into()),
+            ]
+        },
     );
 }
 
 /// The sign-in history table.
 pub fn login_history(list: &[LoginAttempt]) {
-    if list.is_empty() {
-        println!("No sign-in attempts.");
-        return;
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|a| {
+    list_table(
+        list,
+        "No sign-in attempts.",
+        &["WHEN", "OUTCOME", "DEVICE", "IP", "LOCATION"],
+        |a| {
             vec![
                 local(a.at),
                 format!("{:?}", a.outcome),
@@ -399,9 +382,8 @@ pub fn login_history(list: &[LoginAttempt]) {
                 clean(&a.ip),
                 place(&a.location.city, &a.location.country),
             ]
-        })
-        .collect();
-    table(&["WHEN", "OUTCOME", "DEVICE", "IP", "LOCATION"], &rows);
+        },
+    );
 }
 
 #[cfg(test)]

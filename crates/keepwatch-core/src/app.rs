@@ -378,15 +378,7 @@ mod tests {
         let id = account_id("http://127.0.0.1:1", "ann@example.com").unwrap();
         kw.config
             .update(|c| {
-                c.accounts.push(AccountConfig {
-                    id: id.clone(),
-                    server: "http://127.0.0.1:1".into(),
-                    email: "ann@example.com".into(),
-                    added_at: Utc::now(),
-                    session_id: Some("own".into()),
-                    ca_cert: None,
-                    remember: true,
-                });
+                c.accounts.push(ann(&id));
                 Ok(())
             })
             .unwrap();
