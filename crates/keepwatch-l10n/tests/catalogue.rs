@@ -15,11 +15,21 @@ fn messages(language: Language) -> BTreeMap<String, BTreeSet<String>> {
     for entry in resource.body {
         match entry {
             Entry::Message(message) => {
-                assert!(message.attributes.is_empty(), "{}: no attributes", message.id.name);
-                let value = message.value.unwrap_or_else(|| panic!("{} has no value", message.id.name));
+                assert!(
+                    message.attributes.is_empty(),
+                    "{}: no attributes",
+                    message.id.name
+                );
+                let value = message
+                    .value
+                    .unwrap_or_else(|| panic!("{} has no value", message.id.name));
                 let mut vars = BTreeSet::new();
                 pattern_vars(&value, &mut vars, message.id.name);
-                assert!(out.insert(message.id.name.to_owned(), vars).is_none(), "{} twice", message.id.name);
+                assert!(
+                    out.insert(message.id.name.to_owned(), vars).is_none(),
+                    "{} twice",
+                    message.id.name
+                );
             }
             Entry::Term(term) => panic!("term -{}: see the README on isolation", term.id.name),
             Entry::Junk { content } => panic!("{language:?}: junk {content:?}"),
@@ -44,7 +54,10 @@ fn pattern_vars(pattern: &Pattern<&str>, vars: &mut BTreeSet<String>, id: &str) 
                             | InlineExpression::TermReference { .. }
                     )
                 );
-                assert!(!differs, "{id}: a literal or reference inside a longer pattern");
+                assert!(
+                    !differs,
+                    "{id}: a literal or reference inside a longer pattern"
+                );
             }
             expression_vars(expression, vars, id);
         }
@@ -97,7 +110,9 @@ fn both_languages_have_the_same_messages_with_the_same_variables() {
 #[test]
 fn ids_are_kebab_case() {
     for id in messages(Language::En).keys() {
-        let kebab = id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let kebab = id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         assert!(kebab && !id.starts_with('-') && !id.ends_with('-'), "{id}");
     }
 }
@@ -144,9 +159,18 @@ fn arabic_counts_take_all_six_plural_forms() {
     assert_eq!(unreviewed(0), "لا تنبيهات بانتظار المراجعة");
     assert_eq!(unreviewed(1), "تنبيه واحد بانتظار المراجعة");
     assert_eq!(unreviewed(2), "تنبيهان بانتظار المراجعة");
-    assert_eq!(unreviewed(3), format!("{} تنبيهات بانتظار المراجعة", iso("3")));
-    assert_eq!(unreviewed(11), format!("{} تنبيهًا بانتظار المراجعة", iso("11")));
-    assert_eq!(unreviewed(100), format!("{} تنبيه بانتظار المراجعة", iso("100")));
+    assert_eq!(
+        unreviewed(3),
+        format!("{} تنبيهات بانتظار المراجعة", iso("3"))
+    );
+    assert_eq!(
+        unreviewed(11),
+        format!("{} تنبيهًا بانتظار المراجعة", iso("11"))
+    );
+    assert_eq!(
+        unreviewed(100),
+        format!("{} تنبيه بانتظار المراجعة", iso("100"))
+    );
     let forms: BTreeSet<String> = [0, 1, 2, 3, 11, 100].map(unreviewed).into_iter().collect();
     assert_eq!(forms.len(), 6);
 }
