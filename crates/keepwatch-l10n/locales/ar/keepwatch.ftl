@@ -1,7 +1,6 @@
 # Keepwatch's wording in Arabic: the same messages and variables as ../en/keepwatch.ftl.
 # Counts take Arabic's six plural categories: zero, one, two, few (3–10), many (11–99), other.
 
-
 ## The window: navigation and common buttons
 
 app-tagline = يراقب جلسات حسابك

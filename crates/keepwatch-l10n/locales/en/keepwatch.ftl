@@ -2,7 +2,6 @@
 # the detector's alert titles and reasons. Every message here must exist in ../ar/keepwatch.ftl
 # with the same variables (tested in Rust and in the UI). See ../../README.md.
 
-
 ## The window: navigation and common buttons
 
 app-tagline = Watching your account's sessions
