@@ -6,7 +6,12 @@ import { defineConfig } from "vite";
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  server: { port: 5173, strictPort: true },
+  server: {
+    port: 5173,
+    strictPort: true,
+    // The wording catalogue lives with the Rust crate that also formats it (?raw imports).
+    fs: { allow: [".", "../crates/keepwatch-l10n/locales"] },
+  },
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -126,8 +126,8 @@ fn confirm_revoke_others(app: &AppHandle) {
         .title(w.confirm_others_title())
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(
-            w.confirm_others_action().into(),
-            w.cancel().into(),
+            w.confirm_others_action(),
+            w.cancel(),
         ))
         .show(move |confirmed| {
             if !confirmed {

@@ -16,8 +16,8 @@ BINDINGS="$ROOT/ui/src/bindings"
 cd "$ROOT"
 
 export_to() {
-  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector -p keepwatch-core \
-    --features keepwatch-api/ts,keepwatch-detector/ts,keepwatch-core/ts --lib export_bindings >/dev/null
+  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector -p keepwatch-core -p keepwatch-l10n \
+    --features keepwatch-api/ts,keepwatch-detector/ts,keepwatch-core/ts,keepwatch-l10n/ts --lib export_bindings >/dev/null
 }
 
 case "${1:-}" in

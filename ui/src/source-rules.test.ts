@@ -50,12 +50,12 @@ describe("source rules", () => {
 
   // Text taken from the messages and kept in a variable stays in the language it was made in
   // when the user switches: keep what happened (a Notice, an IpcError, a key) and word it in
-  // the markup. This catches `x = m.key…` / `x = … messages()…` assignments and `$state(m.…)`
+  // the markup. This catches `x = m("id")…` / `x = … messages()…` assignments and `$state(m(…))`
   // in code (a <script> block or a .ts file); markup and `$derived` are worded at render time.
   it("keeps no worded message in state", () => {
     const STORED = [
-      /^\s*(?!const\b|let\b|var\b|return\b|export\b)[\w$.]+(\[[^\]]*\])?\s*=(?![=>])[^;]*(\bm\.\w|\bmessages\(\))/,
-      /\$state\b[^(]*\([^)]*(\bm\.\w|\bmessages\(\))/,
+      /^\s*(?!const\b|let\b|var\b|return\b|export\b)[\w$.]+(\[[^\]]*\])?\s*=(?![=>])[^;]*(\bm\(|\bmessages\(\))/,
+      /\$state\b[^(]*\([^)]*(\bm\(|\bmessages\(\))/,
     ];
     const hits = files
       .filter((file) => /\.(svelte|ts)$/.test(file))

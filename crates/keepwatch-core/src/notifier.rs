@@ -21,7 +21,7 @@ use crate::wording::{Language, Wording};
 use keepwatch_api::Session;
 use keepwatch_detector::{AlertKind, Severity};
 
-/// Action id of the "Sign out session" button.
+/// Action id of the "Sign this session out" button.
 pub const ACTION_SIGN_OUT: &str = "sign_out";
 /// Action id of the "This was me" button.
 pub const ACTION_THIS_WAS_ME: &str = "this_was_me";
@@ -41,7 +41,7 @@ pub struct AlertNotice {
     pub body: String,
     /// Whether it should be shown as critical (a takeover).
     pub critical: bool,
-    /// Whether to offer the "Sign out session" / "This was me" buttons.
+    /// Whether to offer the "Sign this session out" / "This was me" buttons.
     pub offer_actions: bool,
     /// The language of the title and the buttons.
     pub language: Language,
@@ -95,7 +95,7 @@ impl AlertNotice {
         let mut lines: Vec<String> = sorted
             .iter()
             .take(LINES)
-            .map(|a| format!("{}: {}", wording.alert_title(a.alert.kind), a.alert.summary))
+            .map(|a| wording.notice_line(a.alert.kind, &a.alert.summary))
             .collect();
         if sorted.len() > LINES {
             lines.push(wording.and_more(sorted.len() - LINES));
@@ -128,7 +128,7 @@ pub fn describe_session(s: &Session) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeAction {
-    /// "Sign out session".
+    /// "Sign this session out".
     SignOut,
     /// "This was me".
     ThisWasMe,
@@ -331,12 +331,12 @@ impl Notifier for DesktopNotifier {
         }
         let wording = Wording(notice.language);
         if with_actions {
-            n.action(ACTION_SIGN_OUT, wording.sign_out_session())
-                .action(ACTION_THIS_WAS_ME, wording.this_was_me());
+            n.action(ACTION_SIGN_OUT, &wording.sign_out_session())
+                .action(ACTION_THIS_WAS_ME, &wording.this_was_me());
         }
         if with_open {
             // Servers show no button for it; the label is for those that read it aloud.
-            n.action(ACTION_OPEN, wording.open());
+            n.action(ACTION_OPEN, &wording.open());
         }
         // Showing talks to D-Bus synchronously and waiting for a button blocks until the user
         // acts: both belong on their own thread, never on the async runtime.

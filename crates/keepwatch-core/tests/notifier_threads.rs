@@ -58,7 +58,7 @@ fn no_more_than_the_cap_wait_for_a_button_and_a_closed_one_frees_its_place() {
     wait_for("the button-less threads to end", || notice_threads() == 2);
     assert_eq!(notifier.waiting(), 2);
 
-    // The user presses "Sign out session" on the first: its thread ends, its place is free.
+    // The user presses "Sign this session out" on the first: its thread ends, its place is free.
     daemon.invoke_action(1, "sign_out");
     let request = requests.blocking_recv().unwrap();
     assert_eq!(request.session_id, "s1");

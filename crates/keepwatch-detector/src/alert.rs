@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use keepwatch_l10n::{msg, Catalogue, Language, Message};
+
 use crate::{Reason, ResponseStep};
 
 /// How urgently the user should look. Ordered: `Info < Warning < Critical`.
@@ -53,23 +55,48 @@ pub enum AlertKind {
     FailedSignIn,
 }
 
-impl AlertKind {
-    /// The English title shown for this kind.
-    pub fn title(self) -> &'static str {
+impl Severity {
+    /// The catalogue's name for this severity: the same word in notifications, the tray and
+    /// the window.
+    pub fn message(self) -> Message {
         match self {
-            AlertKind::PossibleTakeover => "Possible account takeover",
-            AlertKind::NewCountry => "New country — VPN or unusual route?",
-            AlertKind::ImpossibleTravel => "Impossible travel — VPN or unusual route?",
-            AlertKind::NewDevice => "New device",
-            AlertKind::UnknownWithdrawalAddress => {
-                "Withdrawal to an address not in your address book"
-            }
-            AlertKind::TwoFactorReset => "2FA was reset outside Keepwatch",
-            AlertKind::PasswordChanged => "Password changed outside Keepwatch",
-            AlertKind::KeepwatchSignedOut => "Keepwatch was signed out by another session",
-            AlertKind::AccountLocked => "Account locked after failed sign-ins",
-            AlertKind::FailedSignIn => "Failed sign-in",
+            Severity::Info => msg::SEVERITY_INFO,
+            Severity::Warning => msg::SEVERITY_WARNING,
+            Severity::Critical => msg::SEVERITY_CRITICAL,
         }
+    }
+
+    /// The severity's name in `language`: `"Critical"`.
+    pub fn name(self, language: Language) -> String {
+        Catalogue::get(language).text(self.message())
+    }
+}
+
+impl AlertKind {
+    /// The catalogue's title for this kind.
+    pub fn message(self) -> Message {
+        match self {
+            AlertKind::PossibleTakeover => msg::KIND_POSSIBLE_TAKEOVER,
+            AlertKind::NewCountry => msg::KIND_NEW_COUNTRY,
+            AlertKind::ImpossibleTravel => msg::KIND_IMPOSSIBLE_TRAVEL,
+            AlertKind::NewDevice => msg::KIND_NEW_DEVICE,
+            AlertKind::UnknownWithdrawalAddress => msg::KIND_UNKNOWN_WITHDRAWAL_ADDRESS,
+            AlertKind::TwoFactorReset => msg::KIND_TWO_FACTOR_RESET,
+            AlertKind::PasswordChanged => msg::KIND_PASSWORD_CHANGED,
+            AlertKind::KeepwatchSignedOut => msg::KIND_KEEPWATCH_SIGNED_OUT,
+            AlertKind::AccountLocked => msg::KIND_ACCOUNT_LOCKED,
+            AlertKind::FailedSignIn => msg::KIND_FAILED_SIGN_IN,
+        }
+    }
+
+    /// The English title shown for this kind, as the history stores it.
+    pub fn title(self) -> String {
+        self.title_in(Language::En)
+    }
+
+    /// The title of this kind in `language`.
+    pub fn title_in(self, language: Language) -> String {
+        Catalogue::get(language).text(self.message())
     }
 }
 

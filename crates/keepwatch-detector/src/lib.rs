@@ -16,7 +16,8 @@
 //! It calls [`assess_session`] and [`assess_event`] with a [`Context`] and stores or shows the
 //! [`Alert`] it gets back. Alerts serialise to stable `snake_case` JSON for the desktop UI, and
 //! their [`Reason`]s are structured so that the UI can word them in any language
-//! ([`Reason::text`] and [`AlertKind::title`] give English).
+//! ([`Reason::text`] and [`AlertKind::title`] give English; both word through the one catalogue,
+//! `keepwatch-l10n`, as the window does). `keepwatch_l10n::Language` is re-exported here.
 //!
 //! The rules, in short (thresholds are constants in [`travel`]):
 //!
@@ -71,6 +72,7 @@ pub mod travel;
 pub use alert::{event_key, session_key, Alert, AlertKind, Severity};
 pub use assess::{assess_event, assess_session, Context};
 pub use baseline::{ipv6_prefix_64, Baseline, DeviceKey, InvalidDeviceKey};
+pub use keepwatch_l10n::Language;
 pub use lost::{assess_lost_session, lost_session_key, LostSession};
 pub use networks::{hosting_network, HostingNetwork, HOSTING_NETWORKS};
 pub use reason::Reason;

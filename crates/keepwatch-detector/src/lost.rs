@@ -204,7 +204,7 @@ fn signed_out_alert(ctx: &Context<'_>, s: SignedOut<'_>) -> Alert {
         key: s.key,
         kind: s.kind,
         severity: Severity::Critical,
-        title: s.kind.title().to_owned(),
+        title: s.kind.title(),
         summary,
         session_id,
         event_id: s.event_id,

@@ -1,12 +1,14 @@
-//! Why an alert was raised, as structured facts with English text.
+//! Why an alert was raised, as structured facts, worded by the catalogue (`keepwatch-l10n`).
 
 use chrono::{DateTime, Utc};
 use keepwatch_api::{LoginOutcome, RevocationReason};
+use keepwatch_l10n::{msg, Catalogue, Language};
 use serde::{Deserialize, Serialize};
 
 /// One reason behind an alert.
 ///
-/// Structured so that the UI can word it in any language; [`Reason::text`] gives English.
+/// Structured so that the UI can word it in any language; [`Reason::text`] gives English and
+/// [`Reason::text_in`] any language the catalogue speaks.
 /// Serialised with a `"type"` tag equal to [`Reason::code`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -138,8 +140,16 @@ impl Reason {
         }
     }
 
-    /// The reason in plain English, one sentence.
+    /// The reason in plain English, one sentence, as the history and the CLI show it.
     pub fn text(&self) -> String {
+        self.text_in(Language::En)
+    }
+
+    /// The reason in `language`, one sentence. Numbers and times are formatted here, the same
+    /// for every language (Western digits, UTC), since the window words reasons itself with
+    /// the user's locale and this serves plain-text surfaces.
+    pub fn text_in(&self, language: Language) -> String {
+        let c = Catalogue::get(language);
         match self {
             Reason::UnfamiliarCountry {
                 country_code,
@@ -149,35 +159,33 @@ impl Reason {
                     Some(name) => format!("{name} ({country_code})"),
                     None => country_code.clone(),
                 };
-                format!("{name} is not a country this account has been used from.")
+                c.format(msg::REASON_UNFAMILIAR_COUNTRY, &[("country", name.into())])
             }
             Reason::UnfamiliarDevice { label } => {
-                format!("{label} is not a device this account has been used from.")
+                c.format(msg::REASON_UNFAMILIAR_DEVICE, &[("label", label.into())])
             }
-            Reason::UnidentifiedDevice { label } => format!(
-                "The device (\"{label}\") could not be identified, so it cannot be matched to \
-                 one of yours."
-            ),
-            Reason::UnknownLocation => "The address could not be located, so no country was \
-                                        judged: only the device was."
-                .to_owned(),
+            Reason::UnidentifiedDevice { label } => {
+                c.format(msg::REASON_UNIDENTIFIED_DEVICE, &[("label", label.into())])
+            }
+            Reason::UnknownLocation => c.text(msg::REASON_UNKNOWN_LOCATION),
             Reason::Network {
                 asn,
                 isp,
                 seen_before,
             } => {
-                let network = network_name(*asn, isp.as_deref());
-                if *seen_before {
-                    format!("The address belongs to {network}, a network you have used before.")
+                let network = network_name(c, *asn, isp.as_deref());
+                let message = if *seen_before {
+                    msg::REASON_NETWORK_SEEN
                 } else {
-                    format!("The address belongs to {network}.")
-                }
+                    msg::REASON_NETWORK
+                };
+                c.format(message, &[("network", network.into())])
             }
             Reason::VpnOrHostingNetwork { asn, operator, isp } => {
-                let network = network_name(Some(*asn), Some(isp.as_deref().unwrap_or(operator)));
-                format!(
-                    "The address belongs to {network}, a hosting network ({operator}) where VPN \
-                     services and rented servers live: this may well be a VPN."
+                let network = network_name(c, Some(*asn), Some(isp.as_deref().unwrap_or(operator)));
+                c.format(
+                    msg::REASON_VPN,
+                    &[("network", network.into()), ("operator", operator.into())],
                 )
             }
             Reason::ImpossibleTravel {
@@ -186,95 +194,89 @@ impl Reason {
                 km,
                 minutes,
                 kmh,
-            } => format!(
-                "{from} to {to} is {} km in {}: even allowing for geolocation error that is \
-                 {} km/h, faster than any flight.",
-                thousands(*km),
-                duration(*minutes),
-                thousands(*kmh)
+            } => c.format(
+                msg::REASON_IMPOSSIBLE_TRAVEL,
+                &[
+                    ("from", from.into()),
+                    ("to", to.into()),
+                    (
+                        "km",
+                        c.format(msg::DISTANCE_KM, &[("km", thousands(*km).into())])
+                            .into(),
+                    ),
+                    ("time", duration(c, *minutes).into()),
+                    (
+                        "kmh",
+                        c.format(msg::SPEED_KMH, &[("kmh", thousands(*kmh).into())])
+                            .into(),
+                    ),
+                ],
             ),
-            Reason::UnusualRoute => "Both places are in countries this account is used from, \
-                                     so this is probably your ISP or carrier (or a VPN) routing \
-                                     the connection through a distant point, not a journey."
-                .to_owned(),
-            Reason::TravelMode { until } => format!(
-                "Travel mode is on until {}, so a new place alone is shown as information.",
-                until.format("%Y-%m-%d %H:%M UTC")
+            Reason::UnusualRoute => c.text(msg::REASON_UNUSUAL_ROUTE),
+            Reason::TravelMode { until } => c.format(
+                msg::REASON_TRAVEL_MODE,
+                &[("until", utc_minute(until).into())],
             ),
-            Reason::NotFromThisApp => "It was not done from Keepwatch.".to_owned(),
-            Reason::UnknownSession => {
-                "The account service did not say which session did it.".to_owned()
+            Reason::NotFromThisApp => c.text(msg::REASON_NOT_FROM_THIS_APP),
+            Reason::UnknownSession => c.text(msg::REASON_UNKNOWN_SESSION),
+            Reason::UnseenSession { session_id } => {
+                c.format(msg::REASON_UNSEEN_SESSION, &[("id", session_id.into())])
             }
-            Reason::UnseenSession { session_id } => format!(
-                "It was done from a session Keepwatch never saw ({session_id}): it signed in and \
-                 acted between two looks."
-            ),
-            Reason::KeepwatchSignedOut { cause } => match cause {
-                RevocationReason::PasswordChanged => "The password change signed Keepwatch out \
-                                                      too: it is not watching until you sign in \
-                                                      again."
-                    .to_owned(),
-                RevocationReason::TwoFactorReset => "The 2FA reset signed Keepwatch out too: it \
-                                                     is not watching until you sign in again."
-                    .to_owned(),
-                RevocationReason::TokenReused => "Keepwatch's sign-in was used a second time \
-                                                  from somewhere else, so the account service \
-                                                  ended it: someone may have a copy of it. \
-                                                  Keepwatch is not watching until you sign in \
-                                                  again."
-                    .to_owned(),
-                _ => "Keepwatch's own session was signed out: it is not watching until you sign \
-                      in again."
-                    .to_owned(),
-            },
+            Reason::KeepwatchSignedOut { cause } => c.text(match cause {
+                RevocationReason::PasswordChanged => msg::REASON_SIGNED_OUT_BY_PASSWORD,
+                RevocationReason::TwoFactorReset => msg::REASON_SIGNED_OUT_BY_TWO_FACTOR,
+                RevocationReason::TokenReused => msg::REASON_SIGNED_OUT_TOKEN_REUSED,
+                _ => msg::REASON_SIGNED_OUT,
+            }),
             Reason::OtherSessionsSignedOut { count } => match count {
-                Some(1) => "The one other session was signed out.".to_owned(),
-                Some(n) => format!("Every other session ({n}) was signed out."),
-                None => "Every other session was signed out.".to_owned(),
+                Some(n) => c.format(
+                    msg::REASON_OTHER_SESSIONS_SIGNED_OUT,
+                    &[("count", n.into())],
+                ),
+                None => c.text(msg::REASON_OTHER_SESSIONS_SIGNED_OUT_ALL),
             },
             Reason::WithdrawalToUnknownAddress {
                 asset,
                 amount,
                 address,
-            } => format!(
-                "{amount} {asset} is being sent to {address}, which is not in your address book."
+            } => c.format(
+                msg::REASON_WITHDRAWAL,
+                &[
+                    ("amount", amount.into()),
+                    ("asset", asset.into()),
+                    ("address", address.into()),
+                ],
             ),
-            Reason::FailedSignIn { outcome } => match outcome {
-                LoginOutcome::InvalidCredentials => {
-                    "Someone tried to sign in with a wrong password.".to_owned()
-                }
-                LoginOutcome::TotpRequired => "Someone entered the right password and was asked \
-                                               for a 2FA code."
-                    .to_owned(),
-                LoginOutcome::InvalidTotp => "Someone entered the right password but a wrong 2FA \
-                                              code: if it was not you, someone knows your \
-                                              password."
-                    .to_owned(),
-                LoginOutcome::AccountLocked => {
-                    "A sign-in was refused because the account was locked.".to_owned()
-                }
-                LoginOutcome::IpBlocked => {
-                    "A sign-in was refused because its address is on your blocklist.".to_owned()
-                }
-                LoginOutcome::Success | LoginOutcome::Unknown => "A sign-in failed.".to_owned(),
-            },
+            Reason::FailedSignIn { outcome } => c.text(match outcome {
+                LoginOutcome::InvalidCredentials => msg::REASON_FAILED_INVALID_CREDENTIALS,
+                LoginOutcome::TotpRequired => msg::REASON_FAILED_TOTP_REQUIRED,
+                LoginOutcome::InvalidTotp => msg::REASON_FAILED_INVALID_TOTP,
+                LoginOutcome::AccountLocked => msg::REASON_FAILED_ACCOUNT_LOCKED,
+                LoginOutcome::IpBlocked => msg::REASON_FAILED_IP_BLOCKED,
+                LoginOutcome::Success | LoginOutcome::Unknown => msg::REASON_FAILED_OTHER,
+            }),
             Reason::AccountLocked { until } => match until {
-                Some(until) => format!(
-                    "Too many failed sign-ins locked the account until {}.",
-                    until.format("%Y-%m-%d %H:%M UTC")
+                Some(until) => c.format(
+                    msg::REASON_ACCOUNT_LOCKED_UNTIL,
+                    &[("until", utc_minute(until).into())],
                 ),
-                None => "Too many failed sign-ins locked the account.".to_owned(),
+                None => c.text(msg::REASON_ACCOUNT_LOCKED),
             },
         }
     }
 }
 
-fn network_name(asn: Option<u32>, isp: Option<&str>) -> String {
+/// `2026-11-27 09:14 UTC`: plain-text surfaces have no time zone of the reader's to go by.
+fn utc_minute(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn network_name(c: &Catalogue, asn: Option<u32>, isp: Option<&str>) -> String {
     match (isp, asn) {
         (Some(isp), Some(asn)) => format!("{isp} (AS{asn})"),
         (Some(isp), None) => isp.to_owned(),
         (None, Some(asn)) => format!("AS{asn}"),
-        (None, None) => "an unknown network".to_owned(),
+        (None, None) => c.text(msg::REASON_UNKNOWN_NETWORK),
     }
 }
 
@@ -292,12 +294,19 @@ fn thousands(n: u32) -> String {
 }
 
 /// `45` → `"45 minutes"`, `200` → `"3 h 20 min"`.
-fn duration(minutes: u32) -> String {
+fn duration(c: &Catalogue, minutes: u32) -> String {
     match minutes {
-        1 => "1 minute".to_owned(),
-        0..60 => format!("{minutes} minutes"),
-        _ if minutes.is_multiple_of(60) => format!("{} h", minutes / 60),
-        _ => format!("{} h {} min", minutes / 60, minutes % 60),
+        0..60 => c.format(msg::DURATION_MINUTES, &[("minutes", minutes.into())]),
+        _ if minutes.is_multiple_of(60) => {
+            c.format(msg::DURATION_HOURS, &[("hours", (minutes / 60).into())])
+        }
+        _ => c.format(
+            msg::DURATION_HOURS_MINUTES,
+            &[
+                ("hours", (minutes / 60).into()),
+                ("minutes", (minutes % 60).into()),
+            ],
+        ),
     }
 }
 
@@ -312,10 +321,11 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(10_000), "10,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(duration(1), "1 minute");
-        assert_eq!(duration(45), "45 minutes");
-        assert_eq!(duration(120), "2 h");
-        assert_eq!(duration(200), "3 h 20 min");
+        let en = Catalogue::get(Language::En);
+        assert_eq!(duration(en, 1), "1 minute");
+        assert_eq!(duration(en, 45), "45 minutes");
+        assert_eq!(duration(en, 120), "2 h");
+        assert_eq!(duration(en, 200), "3 h 20 min");
     }
 
     #[test]

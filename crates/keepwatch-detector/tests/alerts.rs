@@ -452,7 +452,7 @@ fn everything() -> Alert {
         key: "session:s1".into(),
         kind: AlertKind::PossibleTakeover,
         severity: Severity::Critical,
-        title: AlertKind::PossibleTakeover.title().into(),
+        title: AlertKind::PossibleTakeover.title(),
         summary: "Firefox 125 on Linux · São Paulo, Brazil".into(),
         session_id: Some("s1".into()),
         event_id: Some(7),

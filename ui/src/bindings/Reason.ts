@@ -5,7 +5,8 @@ import type { RevocationReason } from "./RevocationReason";
 /**
  * One reason behind an alert.
  *
- * Structured so that the UI can word it in any language; [`Reason::text`] gives English.
+ * Structured so that the UI can word it in any language; [`Reason::text`] gives English and
+ * [`Reason::text_in`] any language the catalogue speaks.
  * Serialised with a `"type"` tag equal to [`Reason::code`].
  */
 export type Reason = { "type": "unfamiliar_country", 

@@ -58,7 +58,7 @@ describe("ResponseFlow", () => {
     expect(active(container)).toBe("Review recent withdrawals");
     const alarm = await screen.findByRole("alert");
     expect(alarm.textContent).toBe(
-      "Withdrawals to addresses you did not add: 1. Contact support immediately.",
+      "1 withdrawal to an address you did not add. Contact support immediately.",
     );
     expect(container.querySelector("li.unknown")?.textContent).toContain("Not in your address book");
     await fireEvent.click(screen.getByRole("button", { name: "Done" }));

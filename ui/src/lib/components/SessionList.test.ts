@@ -33,7 +33,7 @@ describe("SessionList", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Sign out all others" }));
     await vi.waitFor(() => expect(onchanged).toHaveBeenCalled());
     expect(calls).toEqual([{ cmd: "revoke_others", args: {} }]);
-    expect(screen.getByRole("status").textContent).toBe("Other sessions signed out: 2.");
+    expect(screen.getByRole("status").textContent).toBe("Signed out 2 other sessions.");
     expect(screen.queryByRole("alertdialog")).toBeNull();
   });
 
@@ -43,12 +43,12 @@ describe("SessionList", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Sign out all other sessions" }));
     await fireEvent.click(screen.getByRole("button", { name: "Sign out all others" }));
     const notice = await screen.findByTestId("sessions-notice");
-    expect(notice.textContent).toBe("Other sessions signed out: 2.");
+    expect(notice.textContent).toBe("Signed out 2 other sessions.");
 
     setLanguage("ar");
-    await vi.waitFor(() => expect(notice.textContent).toBe("الجلسات الأخرى التي أُنهيت: 2."));
+    await vi.waitFor(() => expect(notice.textContent).toBe("أُنهيت جلستان أخريان."));
     setLanguage("en");
-    await vi.waitFor(() => expect(notice.textContent).toBe("Other sessions signed out: 2."));
+    await vi.waitFor(() => expect(notice.textContent).toBe("Signed out 2 other sessions."));
   });
 
   it("does nothing when the confirmation is cancelled", async () => {

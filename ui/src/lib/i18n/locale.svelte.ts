@@ -1,8 +1,7 @@
 // The UI language: which messages to use, the document's direction, and the Intl locale tag.
 
 import type { Language } from "../types";
-import { ar } from "./ar";
-import { en, type Messages } from "./en";
+import { catalogue, type Messages } from "./catalogue";
 
 const current = $state<{ language: Language }>({ language: "en" });
 
@@ -26,9 +25,12 @@ export function setLanguage(language: Language): void {
   }
 }
 
-/** The messages of the language in use; read it inside a component to follow changes. */
+/**
+ * The messages of the language in use, numbers formatted for `intlLocale()`; read it inside a
+ * component to follow changes.
+ */
 export function messages(): Messages {
-  return current.language === "ar" ? ar : en;
+  return catalogue(current.language, intlLocale());
 }
 
 /**

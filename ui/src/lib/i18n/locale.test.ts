@@ -1,8 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import LanguageSwitch from "../components/LanguageSwitch.svelte";
-import { ar } from "./ar";
-import { en } from "./en";
 import { intlLocale, language, messages, setLanguage, systemLanguage } from "./locale.svelte";
 
 afterEach(() => {
@@ -15,7 +13,7 @@ describe("language", () => {
     setLanguage("ar");
     expect(document.documentElement.dir).toBe("rtl");
     expect(document.documentElement.lang).toBe("ar");
-    expect(messages().navSessions).toBe("الجلسات");
+    expect(messages()("nav-sessions")).toBe("الجلسات");
     setLanguage("en");
     expect(document.documentElement.dir).toBe("ltr");
     expect(document.documentElement.lang).toBe("en");
@@ -41,12 +39,5 @@ describe("language", () => {
     setLanguage("ar");
     expect(intlLocale()).toBe("ar-u-nu-latn");
     expect(new Intl.NumberFormat(intlLocale()).format(1234)).toBe("1,234");
-  });
-
-  it("has every English message in Arabic, and no empty one", () => {
-    expect(Object.keys(ar).sort()).toEqual(Object.keys(en).sort());
-    for (const [key, value] of Object.entries(ar)) {
-      if (typeof value === "string") expect(value, key).not.toBe("");
-    }
   });
 });

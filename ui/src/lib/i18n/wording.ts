@@ -1,37 +1,32 @@
 // The detector's structured alerts, the core's errors and the window's own notices, worded in
 // the UI language. Everything here takes data and words it when shown, so that a language
 // switch rewords what is already on screen: never keep the returned text in state.
+//
+// Server text (device labels, networks, places, addresses) inside a right-to-left sentence is
+// isolated by Fluent itself (FSI…PDI around every placeable in Arabic), so that its own
+// direction cannot reorder the sentence around it, e.g. "(AS28573)" or a trailing full stop.
 
 import type { AlertKind } from "../../bindings/AlertKind";
 import type { Reason } from "../../bindings/Reason";
 import type { ResponseStep } from "../../bindings/ResponseStep";
 import type { Severity } from "../../bindings/Severity";
-import { countryName, count, duration, exactTime, kilometres, speed } from "../format";
+import { countryName, duration, exactTime, kilometres, speed } from "../format";
 import type { IpcError } from "../types";
-import type { Messages } from "./en";
+import { kebab, type Messages } from "./catalogue";
 
 export function severityName(m: Messages, severity: Severity): string {
-  return m[`severity_${severity}`];
+  return m(`severity-${severity}`);
 }
 
 export function alertTitle(m: Messages, kind: AlertKind): string {
-  return m[`kind_${kind}`];
-}
-
-/**
- * Server text (device labels, networks, places, addresses) inside a right-to-left sentence is
- * wrapped in Unicode isolates (FSI…PDI) so that its own direction cannot reorder the sentence
- * around it, e.g. "(AS28573)" or a trailing full stop. Left-to-right sentences need none.
- */
-function isolate(text: string, locale: string): string {
-  return locale.startsWith("ar") ? `\u2068${text}\u2069` : text;
+  return m(`kind-${kebab(kind)}`);
 }
 
 function networkName(m: Messages, asn: number | null, isp: string | null): string {
   if (isp && asn !== null) return `${isp} (AS${asn})`;
   if (isp) return isp;
   if (asn !== null) return `AS${asn}`;
-  return m.reason_unknown_network;
+  return m("reason-unknown-network");
 }
 
 function travelTime(minutes: number, locale: string): string {
@@ -40,102 +35,94 @@ function travelTime(minutes: number, locale: string): string {
 
 /** One reason as a sentence in the UI language. */
 export function reasonText(m: Messages, reason: Reason, locale: string): string {
-  const t = (text: string) => isolate(text, locale);
   switch (reason.type) {
     case "unfamiliar_country": {
       const name = countryName(reason.country_code, locale, reason.country);
-      return m.reason_unfamiliar_country(t(`${name} (${reason.country_code})`));
+      return m("reason-unfamiliar-country", { country: `${name} (${reason.country_code})` });
     }
     case "unfamiliar_device":
-      return m.reason_unfamiliar_device(t(reason.label));
+      return m("reason-unfamiliar-device", { label: reason.label });
     case "unidentified_device":
-      return m.reason_unidentified_device(t(reason.label));
+      return m("reason-unidentified-device", { label: reason.label });
     case "unknown_location":
-      return m.reason_unknown_location;
+      return m("reason-unknown-location");
     case "network": {
-      const name = t(networkName(m, reason.asn, reason.isp));
-      return reason.seen_before ? m.reason_network_seen(name) : m.reason_network(name);
+      const network = networkName(m, reason.asn, reason.isp);
+      return m(reason.seen_before ? "reason-network-seen" : "reason-network", { network });
     }
     case "vpn_or_hosting_network":
-      return m.reason_vpn(
-        t(networkName(m, reason.asn, reason.isp ?? reason.operator)),
-        t(reason.operator),
-      );
+      return m("reason-vpn", {
+        network: networkName(m, reason.asn, reason.isp ?? reason.operator),
+        operator: reason.operator,
+      });
     case "impossible_travel":
-      return m.reason_impossible_travel(
-        t(reason.from),
-        t(reason.to),
-        kilometres(reason.km, locale),
-        travelTime(reason.minutes, locale),
-        speed(reason.kmh, locale),
-      );
+      return m("reason-impossible-travel", {
+        from: reason.from,
+        to: reason.to,
+        km: kilometres(reason.km, locale),
+        time: travelTime(reason.minutes, locale),
+        kmh: speed(reason.kmh, locale),
+      });
     case "unusual_route":
-      return m.reason_unusual_route;
+      return m("reason-unusual-route");
     case "travel_mode":
-      return m.reason_travel_mode(exactTime(reason.until, locale));
+      return m("reason-travel-mode", { until: exactTime(reason.until, locale) });
     case "not_from_this_app":
-      return m.reason_not_from_this_app;
+      return m("reason-not-from-this-app");
     case "unknown_session":
-      return m.reason_unknown_session;
+      return m("reason-unknown-session");
     case "unseen_session":
-      return m.reason_unseen_session(t(reason.session_id));
+      return m("reason-unseen-session", { id: reason.session_id });
     case "keepwatch_signed_out":
       switch (reason.cause) {
         case "password_changed":
-          return m.reason_signed_out_by_password;
+          return m("reason-signed-out-by-password");
         case "two_factor_reset":
-          return m.reason_signed_out_by_two_factor;
+          return m("reason-signed-out-by-two-factor");
         case "token_reused":
-          return m.reason_signed_out_token_reused;
+          return m("reason-signed-out-token-reused");
         default:
-          return m.reason_signed_out;
+          return m("reason-signed-out");
       }
     case "other_sessions_signed_out":
-      return m.reason_other_sessions_signed_out(
-        reason.count,
-        reason.count === null ? "" : count(reason.count, locale),
-      );
+      return reason.count === null
+        ? m("reason-other-sessions-signed-out-all")
+        : m("reason-other-sessions-signed-out", { count: reason.count });
     case "withdrawal_to_unknown_address":
-      return m.reason_withdrawal(t(reason.amount), t(reason.asset), t(reason.address));
+      return m("reason-withdrawal", {
+        amount: reason.amount,
+        asset: reason.asset,
+        address: reason.address,
+      });
     case "failed_sign_in":
       switch (reason.outcome) {
         case "invalid_credentials":
-          return m.reason_failed_invalid_credentials;
+          return m("reason-failed-invalid-credentials");
         case "totp_required":
-          return m.reason_failed_totp_required;
+          return m("reason-failed-totp-required");
         case "invalid_totp":
-          return m.reason_failed_invalid_totp;
+          return m("reason-failed-invalid-totp");
         case "account_locked":
-          return m.reason_failed_account_locked;
+          return m("reason-failed-account-locked");
         case "ip_blocked":
-          return m.reason_failed_ip_blocked;
+          return m("reason-failed-ip-blocked");
         default:
-          return m.reason_failed_other;
+          return m("reason-failed-other");
       }
     case "account_locked":
       return reason.until
-        ? m.reason_account_locked_until(exactTime(reason.until, locale))
-        : m.reason_account_locked;
+        ? m("reason-account-locked-until", { until: exactTime(reason.until, locale) })
+        : m("reason-account-locked");
   }
 }
 
 /** A response step as a checklist line. */
 export function stepLabel(m: Messages, step: ResponseStep): string {
   switch (step.type) {
-    case "sign_in_again":
-      return m.step_sign_in_again;
-    case "sign_out_session":
-      return m.step_sign_out_session;
-    case "change_password":
-      return m.step_change_password;
-    case "reset_two_factor":
-      return m.step_reset_two_factor;
-    case "review_withdrawals":
-      return m.step_review_withdrawals;
     case "block_ip":
-      return m.step_block_ip(step.ip);
-    case "contact_support":
-      return m.step_contact_support;
+      return m("step-block-ip", { ip: step.ip });
+    default:
+      return m(`step-${kebab(step.type)}`);
   }
 }
 
@@ -145,48 +132,36 @@ export function stepLabel(m: Messages, step: ResponseStep): string {
  * since then (the sign-in form re-renders it every second).
  */
 export function explainError(m: Messages, error: IpcError, locale: string, elapsedSecs = 0): string {
-  const left =
+  const time =
     error.retry_after_secs === undefined
       ? null
       : duration(Math.max(1, error.retry_after_secs - elapsedSecs), locale);
   switch (error.kind) {
     case "account_locked":
-      return left ? m.err_account_locked(left) : m.err_account_locked_no_time;
+      return time ? m("error-account-locked", { time }) : m("error-account-locked-no-time");
     case "ip_blocked":
-      return left ? m.err_ip_blocked_time(left) : m.err_ip_blocked;
+      return time ? m("error-ip-blocked-time", { time }) : m("error-ip-blocked");
     case "rate_limited":
-      return left ? m.err_rate_limited(left) : m.err_rate_limited_no_time;
+      return time ? m("error-rate-limited", { time }) : m("error-rate-limited-no-time");
     case "unavailable":
-      return m.err_unavailable;
     case "invalid_credentials":
-      return m.err_invalid_credentials;
     case "invalid_totp":
-      return m.err_invalid_totp;
     case "totp_required":
-      return m.err_totp_required;
     case "invalid_token":
-      return m.err_invalid_token;
     case "not_signed_in":
-      return m.err_not_signed_in;
     case "network":
-      return m.err_network;
     case "tls":
-      return m.err_tls;
     case "weak_password":
-      return m.err_weak_password;
     case "invalid_value":
-      return m.err_invalid_value;
     case "invalid_request":
-      return m.err_invalid_request;
     case "current_session":
-      return m.err_current_session;
     case "not_found":
-    case "no_account":
-      return m.err_not_found;
     case "not_connected":
-      return m.err_not_connected;
+      return m(`error-${kebab(error.kind)}`);
+    case "no_account":
+      return m("error-not-found");
     default:
-      return m.err_other(error.message);
+      return m("error-other", { message: error.message });
   }
 }
 
@@ -201,17 +176,16 @@ export type Notice =
   | { key: "exported"; rows: number; path: string }
   | { key: "exportCancelled" };
 
-/** A notice as a sentence in the UI language, numbers formatted for `locale`. */
-export function noticeText(m: Messages, notice: Notice, locale: string): string {
+/** A notice as a sentence in the UI language, numbers formatted by the catalogue's locale. */
+export function noticeText(m: Messages, notice: Notice): string {
   switch (notice.key) {
     case "signedOutOthers":
-      return m.signedOutOthers(count(notice.count, locale));
+      return m("signed-out-others", { count: notice.count });
     case "passwordChanged":
-      return m.passwordChanged(count(notice.revoked, locale));
+      return m("password-changed", { count: notice.revoked });
     case "exported":
-      // A file path is left-to-right text whatever the sentence around it.
-      return m.exported(count(notice.rows, locale), isolate(notice.path, locale));
+      return m("exported", { count: notice.rows, path: notice.path });
     case "exportCancelled":
-      return m.exportCancelled;
+      return m("export-cancelled");
   }
 }

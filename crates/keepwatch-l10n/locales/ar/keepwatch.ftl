@@ -1,0 +1,409 @@
+# Keepwatch's wording in Arabic: the same messages and variables as ../en/keepwatch.ftl.
+# Counts take Arabic's six plural categories: zero, one, two, few (3–10), many (11–99), other.
+
+## The window: navigation and common buttons
+
+app-tagline = يراقب جلسات حسابك
+nav = الأقسام
+nav-sessions = الجلسات
+nav-alerts = التنبيهات
+nav-history = السجل
+nav-security = الأمان
+nav-accounts = الحسابات
+nav-about = حول
+not-connected-title = غير متصل بخدمة Keepwatch
+not-connected-body = هذه النافذة لا تتصل بخدمة Keepwatch الخلفية، لذلك لا يوجد ما يُعرض بعد. شغّل Keepwatch من قائمة التطبيقات، وستظهر هنا جلساتك وتنبيهاتك وسجلّك.
+loading = جارٍ التحميل…
+retry = أعد المحاولة
+cancel = إلغاء
+close = إغلاق
+save = حفظ
+saved = تم الحفظ
+remove = إزالة
+add = إضافة
+
+## Sync status
+
+last-synced = آخر مزامنة { $when }
+never-synced = لم تتم المزامنة بعد
+phase-idle = محدَّث
+phase-syncing = جارٍ المزامنة…
+phase-offline = غير متصل — تُعرض البيانات المحفوظة
+phase-signed-out = تم تسجيل الخروج — سجّل الدخول مجددًا
+phase-no-account = لا يوجد حساب بعد — سجّل الدخول لبدء المراقبة
+phase-error = فشلت المزامنة
+live = مباشر
+no-account = أضف حسابًا لبدء مراقبة جلساته.
+
+## Sessions
+
+sessions-title = الجلسات النشطة
+sessions-intro = كل جهاز مسجَّل الدخول إلى حسابك الآن.
+sign-out-others = تسجيل الخروج من كل الجلسات الأخرى
+confirm-sign-out-others-title = تسجيل الخروج من كل الجلسات الأخرى؟
+confirm-sign-out-others-body = ستنتهي كل الجلسات ما عدا جلسة هذا الحاسوب — بما فيها أجهزتك الأخرى، مثل هاتفك أو متصفح آخر. سيتعيّن على كل منها تسجيل الدخول مجددًا بكلمة المرور. يبقى هذا الحاسوب مسجَّل الدخول.
+confirm-sign-out-others-action = تسجيل خروج الجميع
+signed-out-others =
+    { $count ->
+        [zero] لم تُنهَ أي جلسة أخرى.
+        [one] أُنهيت جلسة أخرى واحدة.
+        [two] أُنهيت جلستان أخريان.
+        [few] أُنهيت { $count } جلسات أخرى.
+        [many] أُنهيت { $count } جلسة أخرى.
+       *[other] أُنهيت { $count } جلسة أخرى.
+    }
+sign-out = تسجيل الخروج
+signing-out = جارٍ تسجيل الخروج…
+current-session = هذا الجهاز
+first-login = أول دخول
+last-activity = آخر نشاط
+location = الموقع
+ip-address = عنوان IP
+unknown-network = شبكة غير معروفة
+unknown-location = الموقع غير معروف
+offline-actions = غير متصل: يتطلب تسجيل خروج الجلسات اتصالًا بخدمة الحساب.
+no-sessions = لا توجد جلسات لعرضها.
+unfamiliar = جلسة غير مألوفة
+this-was-me = كنت أنا
+respond = اتخذ إجراءً
+sessions-count =
+    { $count ->
+        [zero] لا جلسات
+        [one] جلسة واحدة
+        [two] جلستان
+        [few] { $count } جلسات
+        [many] { $count } جلسة
+       *[other] { $count } جلسة
+    }
+
+## Alerts and severities (also notifications and the tray)
+
+alerts-title = التنبيهات
+no-alerts = لا توجد تنبيهات. Keepwatch يراقب.
+show-resolved = إظهار التنبيهات المحلولة
+severity-info = معلومة
+severity-warning = تحذير
+severity-critical = حرج
+state-open = جديد
+state-acknowledged = تمت رؤيته
+state-resolved = محلول
+mark-seen = وضع علامة: تمت رؤيته
+mark-resolved = وضع علامة: محلول
+reopen = إعادة فتح
+why = سبب هذا التنبيه
+what-to-do = ما العمل
+
+## Alert titles, by kind (the history keeps the English ones)
+
+kind-possible-takeover = احتمال استيلاء على الحساب
+kind-new-country = بلد جديد — شبكة VPN أم مسار غير معتاد؟
+kind-impossible-travel = سفر مستحيل — شبكة VPN أم مسار غير معتاد؟
+kind-new-device = جهاز جديد
+kind-unknown-withdrawal-address = سحب إلى عنوان ليس في دفتر عناوينك
+kind-two-factor-reset = أُعيد ضبط المصادقة الثنائية خارج Keepwatch
+kind-password-changed = تغيّرت كلمة المرور خارج Keepwatch
+kind-keepwatch-signed-out = سجّلت جلسة أخرى خروج Keepwatch
+kind-account-locked = قُفل الحساب بعد محاولات دخول فاشلة
+kind-failed-sign-in = محاولة دخول فاشلة
+
+## Why an alert was raised, by reason (the detector's and the window's)
+
+reason-unfamiliar-country = لم يُستخدم هذا الحساب من قبل من { $country }.
+reason-unfamiliar-device = لم يُستخدم هذا الحساب من قبل من الجهاز { $label }.
+reason-unidentified-device = تعذّر التعرّف على الجهاز («{ $label }»)، فلا يمكن مطابقته مع أحد أجهزتك.
+reason-unknown-location = تعذّر تحديد موقع العنوان، فلم يُحكم على البلد: حُكم على الجهاز وحده.
+reason-network = العنوان تابع لشبكة { $network }.
+reason-network-seen = العنوان تابع لشبكة { $network }، وهي شبكة استخدمتها من قبل.
+reason-unknown-network = غير معروفة
+reason-vpn = العنوان تابع لشبكة { $network }، وهي شبكة استضافة ({ $operator }) تعمل عليها خدمات VPN والخوادم المستأجرة: قد تكون هذه شبكة VPN.
+reason-impossible-travel = المسافة من { $from } إلى { $to } هي { $km } خلال { $time }: حتى مع احتساب خطأ تحديد الموقع فهذه سرعة { $kmh }، أسرع من أي رحلة جوية.
+reason-unusual-route = المكانان كلاهما في بلدان يُستخدم منها هذا الحساب، فالأرجح أن مزوّد الإنترنت أو شركة الاتصالات (أو شبكة VPN) يمرّر الاتصال عبر نقطة بعيدة، لا أنها رحلة.
+reason-travel-mode = وضع السفر مفعَّل حتى { $until }، لذلك يُعرض المكان الجديد وحده كمعلومة.
+reason-not-from-this-app = لم يتم ذلك من Keepwatch.
+reason-unknown-session = لم تذكر خدمة الحساب أي جلسة قامت بذلك.
+reason-unseen-session = تم ذلك من جلسة لم يرها Keepwatch قط ({ $id }): سجّلت الدخول وتصرّفت بين نظرتين.
+reason-signed-out-by-password = أخرج تغيير كلمة المرور Keepwatch أيضًا: لن يراقب حتى تسجّل الدخول مجددًا.
+reason-signed-out-by-two-factor = أخرجت إعادة ضبط المصادقة الثنائية Keepwatch أيضًا: لن يراقب حتى تسجّل الدخول مجددًا.
+reason-signed-out-token-reused = استُخدم تسجيل دخول Keepwatch مرة ثانية من مكان آخر، فأنهته خدمة الحساب: قد يملك أحدهم نسخة منه. لن يراقب Keepwatch حتى تسجّل الدخول مجددًا.
+reason-signed-out = سُجّل خروج جلسة Keepwatch نفسها: لن يراقب حتى تسجّل الدخول مجددًا.
+reason-other-sessions-signed-out =
+    { $count ->
+        [one] سُجّل خروج الجلسة الأخرى الوحيدة.
+        [two] سُجّل خروج الجلستين الأخريين.
+       *[other] سُجّل خروج كل الجلسات الأخرى ({ $count }).
+    }
+reason-other-sessions-signed-out-all = سُجّل خروج كل الجلسات الأخرى.
+reason-withdrawal = يُرسَل { $amount } { $asset } إلى { $address }، وهو عنوان ليس في دفتر عناوينك.
+reason-failed-invalid-credentials = حاول شخص تسجيل الدخول بكلمة مرور خاطئة.
+reason-failed-totp-required = أدخل شخص كلمة المرور الصحيحة وطُلب منه رمز المصادقة الثنائية.
+reason-failed-invalid-totp = أدخل شخص كلمة المرور الصحيحة لكن رمز مصادقة ثنائية خاطئًا: إن لم تكن أنت، فهناك من يعرف كلمة مرورك.
+reason-failed-account-locked = رُفض تسجيل دخول لأن الحساب كان مقفلًا.
+reason-failed-ip-blocked = رُفض تسجيل دخول لأن عنوانه في قائمة الحظر لديك.
+reason-failed-other = فشلت محاولة تسجيل دخول.
+reason-account-locked-until = أدّت محاولات الدخول الفاشلة الكثيرة إلى قفل الحساب حتى { $until }.
+reason-account-locked = أدّت محاولات الدخول الفاشلة الكثيرة إلى قفل الحساب.
+
+## Response steps
+
+step-of = الخطوة { $index } من { $total }
+step-sign-in-again = سجّل الدخول إلى Keepwatch مجددًا
+sign-in-again-body = لن يراقب Keepwatch هذا الحساب حتى تسجّل الدخول مجددًا من «الحسابات». إن تغيّرت كلمة المرور ولم تكن أنت، فاستعادة كلمة المرور لدى خدمة الحساب أو دعمها يعيدانك.
+step-sign-out-session = تسجيل خروج هذه الجلسة
+step-change-password = تغيير كلمة المرور
+step-reset-two-factor = إعادة ضبط المصادقة الثنائية (يستبدل ذلك كل الرموز الاحتياطية أيضًا)
+step-review-withdrawals = مراجعة عمليات السحب الأخيرة
+step-block-ip = إضافة { $ip } إلى قائمة حظر العناوين
+step-contact-support = التواصل مع الدعم
+do-step = نفّذ
+skip-step = تخطَّ
+step-done = تم
+step-skipped = تم التخطي
+step-failed = فشل
+flow-done = اكتملت كل الخطوات.
+contact-support-body = يستطيع فريق دعم خدمة حسابك مراجعة النشاط الأخير وعكس العمليات الاحتيالية حيثما أمكن. تواصل معهم الآن: اذكر متى حدث ذلك وأي عمليات سحب لم تقم بها.
+block-note-from-alert = حُظر من تنبيه في Keepwatch
+
+## Password and 2FA
+
+current-password = كلمة المرور الحالية
+new-password = كلمة المرور الجديدة
+repeat-password = أعد كتابة كلمة المرور الجديدة
+passwords-differ = كلمتا المرور الجديدتان مختلفتان.
+password-too-short =
+    { $min ->
+        [one] استخدم حرفًا واحدًا على الأقل.
+        [two] استخدم حرفين على الأقل.
+        [few] استخدم { $min } أحرف على الأقل.
+        [many] استخدم { $min } حرفًا على الأقل.
+       *[other] استخدم { $min } حرف على الأقل.
+    }
+change-password = تغيير كلمة المرور
+password-changed =
+    { $count ->
+        [zero] تغيّرت كلمة المرور. لم تُنهَ أي جلسة أخرى.
+        [one] تغيّرت كلمة المرور. أُنهيت جلسة أخرى واحدة.
+        [two] تغيّرت كلمة المرور. أُنهيت جلستان أخريان.
+        [few] تغيّرت كلمة المرور. أُنهيت { $count } جلسات أخرى.
+        [many] تغيّرت كلمة المرور. أُنهيت { $count } جلسة أخرى.
+       *[other] تغيّرت كلمة المرور. أُنهيت { $count } جلسة أخرى.
+    }
+reset2fa-intro = تستبدل إعادة ضبط المصادقة الثنائية سرّ تطبيق المصادقة وكل الرموز الاحتياطية. أكّد بكلمة المرور.
+reset2fa = إعادة ضبط المصادقة الثنائية
+password = كلمة المرور
+new-secret-title = سرّ المصادقة الثنائية الجديد
+scan-qr = امسح هذا الرمز بتطبيق المصادقة، أو اكتب السرّ يدويًا.
+secret = السرّ
+backup-codes = الرموز الاحتياطية
+shown-once = يُعرض هذا مرة واحدة فقط. احفظ الرموز الاحتياطية في مكان آمن قبل الإغلاق.
+saved-them = حفظتها
+qr-label = رمز QR لتطبيق المصادقة
+
+## Withdrawals
+
+withdrawals-title = عمليات السحب الأخيرة
+no-withdrawals = لا توجد عمليات سحب حديثة.
+in-address-book = في دفتر عناوينك
+not-in-address-book = ليس في دفتر عناوينك
+unknown-addresses-found =
+    { $count ->
+        [one] عملية سحب واحدة إلى عنوان لم تضفه. تواصل مع الدعم فورًا.
+        [two] عمليتا سحب إلى عناوين لم تضفها. تواصل مع الدعم فورًا.
+        [few] { $count } عمليات سحب إلى عناوين لم تضفها. تواصل مع الدعم فورًا.
+        [many] { $count } عملية سحب إلى عناوين لم تضفها. تواصل مع الدعم فورًا.
+       *[other] { $count } عملية سحب إلى عناوين لم تضفها. تواصل مع الدعم فورًا.
+    }
+withdrawal-pending = قيد الانتظار
+withdrawal-completed = أُرسلت
+withdrawal-cancelled = أُلغيت
+withdrawal-failed = فشلت
+withdrawal-unknown = غير معروفة
+requested-from = طُلبت من { $ip }
+
+## History
+
+history-title = السجل
+history-intro = كل جلسة ومحاولة دخول رآها Keepwatch، محفوظة على هذا الحاسوب.
+filter-time = الوقت
+filter-country = البلد
+filter-device = الجهاز
+filter-state = الحالة
+filter-search = بحث
+search-placeholder = جهاز، عنوان IP، شبكة، مكان…
+any = الكل
+last24h = آخر 24 ساعة
+last7d = آخر 7 أيام
+last30d = آخر 30 يومًا
+last365d = آخر سنة
+clear-filters = مسح عوامل التصفية
+history-active = نشطة
+history-signed-out = سُجّل خروجها
+history-expired = انتهت صلاحيتها
+history-failed = دخول فاشل
+export-csv = تصدير CSV
+export-json = تصدير JSON
+exported =
+    { $count ->
+        [zero] لم يُصدَّر أي صف إلى { $path }.
+        [one] صُدّر صف واحد إلى { $path }.
+        [two] صُدّر صفان إلى { $path }.
+        [few] صُدّرت { $count } صفوف إلى { $path }.
+        [many] صُدّر { $count } صفًا إلى { $path }.
+       *[other] صُدّر { $count } صف إلى { $path }.
+    }
+export-cancelled = أُلغي التصدير.
+map-title = من أين جاءت عمليات الدخول
+map-label = خريطة العالم لمواقع تسجيل الدخول
+without-location = بلا موقع معروف: { $count }
+timeline-title = متى
+timeline-label = عمليات الدخول في كل يوم
+no-history = لا شيء في السجل يطابق.
+matching = المطابق: { $count }
+confirmed-by-you = أكّدتَ أنها لك
+
+## Security settings
+
+security-title = إعدادات الأمان
+blocklist-title = قائمة حظر العناوين
+blocklist-intro = تُرفض عمليات الدخول من هذه العناوين.
+address-or-range = عنوان أو نطاق (مثل 203.0.113.7 أو 2001:db8::/48)
+note-optional = ملاحظة (اختيارية)
+empty-blocklist = لا توجد عناوين محظورة.
+session-length-title = مدة الجلسة
+web-idle-days = تنتهي جلسات الويب وسطح المكتب بعد هذا العدد من أيام الخمول (1–30)
+mobile-idle-days = تنتهي جلسات تطبيق الجوال بعد هذا العدد من أيام الخمول (1–90)
+trusted-title = الأجهزة الموثوقة
+trusted-intro = تتخطى هذه الأجهزة طلب المصادقة الثنائية. انسَ أي جهاز لا تتحكم به بالكامل.
+trusted-until = موثوق حتى { $when }
+forget = انسَ
+no-trusted = لا توجد أجهزة موثوقة.
+notifications-title = الإشعارات
+notifications-on = عرض إشعار للتنبيهات الجديدة
+notify-from = الإشعار ابتداءً من مستوى
+sound = تشغيل صوت
+travel-title = وضع السفر
+travel-intro = أثناء سفرك، يُعرض البلد الجديد وحده كمعلومة بدل تحذير. أما الأجهزة الجديدة فتبقى تُحذّر.
+travel-on-until = مفعَّل حتى { $when }
+travel-off = متوقف
+travel-for =
+    { $days ->
+        [one] تفعيل لمدة يوم واحد
+        [two] تفعيل لمدة يومين
+        [few] تفعيل لمدة { $days } أيام
+        [many] تفعيل لمدة { $days } يومًا
+       *[other] تفعيل لمدة { $days } يوم
+    }
+turn-off = إيقاف
+start-at-login = تشغيل Keepwatch عند تسجيل دخولي إلى الحاسوب
+language-title = اللغة
+language-system = لغة النظام
+app-title = التطبيق
+
+## Accounts and sign-in
+
+accounts-title = الحسابات
+add-account = إضافة حساب
+server-url = عنوان خدمة الحساب
+email = البريد الإلكتروني
+totp-code = الرمز المكوّن من 6 أرقام من تطبيق المصادقة
+totp-prompt = يستخدم هذا الحساب المصادقة الثنائية. أدخل الرمز الحالي من تطبيق المصادقة.
+remember-account = تذكّر هذا الحساب على هذا الحاسوب
+trust-existing = الجلسات المسجَّل دخولها الآن جلساتي
+trust-existing-hint = تصبح أجهزتها وبلدانها مألوفة. ألغِ التحديد إن لم تكن متأكدًا: سينبّهك Keepwatch حينها إلى كل جلسة لا يعرفها.
+trust-device = الوثوق بهذا الحاسوب لمدة 30 يومًا (تخطّي طلب المصادقة الثنائية)
+sign-in = تسجيل الدخول
+signing-in = جارٍ تسجيل الدخول…
+switch-to = التبديل إلى هذا الحساب
+active-account = نشط
+signed-out = غير مسجَّل الدخول
+sign-out-account = تسجيل الخروج
+forget-account = تسجيل الخروج والنسيان
+
+## Errors, worded for people
+
+error-account-locked = أدّت محاولات الدخول الفاشلة الكثيرة إلى قفل هذا الحساب. يمكنك المحاولة مجددًا بعد { $time }.
+error-account-locked-no-time = أدّت محاولات الدخول الفاشلة الكثيرة إلى قفل هذا الحساب. يُرفع معظم القفل تلقائيًا بعد 30 دقيقة.
+error-ip-blocked = رُفض تسجيل الدخول: عنوان شبكة هذا الحاسوب في قائمة حظر العناوين للحساب. سجّل الدخول من شبكة أخرى، أو أزل العنوان من القائمة من جهاز مسجَّل الدخول.
+error-ip-blocked-time = رُفض تسجيل الدخول: عنوان شبكة هذا الحاسوب محظور. يُرفع الحظر بعد { $time }.
+error-rate-limited = طلبات كثيرة جدًا. أعد المحاولة بعد { $time }.
+error-rate-limited-no-time = طلبات كثيرة جدًا. انتظر قليلًا ثم أعد المحاولة.
+error-unavailable = لا تستطيع خدمة الحساب الرد الآن. أعد المحاولة لاحقًا.
+error-invalid-credentials = البريد الإلكتروني أو كلمة المرور غير صحيحة.
+error-invalid-totp = الرمز غير صحيح. تتغيّر الرموز كل 30 ثانية: استخدم الرمز الحالي.
+error-totp-required = أدخل الرمز من تطبيق المصادقة.
+error-invalid-token = انتهت جلستك لدى خدمة الحساب. سجّل الدخول مجددًا.
+error-not-signed-in = سجّل الدخول إلى هذا الحساب أولًا.
+error-network = تعذّر الوصول إلى خدمة الحساب. تحقّق من العنوان ومن اتصالك.
+error-tls = رُفضت شهادة خدمة الحساب، فلم يُرسل شيء.
+error-weak-password = كلمة المرور الجديدة ضعيفة جدًا أو مطابقة للحالية.
+error-invalid-value = قيمة خارج ما تسمح به خدمة الحساب.
+error-invalid-request = رفضت خدمة الحساب الطلب لأنه غير سليم.
+error-current-session = هذه هي الجلسة التي يستخدمها Keepwatch نفسه. سجّل الخروج من قسم الحسابات.
+error-not-found = لم يعد موجودًا — ربما أُزيل من قبل.
+error-not-connected = غير متصل بخدمة Keepwatch.
+error-other = حدث خطأ: { $message }
+
+## About
+
+about-title = حول Keepwatch
+about-body = يراقب Keepwatch جلسات حسابك ويخبرك عندما يسجّل أحد الدخول من جهاز أو بلد لا تستخدمه. تُحفظ كلمة مرورك في حافظة مفاتيح حاسوبك فقط.
+attribution-title = البيانات
+geo-attribution = IP geolocation by DB-IP
+geo-licence = مرخّصة بموجب CC BY 4.0
+map-attribution = حدود الخريطة: Natural Earth عبر world-atlas (ملكية عامة)
+times-note = تُعرض الأوقات بمنطقتك الزمنية ({ $zone }).
+
+## Native surfaces: notifications, the tray menu and dialogs
+
+label-value = { $label }: { $value }
+list-separator = { "، " }
+new-alerts =
+    { $count ->
+        [one] تنبيه جديد واحد
+        [two] تنبيهان جديدان
+        [few] { $count } تنبيهات جديدة
+        [many] { $count } تنبيهًا جديدًا
+       *[other] { $count } تنبيه جديد
+    }
+and-more =
+    { $count ->
+        [one] …وتنبيه آخر
+        [two] …وتنبيهان آخران
+        [few] …و{ $count } تنبيهات أخرى
+        [many] …و{ $count } تنبيهًا آخر
+       *[other] …و{ $count } تنبيه آخر
+    }
+unreviewed-alerts =
+    { $count ->
+        [zero] لا تنبيهات بانتظار المراجعة
+        [one] تنبيه واحد بانتظار المراجعة
+        [two] تنبيهان بانتظار المراجعة
+        [few] { $count } تنبيهات بانتظار المراجعة
+        [many] { $count } تنبيهًا بانتظار المراجعة
+       *[other] { $count } تنبيه بانتظار المراجعة
+    }
+open-keepwatch = فتح Keepwatch
+pause-an-hour = إيقاف التنبيهات مؤقتًا لمدة ساعة
+resume-alerts = استئناف التنبيهات (موقوفة حتى { $time })
+quit = إنهاء
+tooltip-offline = Keepwatch: غير متصل
+tooltip-unreviewed = Keepwatch: تنبيهات بانتظار المراجعة
+tooltip-watching = Keepwatch: يراقب
+others-failed-title = تعذّر تسجيل خروج الجلسات الأخرى
+others-failed-body = ما زالت الجلسات الأخرى مسجَّلة الدخول: { $reason }.
+cannot-start = تعذّر تشغيل Keepwatch: { $reason }
+files-repaired-title = أصلح Keepwatch ملفاته
+
+## Units and durations for Rust's own sentences (the window formats these with Intl)
+
+distance-km = { $km } كم
+speed-kmh = { $kmh } كم/س
+duration-minutes =
+    { $minutes ->
+        [one] دقيقة واحدة
+        [two] دقيقتان
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقة
+       *[other] { $minutes } دقيقة
+    }
+duration-hours = { $hours } س
+duration-hours-minutes = { $hours } س { $minutes } د

@@ -1,0 +1,368 @@
+# Keepwatch's wording in English: the window, notifications, the tray, native dialogs and
+# the detector's alert titles and reasons. Every message here must exist in ../ar/keepwatch.ftl
+# with the same variables (tested in Rust and in the UI). See ../../README.md.
+
+## The window: navigation and common buttons
+
+app-tagline = Watching your account's sessions
+nav = Sections
+nav-sessions = Sessions
+nav-alerts = Alerts
+nav-history = History
+nav-security = Security
+nav-accounts = Accounts
+nav-about = About
+not-connected-title = Not connected to the Keepwatch service
+not-connected-body = This window is not talking to the Keepwatch app's background service, so there is nothing to show yet. Start Keepwatch from your applications menu; your sessions, alerts and history will appear here.
+loading = Loading…
+retry = Try again
+cancel = Cancel
+close = Close
+save = Save
+saved = Saved
+remove = Remove
+add = Add
+
+## Sync status
+
+last-synced = Last synced { $when }
+never-synced = Not synced yet
+phase-idle = Up to date
+phase-syncing = Syncing…
+phase-offline = Offline — showing saved data
+phase-signed-out = Signed out — sign in again
+phase-no-account = No account yet — sign in to start watching
+phase-error = Sync failed
+live = Live
+no-account = Add an account to start watching its sessions.
+
+## Sessions
+
+sessions-title = Active sessions
+sessions-intro = Every device signed in to your account right now.
+sign-out-others = Sign out all other sessions
+confirm-sign-out-others-title = Sign out every other session?
+confirm-sign-out-others-body = Every session except the one on this computer will end — including your own other devices, such as your phone or another browser. Each of them will have to sign in again with your password. This computer stays signed in.
+confirm-sign-out-others-action = Sign out all others
+signed-out-others =
+    { $count ->
+        [one] Signed out { $count } other session.
+       *[other] Signed out { $count } other sessions.
+    }
+sign-out = Sign out
+signing-out = Signing out…
+current-session = This device
+first-login = First login
+last-activity = Last activity
+location = Location
+ip-address = IP address
+unknown-network = Unknown network
+unknown-location = Location unknown
+offline-actions = Offline: signing sessions out needs a connection to the account service.
+no-sessions = No sessions to show.
+unfamiliar = Unfamiliar session
+this-was-me = This was me
+respond = Respond
+sessions-count =
+    { $count ->
+        [one] { $count } session
+       *[other] { $count } sessions
+    }
+
+## Alerts and severities (also notifications and the tray)
+
+alerts-title = Alerts
+no-alerts = No alerts. Keepwatch is watching.
+show-resolved = Show resolved alerts
+severity-info = Information
+severity-warning = Warning
+severity-critical = Critical
+state-open = New
+state-acknowledged = Seen
+state-resolved = Resolved
+mark-seen = Mark as seen
+mark-resolved = Mark as resolved
+reopen = Reopen
+why = Why this alert
+what-to-do = What to do
+
+## Alert titles, by kind (the history keeps the English ones)
+
+kind-possible-takeover = Possible account takeover
+kind-new-country = New country — VPN or unusual route?
+kind-impossible-travel = Impossible travel — VPN or unusual route?
+kind-new-device = New device
+kind-unknown-withdrawal-address = Withdrawal to an address not in your address book
+kind-two-factor-reset = 2FA was reset outside Keepwatch
+kind-password-changed = Password changed outside Keepwatch
+kind-keepwatch-signed-out = Keepwatch was signed out by another session
+kind-account-locked = Account locked after failed sign-ins
+kind-failed-sign-in = Failed sign-in
+
+## Why an alert was raised, by reason (the detector's and the window's)
+
+reason-unfamiliar-country = { $country } is not a country this account has been used from.
+reason-unfamiliar-device = { $label } is not a device this account has been used from.
+reason-unidentified-device = The device (“{ $label }”) could not be identified, so it cannot be matched to one of yours.
+reason-unknown-location = The address could not be located, so no country was judged: only the device was.
+reason-network = The address belongs to { $network }.
+reason-network-seen = The address belongs to { $network }, a network you have used before.
+reason-unknown-network = an unknown network
+reason-vpn = The address belongs to { $network }, a hosting network ({ $operator }) where VPN services and rented servers live: this may well be a VPN.
+reason-impossible-travel = { $from } to { $to } is { $km } in { $time }: even allowing for geolocation error that is { $kmh }, faster than any flight.
+reason-unusual-route = Both places are in countries this account is used from, so this is probably your ISP or carrier (or a VPN) routing the connection through a distant point, not a journey.
+reason-travel-mode = Travel mode is on until { $until }, so a new place alone is shown as information.
+reason-not-from-this-app = It was not done from Keepwatch.
+reason-unknown-session = The account service did not say which session did it.
+reason-unseen-session = It was done from a session Keepwatch never saw ({ $id }): it signed in and acted between two looks.
+reason-signed-out-by-password = The password change signed Keepwatch out too: it is not watching until you sign in again.
+reason-signed-out-by-two-factor = The 2FA reset signed Keepwatch out too: it is not watching until you sign in again.
+reason-signed-out-token-reused = Keepwatch's sign-in was used a second time from somewhere else, so the account service ended it: someone may have a copy of it. Keepwatch is not watching until you sign in again.
+reason-signed-out = Keepwatch's own session was signed out: it is not watching until you sign in again.
+reason-other-sessions-signed-out =
+    { $count ->
+        [one] The one other session was signed out.
+       *[other] Every other session ({ $count }) was signed out.
+    }
+reason-other-sessions-signed-out-all = Every other session was signed out.
+reason-withdrawal = { $amount } { $asset } is being sent to { $address }, which is not in your address book.
+reason-failed-invalid-credentials = Someone tried to sign in with a wrong password.
+reason-failed-totp-required = Someone entered the right password and was asked for a 2FA code.
+reason-failed-invalid-totp = Someone entered the right password but a wrong 2FA code: if it was not you, someone knows your password.
+reason-failed-account-locked = A sign-in was refused because the account was locked.
+reason-failed-ip-blocked = A sign-in was refused because its address is on your blocklist.
+reason-failed-other = A sign-in failed.
+reason-account-locked-until = Too many failed sign-ins locked the account until { $until }.
+reason-account-locked = Too many failed sign-ins locked the account.
+
+## Response steps
+
+step-of = Step { $index } of { $total }
+step-sign-in-again = Sign in to Keepwatch again
+sign-in-again-body = Keepwatch is not watching this account until you sign in again under Accounts. If the password was changed and it was not you, the account service's password reset or support gets you back in.
+step-sign-out-session = Sign this session out
+step-change-password = Change your password
+step-reset-two-factor = Reset 2FA (this also replaces every backup code)
+step-review-withdrawals = Review recent withdrawals
+step-block-ip = Add { $ip } to your IP blocklist
+step-contact-support = Contact support
+do-step = Do it
+skip-step = Skip
+step-done = Done
+step-skipped = Skipped
+step-failed = Failed
+flow-done = All steps are done.
+contact-support-body = Your account service's support team can audit recent activity and reverse fraudulent moves where possible. Contact them now: say when this happened and which withdrawals you did not make.
+block-note-from-alert = Blocked from a Keepwatch alert
+
+## Password and 2FA
+
+current-password = Current password
+new-password = New password
+repeat-password = New password again
+passwords-differ = The two new passwords differ.
+password-too-short =
+    { $min ->
+        [one] Use at least { $min } character.
+       *[other] Use at least { $min } characters.
+    }
+change-password = Change password
+password-changed =
+    { $count ->
+        [one] Password changed. Signed out { $count } other session.
+       *[other] Password changed. Signed out { $count } other sessions.
+    }
+reset2fa-intro = Resetting 2FA replaces your authenticator secret and every backup code. Confirm with your password.
+reset2fa = Reset 2FA
+password = Password
+new-secret-title = Your new 2FA secret
+scan-qr = Scan this code with your authenticator app, or type the secret in.
+secret = Secret
+backup-codes = Backup codes
+shown-once = This is shown only once. Store the backup codes somewhere safe before you close this.
+saved-them = I have saved them
+qr-label = QR code for your authenticator app
+
+## Withdrawals
+
+withdrawals-title = Recent withdrawals
+no-withdrawals = No recent withdrawals.
+in-address-book = In your address book
+not-in-address-book = Not in your address book
+unknown-addresses-found =
+    { $count ->
+        [one] { $count } withdrawal to an address you did not add. Contact support immediately.
+       *[other] { $count } withdrawals to addresses you did not add. Contact support immediately.
+    }
+withdrawal-pending = Pending
+withdrawal-completed = Sent
+withdrawal-cancelled = Cancelled
+withdrawal-failed = Failed
+withdrawal-unknown = Unknown
+requested-from = Requested from { $ip }
+
+## History
+
+history-title = History
+history-intro = Every session and sign-in Keepwatch has seen, kept on this computer.
+filter-time = Time
+filter-country = Country
+filter-device = Device
+filter-state = State
+filter-search = Search
+search-placeholder = Device, IP, network, place…
+any = Any
+last24h = Last 24 hours
+last7d = Last 7 days
+last30d = Last 30 days
+last365d = Last year
+clear-filters = Clear filters
+history-active = Active
+history-signed-out = Signed out
+history-expired = Expired
+history-failed = Failed sign-in
+export-csv = Export CSV
+export-json = Export JSON
+exported =
+    { $count ->
+        [one] Exported { $count } row to { $path }.
+       *[other] Exported { $count } rows to { $path }.
+    }
+export-cancelled = Export cancelled.
+map-title = Where sign-ins came from
+map-label = World map of sign-in locations
+without-location = Without a known location: { $count }
+timeline-title = When
+timeline-label = Sign-ins per day
+no-history = Nothing in the history matches.
+matching = Matching: { $count }
+confirmed-by-you = Confirmed by you
+
+## Security settings
+
+security-title = Security settings
+blocklist-title = IP blocklist
+blocklist-intro = Sign-ins from these addresses are refused.
+address-or-range = Address or range (e.g. 203.0.113.7 or 2001:db8::/48)
+note-optional = Note (optional)
+empty-blocklist = No blocked addresses.
+session-length-title = Session length
+web-idle-days = Web and desktop sessions end after this many idle days (1–30)
+mobile-idle-days = Mobile app sessions end after this many idle days (1–90)
+trusted-title = Trusted devices
+trusted-intro = These devices skip the 2FA prompt. Forget any you do not fully control.
+trusted-until = Trusted until { $when }
+forget = Forget
+no-trusted = No trusted devices.
+notifications-title = Notifications
+notifications-on = Show a notification for new alerts
+notify-from = Notify from severity
+sound = Play a sound
+travel-title = Travel mode
+travel-intro = While you travel, a new country alone is shown as information instead of a warning. New devices still warn.
+travel-on-until = On until { $when }
+travel-off = Off
+travel-for =
+    { $days ->
+        [one] Turn on for { $days } day
+       *[other] Turn on for { $days } days
+    }
+turn-off = Turn off
+start-at-login = Start Keepwatch when I log in
+language-title = Language
+language-system = System language
+app-title = App
+
+## Accounts and sign-in
+
+accounts-title = Accounts
+add-account = Add an account
+server-url = Account service address
+email = Email
+totp-code = 6-digit code from your authenticator app
+totp-prompt = This account uses two-factor authentication. Enter the current code from your authenticator app.
+remember-account = Remember this account on this computer
+trust-existing = The sessions signed in now are mine
+trust-existing-hint = Their devices and countries become familiar. Untick it if you are not sure: Keepwatch then flags each one it does not recognise.
+trust-device = Trust this computer for 30 days (skip the 2FA prompt)
+sign-in = Sign in
+signing-in = Signing in…
+switch-to = Switch to this account
+active-account = Active
+signed-out = Signed out
+sign-out-account = Sign out
+forget-account = Sign out and forget
+
+## Errors, worded for people
+
+error-account-locked = Too many failed sign-ins have locked this account. You can try again in { $time }.
+error-account-locked-no-time = Too many failed sign-ins have locked this account. Most locks lift by themselves after 30 minutes.
+error-ip-blocked = Sign-in refused: this computer's network address is on the account's IP blocklist. Sign in from another network, or remove the address from the blocklist on a device that is signed in.
+error-ip-blocked-time = Sign-in refused: this computer's network address is blocked. The block lifts in { $time }.
+error-rate-limited = Too many requests. Try again in { $time }.
+error-rate-limited-no-time = Too many requests. Wait a moment and try again.
+error-unavailable = The account service cannot answer right now. Try again later.
+error-invalid-credentials = Wrong email or password.
+error-invalid-totp = That code was not right. Codes change every 30 seconds: use the current one.
+error-totp-required = Enter the code from your authenticator app.
+error-invalid-token = Your session with the account service has ended. Sign in again.
+error-not-signed-in = Sign in to this account first.
+error-network = The account service could not be reached. Check its address and your connection.
+error-tls = The account service's certificate was refused, so nothing was sent.
+error-weak-password = The new password is too weak or the same as the current one.
+error-invalid-value = A value is outside what the account service allows.
+error-invalid-request = The account service refused the request as malformed.
+error-current-session = This is the session Keepwatch itself uses. Sign out from Accounts instead.
+error-not-found = It no longer exists — it may already have been removed.
+error-not-connected = Not connected to the Keepwatch service.
+error-other = Something went wrong: { $message }
+
+## About
+
+about-title = About Keepwatch
+about-body = Keepwatch watches your account's sessions and tells you when someone signs in from a device or country you do not use. Your password is kept only in your computer's keyring.
+attribution-title = Data
+geo-attribution = IP geolocation by DB-IP
+geo-licence = Licensed under CC BY 4.0
+map-attribution = Map outlines: Natural Earth, via world-atlas (public domain)
+times-note = Times are shown in your time zone ({ $zone }).
+
+## Native surfaces: notifications, the tray menu and dialogs
+
+label-value = { $label }: { $value }
+list-separator = { ", " }
+new-alerts =
+    { $count ->
+        [one] { $count } new alert
+       *[other] { $count } new alerts
+    }
+and-more = …and { $count } more
+unreviewed-alerts =
+    { $count ->
+        [0] No unreviewed alerts
+        [one] { $count } unreviewed alert
+       *[other] { $count } unreviewed alerts
+    }
+open-keepwatch = Open Keepwatch
+pause-an-hour = Pause alerts for an hour
+resume-alerts = Resume alerts (paused until { $time })
+quit = Quit
+tooltip-offline = Keepwatch: offline
+tooltip-unreviewed = Keepwatch: unreviewed alerts
+tooltip-watching = Keepwatch: watching
+others-failed-title = Could not sign out other sessions
+others-failed-body = The other sessions are still signed in: { $reason }.
+cannot-start = Keepwatch cannot start: { $reason }
+files-repaired-title = Keepwatch repaired its files
+
+## Units and durations for Rust's own sentences (the window formats these with Intl)
+
+distance-km = { $km } km
+speed-kmh = { $kmh } km/h
+duration-minutes =
+    { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }
+duration-hours = { $hours } h
+duration-hours-minutes = { $hours } h { $minutes } min
