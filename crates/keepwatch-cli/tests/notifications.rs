@@ -1,6 +1,6 @@
 //! `keepwatch watch` against a real D-Bus notification server (python3-dbusmock's
 //! notification_daemon template on the session bus): the Notify call it makes for a foreign
-//! sign-in, the "Sign out session" button ending that session on the server, no alert
+//! sign-in, the "Sign this session out" button ending that session on the server, no alert
 //! raised twice across a restart of the watcher, and notifications in the system's language.
 //! One test, since only one notification server can own its name on the bus.
 
@@ -152,7 +152,7 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
         "{call}"
     );
     assert!(
-        call.contains(r#"["sign_out", "Sign out session", "this_was_me", "This was me"]"#),
+        call.contains(r#"["sign_out", "Sign this session out", "this_was_me", "This was me"]"#),
         "{call}"
     );
     assert!(call.contains(r#""urgency": 2"#), "critical urgency: {call}");
@@ -187,7 +187,7 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
     );
     assert!(calls[1].contains("Warning: "), "{}", calls[1]);
 
-    // "Sign out session" on the second notification (id 2) ends that session on the server.
+    // "Sign this session out" on the second notification (id 2) ends that session on the server.
     // notify-rust subscribes to ActionInvoked just after Notify returns, so press until it
     // takes effect.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -238,7 +238,7 @@ async fn a_foreign_sign_in_notifies_and_the_sign_out_button_ends_that_session() 
         "{arabic}"
     );
     assert!(
-        arabic.contains(r#"["sign_out", "تسجيل خروج الجلسة", "this_was_me", "كنت أنا"]"#),
+        arabic.contains(r#"["sign_out", "تسجيل خروج هذه الجلسة", "this_was_me", "كنت أنا"]"#),
         "{arabic}"
     );
     let deadline = Instant::now() + Duration::from_secs(10);
