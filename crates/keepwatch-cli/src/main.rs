@@ -549,6 +549,7 @@ async fn run(cli: Cli) -> Result<()> {
                 text: args.text,
                 alert_state: None,
                 limit: args.limit,
+                ..Default::default()
             };
             let view = kw.account(selector)?.history(query).await?;
             if args.json {

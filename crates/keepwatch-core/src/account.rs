@@ -14,7 +14,7 @@ use crate::config::{AccountConfig, Config, DataDirs, Preferences};
 use crate::detection;
 use crate::error::{Error, Result};
 use crate::history::{
-    state_keys, AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
+    AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
 };
 use crate::views::{
     AccountView, AlertBrief, AlertsView, Freshness, HistoryView, SessionView, SessionsView,
@@ -241,18 +241,16 @@ impl Account {
                             h.set_trust(&s.id, Trust::Own)?;
                         }
                     }
-                    let first = h.state(state_keys::INITIALISED)?.is_none();
-                    if first {
-                        if h.state(state_keys::TRUST_EXISTING)?.as_deref() == Some("true") {
+                    if !h.initialised()? {
+                        if h.trust_existing()? {
                             h.trust_all_active(Trust::Existing)?;
                         }
-                        h.set_state(state_keys::INITIALISED, "true")?;
+                        h.set_initialised()?;
                     }
                     if let Some(etag) = etag {
-                        h.set_state(state_keys::SESSIONS_ETAG, &etag)?;
                         let body = serde_json::to_string(&list_for_db)
                             .map_err(|e| Error::Invalid(e.to_string()))?;
-                        h.set_state(state_keys::SESSIONS_BODY, &body)?;
+                        h.set_sessions_cache(&etag, &body)?;
                     }
                     Ok(fresh)
                 })
@@ -358,7 +356,7 @@ impl Account {
                     }
                 }
                 if event.id > h.last_event_id()? {
-                    h.set_state(state_keys::LAST_EVENT_ID, &event.id.to_string())?;
+                    h.set_last_event_id(event.id)?;
                 }
                 Ok((fresh, alerts))
             })

@@ -11,7 +11,7 @@ use crate::account::{account_view, Account};
 use crate::client::{server_authority, validate_server_url, AccountClient, ClientOptions};
 use crate::config::{AccountConfig, Config, DataDirs, Preferences};
 use crate::error::{Error, Result};
-use crate::history::{state_keys, History};
+use crate::history::History;
 use crate::secrets::{device_token_key, Secrets};
 use crate::views::{AccountView, LoginView};
 
@@ -206,10 +206,7 @@ impl Keepwatch {
             self.client_options(&config.id, config.ca_cert.as_deref())?,
         )?;
         let history = self.open_history(&config.id)?;
-        if let (Some(etag), Some(body)) = (
-            history.state(state_keys::SESSIONS_ETAG)?,
-            history.state(state_keys::SESSIONS_BODY)?,
-        ) {
+        if let Some((etag, body)) = history.sessions_cache()? {
             if let Ok(list) = serde_json::from_str(&body) {
                 client.seed_sessions_cache(etag, list);
             }
@@ -316,15 +313,8 @@ impl Keepwatch {
             }
         }
         let history = self.open_history(&id)?;
-        if history.state(state_keys::INITIALISED)?.is_none() {
-            history.set_state(
-                state_keys::TRUST_EXISTING,
-                if params.trust_existing {
-                    "true"
-                } else {
-                    "false"
-                },
-            )?;
+        if !history.initialised()? {
+            history.set_trust_existing(params.trust_existing)?;
         }
         let config = self.config().select(Some(&id))?.clone();
         let opened = Account::new(config, self.dirs.clone(), client, history, prefs);
@@ -580,7 +570,7 @@ mod tests {
         let path = dirs.history_file(&id);
         {
             let h = History::open(&path).unwrap();
-            h.set_state(state_keys::INITIALISED, "true").unwrap();
+            h.set_initialised().unwrap();
         }
         // Power loss or a bad disk: the middle of the file is garbage.
         let mut bytes = std::fs::read(&path).unwrap();
@@ -598,11 +588,7 @@ mod tests {
         assert!(notes[0].contains("was damaged"), "{}", notes[0]);
         let history = History::open(&path).unwrap();
         assert_eq!(history.integrity_check().unwrap(), ["ok"]);
-        assert_eq!(
-            history.state(state_keys::INITIALISED).unwrap(),
-            None,
-            "a fresh one"
-        );
+        assert!(!history.initialised().unwrap(), "a fresh one");
         drop(account);
     }
 
@@ -618,15 +604,12 @@ mod tests {
         .unwrap();
         History::open(&dirs.legacy_history_file(&id))
             .unwrap()
-            .set_state(state_keys::INITIALISED, "true")
+            .set_initialised()
             .unwrap();
         let kw = keepwatch_in(dir.path(), Arc::new(MemoryStore::default()));
         kw.account(None).unwrap();
         assert!(!dirs.legacy_history_file(&id).exists());
         let moved = History::open(&dirs.history_file(&id)).unwrap();
-        assert_eq!(
-            moved.state(state_keys::INITIALISED).unwrap().as_deref(),
-            Some("true")
-        );
+        assert!(moved.initialised().unwrap());
     }
 }
