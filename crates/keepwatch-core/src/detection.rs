@@ -190,8 +190,7 @@ mod tests {
             .expect("an unfamiliar client alerts");
         assert_eq!(alert.kind, AlertKind::NewDevice);
         // The own session's country is learned: no "new country" for Berlin.
-        let baseline: Baseline =
-            serde_json::from_str(&h.baseline().unwrap().unwrap()).unwrap();
+        let baseline: Baseline = serde_json::from_str(&h.baseline().unwrap().unwrap()).unwrap();
         assert!(baseline.knows_country("DE"));
         assert!(baseline.devices.is_empty());
     }

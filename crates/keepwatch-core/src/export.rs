@@ -131,7 +131,8 @@ pub fn export_with_progress(
         (progress.report)(progress.now);
         match format {
             ExportFormat::Csv => {
-                let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, out));
+                let mut w =
+                    csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, out));
                 let fail = |e: csv::Error| Error::Export(e.to_string());
                 w.write_record(CSV_COLUMNS).map_err(fail)?;
                 history.for_each_session(&all(), |s| {
@@ -173,8 +174,12 @@ pub fn export_with_progress(
                 array("sessions", &mut out, &mut |f| {
                     history.for_each_session(&all(), |s| f(&s))
                 })?;
-                array("events", &mut out, &mut |f| history.for_each_event(|e| f(&e)))?;
-                array("alerts", &mut out, &mut |f| history.for_each_alert(|a| f(&a)))?;
+                array("events", &mut out, &mut |f| {
+                    history.for_each_event(|e| f(&e))
+                })?;
+                array("alerts", &mut out, &mut |f| {
+                    history.for_each_alert(|a| f(&a))
+                })?;
                 out.write_all(b"\n}\n")
                     .and_then(|()| out.flush())
                     .map_err(write_failed)?;
@@ -315,5 +320,142 @@ mod tests {
         ] {
             assert_eq!(neutralise_formula(plain.to_owned()), plain);
         }
+    }
+
+    /// A writer whose bytes the test can look at while the export runs.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<parking_lot::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn many(n: usize) -> (tempfile::TempDir, History) {
+        use keepwatch_api::*;
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let now = chrono::Utc::now();
+        history
+            .atomically(|h| {
+                for i in 0..n {
+                    let session = Session {
+                        id: format!("ses_{i:05}"),
+                        current: false,
+                        client: ClientKind::Web,
+                        remember_me: false,
+                        trusted_device: false,
+                        created_at: now,
+                        last_active_at: now,
+                        expires_at: now,
+                        ip: format!("198.51.{}.{}", i / 256, i % 256),
+                        device: Device {
+                            label: format!("Chrome {} on Windows", i % 7),
+                            browser: None,
+                            browser_version: None,
+                            os: None,
+                            os_version: None,
+                            device_type: DeviceType::Desktop,
+                            user_agent: None,
+                        },
+                        network: Network::default(),
+                        location: Location::default(),
+                    };
+                    let seen = now + chrono::TimeDelta::seconds(i as i64);
+                    h.upsert_session(&session, "k", false, seen)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        (dir, history)
+    }
+
+    #[test]
+    fn a_csv_export_streams_and_reports_its_progress() {
+        let n = 3_500;
+        let (_dir, history) = many(n);
+        let out = Shared::default();
+        let seen = out.clone();
+        let mut reports = Vec::new();
+        let mut written_by_2000 = 0;
+        let rows = export_with_progress(&history, ExportFormat::Csv, out, &mut |p| {
+            if p.rows_done == 2000 {
+                written_by_2000 = seen.0.lock().len();
+            }
+            reports.push(p);
+        })
+        .unwrap();
+        assert_eq!(rows, n as u64);
+        // Streamed: a good part of the file was out before the last row was read.
+        assert!(
+            written_by_2000 > 100_000,
+            "{written_by_2000} bytes by row 2000"
+        );
+        let done: Vec<u64> = reports.iter().map(|p| p.rows_done).collect();
+        assert_eq!(done, [0, 1000, 2000, 3000, 3500]);
+        assert!(reports.iter().all(|p| p.rows_total == n as u64));
+        let text = String::from_utf8(out_bytes(&seen)).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            reader.headers().unwrap().iter().collect::<Vec<_>>(),
+            CSV_COLUMNS
+        );
+        let first = reader.records().next().unwrap().unwrap();
+        // Newest first, as before.
+        assert_eq!(&first[0], "ses_03499");
+        assert_eq!(reader.records().count(), n - 1);
+    }
+
+    fn out_bytes(w: &Shared) -> Vec<u8> {
+        w.0.lock().clone()
+    }
+
+    #[test]
+    fn a_json_export_streams_sessions_events_and_alerts() {
+        let (_dir, history) = many(1_200);
+        let now = chrono::Utc::now();
+        history
+            .insert_alert(
+                &keepwatch_detector::Alert {
+                    key: "session:ses_00001".into(),
+                    kind: keepwatch_detector::AlertKind::NewDevice,
+                    severity: keepwatch_detector::Severity::Warning,
+                    title: "New device".into(),
+                    summary: "Chrome".into(),
+                    session_id: Some("ses_00001".into()),
+                    event_id: None,
+                    reasons: vec![],
+                    steps: vec![],
+                    occurred_at: now,
+                },
+                now,
+            )
+            .unwrap();
+        let out = Shared::default();
+        let mut last = None;
+        let rows = export_with_progress(&history, ExportFormat::Json, out.clone(), &mut |p| {
+            last = Some(p)
+        })
+        .unwrap();
+        assert_eq!(rows, 1_201);
+        assert_eq!(
+            last,
+            Some(ExportProgress {
+                rows_done: 1_201,
+                rows_total: 1_201
+            })
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out_bytes(&out)).unwrap();
+        assert_eq!(json["format"], "keepwatch-history-v1");
+        assert_eq!(json["sessions"].as_array().unwrap().len(), 1_200);
+        assert_eq!(json["sessions"][0]["id"], "ses_01199");
+        assert_eq!(json["sessions"][0]["snapshot"]["ip"], "198.51.4.175");
+        assert_eq!(json["events"].as_array().unwrap().len(), 0);
+        assert_eq!(json["alerts"][0]["key"], "session:ses_00001");
     }
 }

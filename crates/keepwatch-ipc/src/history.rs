@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use keepwatch_api::{Device, Location, Network};
-use keepwatch_core::{EndReason, HistoryQuery, SessionRecord, Severity, Trust};
+use keepwatch_core::{EndReason, HistoryQuery, SessionRecord, SessionState, Severity, Trust};
 use serde::{Deserialize, Serialize};
 
 /// How a session in the history ended up.
@@ -69,13 +69,21 @@ pub struct HistoryFilter {
 }
 
 impl HistoryFilter {
-    /// The core query for the parts the core filters on.
+    /// The core query: every filter the window has, in SQL, so that the core's limit cuts
+    /// only matching rows.
     pub fn query(&self) -> HistoryQuery {
         HistoryQuery {
             since: self.from,
             until: self.to,
-            country: self.country_code.clone(),
-            device: self.device.clone(),
+            country_code: self.country_code.clone(),
+            device_label: self.device.clone(),
+            // The core keeps no failed sign-ins: `history_page` finds none of them.
+            state: self.state.and_then(|s| match s {
+                HistoryState::Active => Some(SessionState::Active),
+                HistoryState::SignedOut => Some(SessionState::SignedOut),
+                HistoryState::Expired => Some(SessionState::Expired),
+                HistoryState::Failed => None,
+            }),
             text: self.text.clone(),
             ..Default::default()
         }

@@ -172,10 +172,12 @@ impl History {
         })
     }
 
-
     /// The most serious alert severity of each of `session_ids` that has alerts, in one
     /// query however many alerts history holds.
-    pub fn max_alert_severities(&self, session_ids: &[String]) -> Result<HashMap<String, Severity>> {
+    pub fn max_alert_severities(
+        &self,
+        session_ids: &[String],
+    ) -> Result<HashMap<String, Severity>> {
         let mut out: HashMap<String, Severity> = HashMap::new();
         if session_ids.is_empty() {
             return Ok(out);
@@ -202,7 +204,9 @@ impl History {
     /// Calls `each` with every alert, newest first, as SQLite reads them. Returns how many.
     pub fn for_each_alert(&self, mut each: impl FnMut(AlertRecord) -> Result<()>) -> Result<u64> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY occurred_at DESC, raised_at DESC"))?;
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} ORDER BY occurred_at DESC, raised_at DESC"
+        ))?;
         let mut rows = stmt.query([])?;
         let mut n = 0;
         while let Some(row) = rows.next()? {

@@ -104,7 +104,9 @@ impl History {
 
     /// Whether the user chose to trust the sessions that existed at first sign-in.
     pub fn trust_existing(&self) -> Result<bool> {
-        Ok(self.cursor_value::<bool>("trust_existing")?.unwrap_or(false))
+        Ok(self
+            .cursor_value::<bool>("trust_existing")?
+            .unwrap_or(false))
     }
 
     /// Records whether the user chose to trust the sessions that existed at first sign-in.

@@ -45,7 +45,6 @@ impl History {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-
     /// Calls `each` with every event, newest first, as SQLite reads them. Returns how many.
     pub fn for_each_event(&self, mut each: impl FnMut(Event) -> Result<()>) -> Result<u64> {
         let conn = self.conn();

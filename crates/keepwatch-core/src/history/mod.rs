@@ -335,6 +335,9 @@ impl History {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Up to 32 MiB of pages kept between queries (SQLite's default is 2 MiB), taken only
+        // as a large history is read: its indexes then stay in memory.
+        conn.pragma_update(None, "cache_size", -32 * 1024)?;
         // Switching to WAL and migrating need the database to themselves; SQLite answers
         // "busy" at once (without waiting) when another process is doing the same, so wait here.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

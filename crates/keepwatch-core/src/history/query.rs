@@ -149,8 +149,9 @@ impl Filter {
         }
         if let Some(label) = &q.device_label {
             let n = f.push(Arg::Text(label.clone()));
-            f.clauses
-                .push(format!("s.device_id IN (SELECT id FROM devices WHERE label = ?{n})"));
+            f.clauses.push(format!(
+                "s.device_id IN (SELECT id FROM devices WHERE label = ?{n})"
+            ));
         }
         match q.state {
             None => {}

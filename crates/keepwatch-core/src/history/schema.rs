@@ -325,7 +325,10 @@ fn move_v2_sessions(tx: &Transaction) -> HookResult {
                 r.get::<_, Option<String>>(13)?,
                 ended_at,
                 // Only names this build knows: a reason it cannot read would be lost anyway.
-                end_reason.as_deref().and_then(EndReason::parse).map(EndReason::as_str),
+                end_reason
+                    .as_deref()
+                    .and_then(EndReason::parse)
+                    .map(EndReason::as_str),
             ],
         )?;
     }
@@ -355,9 +358,11 @@ mod tests {
         conn.execute("INSERT INTO t (a) VALUES ('Chrome on Windows')", [])
             .unwrap();
         let n: i64 = conn
-            .query_row("SELECT count(*) FROM t WHERE t MATCH '\"WINDOW\"'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM t WHERE t MATCH '\"WINDOW\"'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 1);
     }

@@ -1,6 +1,6 @@
 //! Sessions: recording what the server lists, and reading it back filtered and paged.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use keepwatch_api::{ClientKind, Device, DeviceType, Location, Network, Session, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -18,7 +18,7 @@ const SELECT: &str = "SELECT s.id, s.own, d.label, d.device_key, s.ip, n.isp, p.
         p.country_code, s.created_at, s.last_active_at, s.first_seen, s.last_seen, s.ended_at,
         s.end_reason, s.trust, s.expires_at, s.client, s.flags, d.browser, d.browser_version,
         d.os, d.os_version, d.device_type, d.user_agent, n.asn, p.region, p.latitude,
-        p.longitude
+        p.longitude, s.device_id, s.place_id, s.network_id
     FROM sessions s
     CROSS JOIN devices d ON d.id = s.device_id
     CROSS JOIN places p ON p.id = s.place_id
@@ -35,66 +35,100 @@ const CURRENT: i64 = 1;
 const REMEMBER_ME: i64 = 2;
 const TRUSTED_DEVICE: i64 = 4;
 
-/// The session of a row selected by [`SELECT`], rebuilt from its columns and made inert.
-fn record(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
+/// The dictionary rows one query has read, each made inert once: cleaning text is most of
+/// what reading a row costs, and a page or an export meets the same few thousand devices,
+/// places and networks again and again.
+#[derive(Default)]
+struct Parts {
+    devices: HashMap<i64, (Device, String)>,
+    places: HashMap<i64, Location>,
+    networks: HashMap<i64, Network>,
+}
+
+/// `text` made inert as a label; plain ASCII that cleaning would leave alone is kept as it
+/// is without the Unicode tables.
+fn clean_label(text: String) -> String {
+    let plain = text.len() <= crate::inert::LABEL_MAX_CHARS
+        && text.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ')
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ");
+    if plain {
+        text
+    } else {
+        crate::inert::label(&text)
+    }
+}
+
+/// The session of a row selected by [`SELECT`], rebuilt from its columns and made inert: the
+/// same as `.inert()` on the raw record, since cleaning twice is cleaning once.
+fn record(r: &Row<'_>, parts: &mut Parts) -> rusqlite::Result<SessionRecord> {
     let flags: i64 = r.get(18)?;
     let ended: Option<i64> = r.get(13)?;
     let reason: Option<String> = r.get(14)?;
     let trust: Option<String> = r.get(15)?;
-    let device_type: String = r.get(23)?;
     let client: String = r.get(17)?;
-    let asn: Option<i64> = r.get(25)?;
-    let (label, ip): (String, String) = (r.get(2)?, r.get(4)?);
-    let isp: Option<String> = r.get(5)?;
-    let city: Option<String> = r.get(6)?;
-    let country: Option<String> = r.get(7)?;
-    let country_code: Option<String> = r.get(8)?;
+    let device = match parts.devices.entry(r.get(29)?) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            let device_type: String = r.get(23)?;
+            let device = Device {
+                label: r.get(2)?,
+                browser: r.get(19)?,
+                browser_version: r.get(20)?,
+                os: r.get(21)?,
+                os_version: r.get(22)?,
+                device_type: from_enum_name(&device_type).unwrap_or(DeviceType::Unknown),
+                user_agent: r.get(24)?,
+            };
+            e.insert((device.inert(), clean_label(r.get(3)?)))
+        }
+    }
+    .clone();
+    let location = match parts.places.entry(r.get(30)?) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => e.insert(
+            Location {
+                city: r.get(6)?,
+                region: r.get(26)?,
+                country_code: r.get(8)?,
+                country: r.get(7)?,
+                latitude: r.get(27)?,
+                longitude: r.get(28)?,
+            }
+            .inert(),
+        ),
+    }
+    .clone();
+    let network = match parts.networks.entry(r.get(31)?) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            let asn: Option<i64> = r.get(25)?;
+            e.insert(
+                Network {
+                    asn: asn.and_then(|a| u32::try_from(a).ok()),
+                    isp: r.get(5)?,
+                }
+                .inert(),
+            )
+        }
+    }
+    .clone();
+    let (device, device_key) = device;
+    let id = clean_label(r.get(0)?);
+    let ip = clean_label(r.get(4)?);
     let created_at = from_micros(r.get(9)?)?;
     let last_active_at = from_micros(r.get(10)?)?;
-    let id: String = r.get(0)?;
-    let snapshot = Session {
+    let record = SessionRecord {
         id: id.clone(),
-        current: flags & CURRENT != 0,
-        // Names a later server adds read as what this build knows best, not as an error.
-        client: from_enum_name(&client).unwrap_or(ClientKind::Web),
-        remember_me: flags & REMEMBER_ME != 0,
-        trusted_device: flags & TRUSTED_DEVICE != 0,
-        created_at,
-        last_active_at,
-        expires_at: from_micros(r.get(16)?)?,
-        ip: ip.clone(),
-        device: Device {
-            label: label.clone(),
-            browser: r.get(19)?,
-            browser_version: r.get(20)?,
-            os: r.get(21)?,
-            os_version: r.get(22)?,
-            device_type: from_enum_name(&device_type).unwrap_or(DeviceType::Unknown),
-            user_agent: r.get(24)?,
-        },
-        network: Network {
-            asn: asn.and_then(|a| u32::try_from(a).ok()),
-            isp: isp.clone(),
-        },
-        location: Location {
-            city: city.clone(),
-            region: r.get(26)?,
-            country_code: country_code.clone(),
-            country: country.clone(),
-            latitude: r.get(27)?,
-            longitude: r.get(28)?,
-        },
-    };
-    Ok(SessionRecord {
-        id,
         own: r.get(1)?,
-        device_label: label,
-        device_key: r.get(3)?,
-        ip,
-        isp,
-        city,
-        country,
-        country_code,
+        device_label: device.label.clone(),
+        device_key,
+        ip: ip.clone(),
+        isp: network.isp.clone(),
+        city: location.city.clone(),
+        country: location.country.clone(),
+        country_code: location.country_code.clone(),
         created_at,
         last_active_at,
         first_seen: from_micros(r.get(11)?)?,
@@ -102,10 +136,23 @@ fn record(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
         ended_at: ended.map(from_micros).transpose()?,
         end_reason: reason.as_deref().and_then(EndReason::parse),
         trust: trust.as_deref().and_then(Trust::parse),
-        snapshot,
-    }
-    // Rows may predate inert text: every read cleans, so old data is shown safe too.
-    .inert())
+        snapshot: Session {
+            id,
+            current: flags & CURRENT != 0,
+            // Names a later server adds read as what this build knows best, not as an error.
+            client: from_enum_name(&client).unwrap_or(ClientKind::Web),
+            remember_me: flags & REMEMBER_ME != 0,
+            trusted_device: flags & TRUSTED_DEVICE != 0,
+            created_at,
+            last_active_at,
+            expires_at: from_micros(r.get(16)?)?,
+            ip,
+            device,
+            network,
+            location,
+        },
+    };
+    Ok(record)
 }
 
 /// The id of the dictionary row of `table` with `key`, added with `insert` (whose first
@@ -391,17 +438,16 @@ impl History {
         self.reading(|h| {
             let total = h.count_sessions(q)?;
             let filter = Filter::sessions(q);
-            let sessions: i64 = h.conn().query_row(
-                "SELECT coalesce(max(rid), 0) FROM sessions",
-                [],
-                |r| r.get(0),
-            )?;
+            let sessions: i64 =
+                h.conn()
+                    .query_row("SELECT coalesce(max(rid), 0) FROM sessions", [], |r| {
+                        r.get(0)
+                    })?;
             let wanted =
                 u64::from(q.offset.unwrap_or(0)) + u64::from(q.limit.unwrap_or(DEFAULT_LIMIT));
             // Reading in order costs about wanted × sessions / total rows, sorting about total.
             let in_order = filter.sql().is_empty()
-                || (total as f64) * (total as f64)
-                    >= (wanted as f64) * (sessions.max(1) as f64);
+                || (total as f64) * (total as f64) >= (wanted as f64) * (sessions.max(1) as f64);
             let order = if in_order {
                 NEWEST_FIRST
             } else {
@@ -434,9 +480,10 @@ impl History {
             limit_offset(q)
         ))?;
         let mut rows = stmt.query(rusqlite::params_from_iter(&filter.args))?;
+        let mut parts = Parts::default();
         let mut n = 0;
         while let Some(row) = rows.next()? {
-            each(record(row)?)?;
+            each(record(row, &mut parts)?)?;
             n += 1;
         }
         Ok(n)
@@ -468,7 +515,7 @@ impl History {
             .query_map([], |r| r.get::<_, String>(0))?
             .map(|v| {
                 v.map(|v| {
-                    let v = crate::inert::label(&v);
+                    let v = clean_label(v);
                     if v.is_empty() {
                         "Unknown device".to_owned()
                     } else {
@@ -487,7 +534,8 @@ impl History {
     ) -> Result<Vec<SessionRecord>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!("{SELECT} {tail}"))?;
-        let rows = stmt.query_map(p, record)?;
+        let mut parts = Parts::default();
+        let rows = stmt.query_map(p, |r| record(r, &mut parts))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
