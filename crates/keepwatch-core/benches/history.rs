@@ -331,7 +331,8 @@ fn main() {
         let p = h.session_page(&q).expect("page");
         std::hint::black_box(p);
     };
-    let kinds: Vec<(&str, Box<dyn Fn(usize) -> HistoryQuery>)> = vec![
+    type Make<'a> = Box<dyn Fn(usize) -> HistoryQuery + 'a>;
+    let kinds: Vec<(&str, Make)> = vec![
         (
             "country (exact code)",
             Box::new(|i| HistoryQuery {

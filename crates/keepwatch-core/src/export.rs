@@ -85,7 +85,7 @@ struct Progress<'a> {
 impl Progress<'_> {
     fn row(&mut self) {
         self.now.rows_done += 1;
-        if self.now.rows_done % PROGRESS_EVERY == 0 {
+        if self.now.rows_done.is_multiple_of(PROGRESS_EVERY) {
             (self.report)(self.now);
         }
     }
@@ -153,24 +153,21 @@ pub fn export_with_progress(
                 )
                 .map_err(write_failed)?;
                 // Each array is written element by element as it is read.
-                let mut array = |name: &str,
-                                 out: &mut std::io::BufWriter<_>,
-                                 each: &mut dyn FnMut(
-                    &mut dyn FnMut(&dyn erased::Json) -> Result<()>,
-                ) -> Result<u64>| {
-                    write!(out, ",\n  \"{name}\": [").map_err(write_failed)?;
-                    let mut first = true;
-                    each(&mut |v| {
-                        out.write_all(if first { b"\n    " } else { b",\n    " })
-                            .map_err(write_failed)?;
-                        first = false;
-                        v.write(out).map_err(json_failed)?;
-                        progress.row();
-                        Ok(())
-                    })?;
-                    out.write_all(if first { b"]" } else { b"\n  ]" })
-                        .map_err(write_failed)
-                };
+                let mut array =
+                    |name: &str, out: &mut std::io::BufWriter<_>, each: &mut erased::Rows<'_>| {
+                        write!(out, ",\n  \"{name}\": [").map_err(write_failed)?;
+                        let mut first = true;
+                        each(&mut |v| {
+                            out.write_all(if first { b"\n    " } else { b",\n    " })
+                                .map_err(write_failed)?;
+                            first = false;
+                            v.write(out).map_err(json_failed)?;
+                            progress.row();
+                            Ok(())
+                        })?;
+                        out.write_all(if first { b"]" } else { b"\n  ]" })
+                            .map_err(write_failed)
+                    };
                 array("sessions", &mut out, &mut |f| {
                     history.for_each_session(&all(), |s| f(&s))
                 })?;
@@ -197,6 +194,10 @@ mod erased {
         /// Writes it to `out`.
         fn write(&self, out: &mut dyn std::io::Write) -> serde_json::Result<()>;
     }
+
+    /// Something that calls its argument with each row it reads; returns how many.
+    pub type Rows<'a> =
+        dyn FnMut(&mut dyn FnMut(&dyn Json) -> crate::Result<()>) -> crate::Result<u64> + 'a;
 
     impl<T: serde::Serialize> Json for T {
         fn write(&self, out: &mut dyn std::io::Write) -> serde_json::Result<()> {

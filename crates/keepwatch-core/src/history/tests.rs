@@ -603,7 +603,8 @@ fn paged(h: &History, q: &HistoryQuery, size: u32) -> Vec<String> {
 #[test]
 fn every_filter_is_applied_before_the_limit_and_pages_report_the_total() {
     let (_dir, h, all) = varied();
-    let cases: Vec<(HistoryQuery, Box<dyn Fn(&SessionRecord) -> bool>)> = vec![
+    type Keep = Box<dyn Fn(&SessionRecord) -> bool>;
+    let cases: Vec<(HistoryQuery, Keep)> = vec![
         (
             HistoryQuery {
                 country_code: Some("EG".into()),
