@@ -130,7 +130,7 @@ pub async fn export_history(
     let path = path
         .into_path()
         .map_err(|e| IpcError::new(CoreErrorKind::Storage, e.to_string()))?;
-    Ok(api.export_history_to(None, format, &path).await?)
+    Ok(api.export_history_to(None, format, &path, |_| {}).await?)
 }
 
 /// Changes the password.

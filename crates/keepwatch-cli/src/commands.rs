@@ -276,7 +276,7 @@ async fn export(ctx: &Ctx, format: ExportFormat, output: Option<PathBuf>) -> Res
         Some(path) => {
             let result = ctx
                 .api
-                .export_history_to(ctx.account(), format, path)
+                .export_history_to(ctx.account(), format, path, output::export_progress)
                 .await
                 .with_context(|| format!("cannot export to {}", path.display()))?;
             if ctx.json {
@@ -286,10 +286,13 @@ async fn export(ctx: &Ctx, format: ExportFormat, output: Option<PathBuf>) -> Res
             Ok(())
         }
         // The export is the output: `--json` changes nothing here.
-        None => Ok(ctx
-            .api
-            .export_history(ctx.account(), format, Box::new(std::io::stdout()))
-            .await?),
+        None => {
+            let out = Box::new(std::io::BufWriter::new(std::io::stdout()));
+            ctx.api
+                .export_history(ctx.account(), format, out, output::export_progress)
+                .await?;
+            Ok(())
+        }
     }
 }
 

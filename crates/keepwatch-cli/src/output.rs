@@ -308,6 +308,25 @@ pub fn trusted_devices(list: &[TrustedDevice]) {
     );
 }
 
+/// How far an export has got, on stderr when it is a terminal: one line rewritten in place,
+/// ended when the export is.
+pub fn export_progress(p: keepwatch_core::api::ExportProgress) {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() || p.rows_total == 0 {
+        return;
+    }
+    let percent = p.rows_done.saturating_mul(100) / p.rows_total;
+    let end = if p.rows_done >= p.rows_total {
+        "\n"
+    } else {
+        ""
+    };
+    eprint!(
+        "\rExporting: {} of {} rows ({percent}%){end}",
+        p.rows_done, p.rows_total
+    );
+}
+
 /// A setting's value for people: strings bare, nothing as `none`.
 pub fn setting_value(v: &serde_json::Value) -> String {
     match v {

@@ -11,7 +11,7 @@ use crate::config_store::ConfigStore;
 use crate::detection;
 use crate::error::{Error, Result};
 use crate::history::{
-    state_keys, AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
+    AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
 };
 
 /// Largest page asked of `/v1/events` while catching up.
@@ -212,18 +212,16 @@ impl Account {
                             h.set_trust(&s.id, Trust::Own)?;
                         }
                     }
-                    let first = h.state(state_keys::INITIALISED)?.is_none();
-                    if first {
-                        if h.state(state_keys::TRUST_EXISTING)?.as_deref() == Some("true") {
+                    if !h.initialised()? {
+                        if h.trust_existing()? {
                             h.trust_all_active(Trust::Existing)?;
                         }
-                        h.set_state(state_keys::INITIALISED, "true")?;
+                        h.set_initialised()?;
                     }
                     if let Some(etag) = etag {
-                        h.set_state(state_keys::SESSIONS_ETAG, &etag)?;
                         let body = serde_json::to_string(&list_for_db)
                             .map_err(|e| Error::Invalid(e.to_string()))?;
-                        h.set_state(state_keys::SESSIONS_BODY, &body)?;
+                        h.set_sessions_cache(&etag, &body)?;
                     }
                     Ok(fresh)
                 })
@@ -329,7 +327,7 @@ impl Account {
                     }
                 }
                 if event.id > h.last_event_id()? {
-                    h.set_state(state_keys::LAST_EVENT_ID, &event.id.to_string())?;
+                    h.set_last_event_id(event.id)?;
                 }
                 Ok((fresh, alerts))
             })
@@ -427,13 +425,15 @@ impl Account {
         .await
     }
 
-    /// Writes all history as CSV (sessions) or JSON (sessions, events, alerts) to `out`.
+    /// Writes all history as CSV (sessions) or JSON (sessions, events, alerts) to `out`, row
+    /// by row, telling `progress` how far it has got. Returns the rows written.
     pub async fn export(
         &self,
         format: crate::export::ExportFormat,
         out: Box<dyn std::io::Write + Send>,
-    ) -> Result<()> {
-        self.db(move |h| crate::export::export(h, format, out))
+        mut progress: impl FnMut(crate::export::ExportProgress) + Send + 'static,
+    ) -> Result<u64> {
+        self.db(move |h| crate::export::export_with_progress(h, format, out, &mut progress))
             .await
     }
 }

@@ -12,7 +12,7 @@ use crate::client::{server_authority, validate_server_url, AccountClient, Client
 use crate::config::{AccountConfig, Config, DataDirs, Preferences};
 use crate::config_store::ConfigStore;
 use crate::error::{Error, Result};
-use crate::history::{state_keys, History};
+use crate::history::History;
 use crate::secrets::{device_token_key, Secrets};
 
 /// What signing in needs: the API's sign-in request, which the window and `keepwatch login`
@@ -170,10 +170,7 @@ impl Keepwatch {
             self.client_options(&config.id, config.ca_cert.as_deref())?,
         )?;
         let history = self.open_history(&config.id)?;
-        if let (Some(etag), Some(body)) = (
-            history.state(state_keys::SESSIONS_ETAG)?,
-            history.state(state_keys::SESSIONS_BODY)?,
-        ) {
+        if let Some((etag, body)) = history.sessions_cache()? {
             if let Ok(list) = serde_json::from_str(&body) {
                 client.seed_sessions_cache(etag, list);
             }
@@ -274,15 +271,8 @@ impl Keepwatch {
             }
         }
         let history = self.open_history(&id)?;
-        if history.state(state_keys::INITIALISED)?.is_none() {
-            history.set_state(
-                state_keys::TRUST_EXISTING,
-                if params.trust_existing {
-                    "true"
-                } else {
-                    "false"
-                },
-            )?;
+        if !history.initialised()? {
+            history.set_trust_existing(params.trust_existing)?;
         }
         let config = self.config().select(Some(&id))?.clone();
         let opened = Account::new(config, client, history, Arc::clone(&self.config));
@@ -527,7 +517,7 @@ mod tests {
         let path = dirs.history_file(&id);
         {
             let h = History::open(&path).unwrap();
-            h.set_state(state_keys::INITIALISED, "true").unwrap();
+            h.set_initialised().unwrap();
         }
         // Power loss or a bad disk: the middle of the file is garbage.
         let mut bytes = std::fs::read(&path).unwrap();
@@ -545,11 +535,7 @@ mod tests {
         assert!(notes[0].contains("was damaged"), "{}", notes[0]);
         let history = History::open(&path).unwrap();
         assert_eq!(history.integrity_check().unwrap(), ["ok"]);
-        assert_eq!(
-            history.state(state_keys::INITIALISED).unwrap(),
-            None,
-            "a fresh one"
-        );
+        assert!(!history.initialised().unwrap(), "a fresh one");
         drop(account);
     }
 
@@ -565,15 +551,12 @@ mod tests {
         .unwrap();
         History::open(&dirs.legacy_history_file(&id))
             .unwrap()
-            .set_state(state_keys::INITIALISED, "true")
+            .set_initialised()
             .unwrap();
         let kw = keepwatch_in(dir.path(), Arc::new(MemoryStore::default()));
         kw.account(None).unwrap();
         assert!(!dirs.legacy_history_file(&id).exists());
         let moved = History::open(&dirs.history_file(&id)).unwrap();
-        assert_eq!(
-            moved.state(state_keys::INITIALISED).unwrap().as_deref(),
-            Some("true")
-        );
+        assert!(moved.initialised().unwrap());
     }
 }

@@ -9,7 +9,7 @@ use keepwatch_detector::{Alert, Baseline, Context, DeviceKey, LostSession, Sight
 
 use crate::config::Preferences;
 use crate::error::Result;
-use crate::history::{state_keys, History, Trust};
+use crate::history::{History, Trust};
 
 /// The detector's stable identity of the device a session runs on (`browser/os/type`).
 pub fn device_key(session: &Session) -> String {
@@ -54,7 +54,7 @@ fn inputs(history: &History, subject: Option<&str>) -> Result<Inputs> {
         .collect();
     let baseline = Baseline::from_sessions(learned.iter());
     if let Ok(json) = serde_json::to_string(&baseline) {
-        history.set_state(state_keys::BASELINE, &json)?;
+        history.set_baseline(&json)?;
     }
     // Where the user was last seen for sure: the most recently active trusted session with
     // coordinates.
@@ -190,8 +190,7 @@ mod tests {
             .expect("an unfamiliar client alerts");
         assert_eq!(alert.kind, AlertKind::NewDevice);
         // The own session's country is learned: no "new country" for Berlin.
-        let baseline: Baseline =
-            serde_json::from_str(&h.state(state_keys::BASELINE).unwrap().unwrap()).unwrap();
+        let baseline: Baseline = serde_json::from_str(&h.baseline().unwrap().unwrap()).unwrap();
         assert!(baseline.knows_country("DE"));
         assert!(baseline.devices.is_empty());
     }

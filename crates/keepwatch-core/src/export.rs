@@ -12,7 +12,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::history::{ts, History, HistoryQuery};
+use crate::history::{ts, History, HistoryQuery, SessionRecord};
 
 /// Export file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,68 +86,171 @@ fn all() -> HistoryQuery {
     }
 }
 
-/// Writes the export of `history` to `out`.
-pub fn export(history: &History, format: ExportFormat, out: Box<dyn Write + Send>) -> Result<()> {
-    let sessions = history.query_sessions(&all())?;
-    match format {
-        ExportFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            let fail = |e: csv::Error| Error::Export(e.to_string());
-            w.write_record(CSV_COLUMNS).map_err(fail)?;
-            for s in &sessions {
-                let opt_ts =
-                    |t: &Option<keepwatch_api::Timestamp>| t.as_ref().map(ts).unwrap_or_default();
-                w.write_record(
-                    [
-                        s.id.clone(),
-                        s.device_label.clone(),
-                        s.device_key.clone(),
-                        s.ip.clone(),
-                        s.isp.clone().unwrap_or_default(),
-                        s.city.clone().unwrap_or_default(),
-                        s.country.clone().unwrap_or_default(),
-                        s.country_code.clone().unwrap_or_default(),
-                        ts(&s.created_at),
-                        ts(&s.last_active_at),
-                        ts(&s.first_seen),
-                        ts(&s.last_seen),
-                        opt_ts(&s.ended_at),
-                        s.end_reason
-                            .map(|r| r.as_str().to_owned())
-                            .unwrap_or_default(),
-                        s.trust.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-                        s.own.to_string(),
-                    ]
-                    .map(neutralise_formula),
-                )
-                .map_err(fail)?;
-            }
-            w.flush().map_err(|e| Error::io("writing the export", e))
-        }
-        ExportFormat::Json => {
-            #[derive(Serialize)]
-            struct Dump<'a> {
-                format: &'static str,
-                exported_at: keepwatch_api::Timestamp,
-                sessions: &'a [crate::history::SessionRecord],
-                events: Vec<keepwatch_api::Event>,
-                alerts: Vec<crate::history::AlertRecord>,
-            }
-            let dump = Dump {
-                format: "keepwatch-history-v1",
-                exported_at: chrono::Utc::now(),
-                sessions: &sessions,
-                events: history.query_events(&all())?,
-                alerts: history.query_alerts(&all())?,
-            };
-            let mut out = out;
-            serde_json::to_writer_pretty(&mut out, &dump)
-                .map_err(|e| Error::Export(e.to_string()))?;
-            out.write_all(b"\n")
-                .and_then(|()| out.flush())
-                .map_err(|e| Error::io("writing the export", e))
+/// How far an export has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportProgress {
+    /// Rows written so far (sessions, then events and alerts for JSON).
+    pub rows_done: u64,
+    /// Rows the export will write in all, counted when it began.
+    pub rows_total: u64,
+}
+
+/// How many rows pass between two progress reports.
+pub const PROGRESS_EVERY: u64 = 1000;
+
+/// Counts rows and reports every [`PROGRESS_EVERY`] of them, and once at the end.
+struct Progress<'a> {
+    now: ExportProgress,
+    report: &'a mut dyn FnMut(ExportProgress),
+}
+
+impl Progress<'_> {
+    fn row(&mut self) {
+        self.now.rows_done += 1;
+        if self.now.rows_done.is_multiple_of(PROGRESS_EVERY) {
+            (self.report)(self.now);
         }
     }
+
+    fn done(&mut self) {
+        // Rows added while exporting may make done exceed the total counted at the start.
+        self.now.rows_total = self.now.rows_total.max(self.now.rows_done);
+        (self.report)(self.now);
+    }
+}
+
+/// Writes the export of `history` to `out`.
+pub fn export(history: &History, format: ExportFormat, out: Box<dyn Write + Send>) -> Result<()> {
+    export_with_progress(history, format, out, &mut |_| {}).map(|_| ())
+}
+
+/// Writes the export of `history` to `out` row by row as history reads them (never all of it
+/// in memory), telling `progress` how far it has got every [`PROGRESS_EVERY`] rows and at the
+/// end. Returns the rows written.
+///
+/// The rows are read inside one read transaction, so that the file is one state of history
+/// even while syncing goes on.
+pub fn export_with_progress(
+    history: &History,
+    format: ExportFormat,
+    out: impl Write,
+    progress: &mut dyn FnMut(ExportProgress),
+) -> Result<u64> {
+    let write_failed = |e: std::io::Error| Error::io("writing the export", e);
+    history.reading(|history| {
+        let sessions = history.count_sessions(&all())?;
+        let rows_total = match format {
+            ExportFormat::Csv => sessions,
+            ExportFormat::Json => sessions + history.count_events()? + history.count_alerts()?,
+        };
+        let mut progress = Progress {
+            now: ExportProgress {
+                rows_done: 0,
+                rows_total,
+            },
+            report: progress,
+        };
+        (progress.report)(progress.now);
+        match format {
+            ExportFormat::Csv => {
+                let mut w =
+                    csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, out));
+                let fail = |e: csv::Error| Error::Export(e.to_string());
+                w.write_record(CSV_COLUMNS).map_err(fail)?;
+                history.for_each_session(&all(), |s| {
+                    w.write_record(csv_row(s).map(neutralise_formula))
+                        .map_err(fail)?;
+                    progress.row();
+                    Ok(())
+                })?;
+                w.flush().map_err(write_failed)?;
+            }
+            ExportFormat::Json => {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+                let json_failed = |e: serde_json::Error| Error::Export(e.to_string());
+                write!(
+                    out,
+                    "{{\n  \"format\": \"keepwatch-history-v1\",\n  \"exported_at\": {}",
+                    serde_json::to_string(&chrono::Utc::now()).map_err(json_failed)?
+                )
+                .map_err(write_failed)?;
+                // Each array is written element by element as it is read.
+                let mut array =
+                    |name: &str, out: &mut std::io::BufWriter<_>, each: &mut erased::Rows<'_>| {
+                        write!(out, ",\n  \"{name}\": [").map_err(write_failed)?;
+                        let mut first = true;
+                        each(&mut |v| {
+                            out.write_all(if first { b"\n    " } else { b",\n    " })
+                                .map_err(write_failed)?;
+                            first = false;
+                            v.write(out).map_err(json_failed)?;
+                            progress.row();
+                            Ok(())
+                        })?;
+                        out.write_all(if first { b"]" } else { b"\n  ]" })
+                            .map_err(write_failed)
+                    };
+                array("sessions", &mut out, &mut |f| {
+                    history.for_each_session(&all(), |s| f(&s))
+                })?;
+                array("events", &mut out, &mut |f| {
+                    history.for_each_event(|e| f(&e))
+                })?;
+                array("alerts", &mut out, &mut |f| {
+                    history.for_each_alert(|a| f(&a))
+                })?;
+                out.write_all(b"\n}\n")
+                    .and_then(|()| out.flush())
+                    .map_err(write_failed)?;
+            }
+        }
+        progress.done();
+        Ok(progress.now.rows_done)
+    })
+}
+
+/// Serialising a value of any of the exported types through one `dyn` callback.
+mod erased {
+    /// A value written as compact JSON.
+    pub trait Json {
+        /// Writes it to `out`.
+        fn write(&self, out: &mut dyn std::io::Write) -> serde_json::Result<()>;
+    }
+
+    /// Something that calls its argument with each row it reads; returns how many.
+    pub type Rows<'a> =
+        dyn FnMut(&mut dyn FnMut(&dyn Json) -> crate::Result<()>) -> crate::Result<u64> + 'a;
+
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, out: &mut dyn std::io::Write) -> serde_json::Result<()> {
+            serde_json::to_writer(out, self)
+        }
+    }
+}
+
+/// The CSV cells of one session, in [`CSV_COLUMNS`] order, before neutralising.
+fn csv_row(s: SessionRecord) -> [String; 16] {
+    let opt_ts = |t: &Option<keepwatch_api::Timestamp>| t.as_ref().map(ts).unwrap_or_default();
+    [
+        s.id,
+        s.device_label,
+        s.device_key,
+        s.ip,
+        s.isp.unwrap_or_default(),
+        s.city.unwrap_or_default(),
+        s.country.unwrap_or_default(),
+        s.country_code.unwrap_or_default(),
+        ts(&s.created_at),
+        ts(&s.last_active_at),
+        ts(&s.first_seen),
+        ts(&s.last_seen),
+        opt_ts(&s.ended_at),
+        s.end_reason
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_default(),
+        s.trust.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        s.own.to_string(),
+    ]
 }
 
 #[cfg(test)]
@@ -240,5 +343,142 @@ mod tests {
         ] {
             assert_eq!(neutralise_formula(plain.to_owned()), plain);
         }
+    }
+
+    /// A writer whose bytes the test can look at while the export runs.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<parking_lot::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn many(n: usize) -> (tempfile::TempDir, History) {
+        use keepwatch_api::*;
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let now = chrono::Utc::now();
+        history
+            .atomically(|h| {
+                for i in 0..n {
+                    let session = Session {
+                        id: format!("ses_{i:05}"),
+                        current: false,
+                        client: ClientKind::Web,
+                        remember_me: false,
+                        trusted_device: false,
+                        created_at: now,
+                        last_active_at: now,
+                        expires_at: now,
+                        ip: format!("198.51.{}.{}", i / 256, i % 256),
+                        device: Device {
+                            label: format!("Chrome {} on Windows", i % 7),
+                            browser: None,
+                            browser_version: None,
+                            os: None,
+                            os_version: None,
+                            device_type: DeviceType::Desktop,
+                            user_agent: None,
+                        },
+                        network: Network::default(),
+                        location: Location::default(),
+                    };
+                    let seen = now + chrono::TimeDelta::seconds(i as i64);
+                    h.upsert_session(&session, "k", false, seen)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        (dir, history)
+    }
+
+    #[test]
+    fn a_csv_export_streams_and_reports_its_progress() {
+        let n = 3_500;
+        let (_dir, history) = many(n);
+        let out = Shared::default();
+        let seen = out.clone();
+        let mut reports = Vec::new();
+        let mut written_by_2000 = 0;
+        let rows = export_with_progress(&history, ExportFormat::Csv, out, &mut |p| {
+            if p.rows_done == 2000 {
+                written_by_2000 = seen.0.lock().len();
+            }
+            reports.push(p);
+        })
+        .unwrap();
+        assert_eq!(rows, n as u64);
+        // Streamed: a good part of the file was out before the last row was read.
+        assert!(
+            written_by_2000 > 100_000,
+            "{written_by_2000} bytes by row 2000"
+        );
+        let done: Vec<u64> = reports.iter().map(|p| p.rows_done).collect();
+        assert_eq!(done, [0, 1000, 2000, 3000, 3500]);
+        assert!(reports.iter().all(|p| p.rows_total == n as u64));
+        let text = String::from_utf8(out_bytes(&seen)).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            reader.headers().unwrap().iter().collect::<Vec<_>>(),
+            CSV_COLUMNS
+        );
+        let first = reader.records().next().unwrap().unwrap();
+        // Newest first, as before.
+        assert_eq!(&first[0], "ses_03499");
+        assert_eq!(reader.records().count(), n - 1);
+    }
+
+    fn out_bytes(w: &Shared) -> Vec<u8> {
+        w.0.lock().clone()
+    }
+
+    #[test]
+    fn a_json_export_streams_sessions_events_and_alerts() {
+        let (_dir, history) = many(1_200);
+        let now = chrono::Utc::now();
+        history
+            .insert_alert(
+                &keepwatch_detector::Alert {
+                    key: "session:ses_00001".into(),
+                    kind: keepwatch_detector::AlertKind::NewDevice,
+                    severity: keepwatch_detector::Severity::Warning,
+                    title: "New device".into(),
+                    summary: "Chrome".into(),
+                    session_id: Some("ses_00001".into()),
+                    event_id: None,
+                    reasons: vec![],
+                    steps: vec![],
+                    occurred_at: now,
+                },
+                now,
+            )
+            .unwrap();
+        let out = Shared::default();
+        let mut last = None;
+        let rows = export_with_progress(&history, ExportFormat::Json, out.clone(), &mut |p| {
+            last = Some(p)
+        })
+        .unwrap();
+        assert_eq!(rows, 1_201);
+        assert_eq!(
+            last,
+            Some(ExportProgress {
+                rows_done: 1_201,
+                rows_total: 1_201
+            })
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out_bytes(&out)).unwrap();
+        assert_eq!(json["format"], "keepwatch-history-v1");
+        assert_eq!(json["sessions"].as_array().unwrap().len(), 1_200);
+        assert_eq!(json["sessions"][0]["id"], "ses_01199");
+        assert_eq!(json["sessions"][0]["snapshot"]["ip"], "198.51.4.175");
+        assert_eq!(json["events"].as_array().unwrap().len(), 0);
+        assert_eq!(json["alerts"][0]["key"], "session:ses_00001");
     }
 }

@@ -38,7 +38,8 @@ pub use config::{DataDirs, Preferences};
 pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use history::{
-    AlertRecord, AlertState, EndReason, HistoryQuery, NoticeOutcome, SessionRecord, Trust,
+    AlertRecord, AlertState, EndReason, HistoryQuery, NoticeOutcome, SessionPage, SessionRecord,
+    SessionState, Trust,
 };
 pub use keepwatch_detector::{Alert, AlertKind, Reason, ResponseStep, Severity};
 pub use notifier::{DesktopNotifier, Notifier};

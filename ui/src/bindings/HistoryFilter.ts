@@ -36,4 +36,8 @@ device_contains?: string,
 /**
  * At most this many rows (newest first); default 1000.
  */
-limit?: number, };
+limit?: number, 
+/**
+ * Skip this many matching rows first (the next page).
+ */
+offset?: number, };

@@ -15,7 +15,7 @@ status: SyncStatus,
  */
 rows: Array<HistoryRow>, 
 /**
- * How many match.
+ * How many match in all (more than `rows` when the page is full).
  */
 total: number, 
 /**

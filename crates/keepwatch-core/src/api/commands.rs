@@ -15,6 +15,7 @@ use super::{
 };
 use crate::account::shows_history_instead;
 use crate::error::{Error, Result};
+use crate::export::ExportProgress;
 use crate::history::HistoryQuery;
 use crate::Account;
 
@@ -211,14 +212,16 @@ impl Api {
     }
 
     /// Writes the account's whole history to `out` as CSV (sessions) or JSON (sessions,
-    /// events, alerts).
+    /// events, alerts), streamed, telling `progress` how far it has got. Returns the rows
+    /// written.
     pub async fn export_history(
         &self,
         selector: Option<&str>,
         format: ExportFormat,
         out: Box<dyn std::io::Write + Send>,
-    ) -> Result<()> {
-        self.account(selector)?.export(format, out).await
+        progress: impl FnMut(ExportProgress) + Send + 'static,
+    ) -> Result<u64> {
+        self.account(selector)?.export(format, out, progress).await
     }
 
     /// [`Api::export_history`] into a new file at `path`.
@@ -227,19 +230,13 @@ impl Api {
         selector: Option<&str>,
         format: ExportFormat,
         path: &std::path::Path,
+        progress: impl FnMut(ExportProgress) + Send + 'static,
     ) -> Result<ExportResult> {
         let account = self.account(selector)?;
         let file = std::fs::File::create(path)
             .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
-        account.export(format, Box::new(file)).await?;
         let rows = account
-            .db(|h| {
-                Ok(h.query_sessions(&HistoryQuery {
-                    limit: Some(u32::MAX),
-                    ..Default::default()
-                })?
-                .len())
-            })
+            .export(format, Box::new(std::io::BufWriter::new(file)), progress)
             .await?;
         Ok(ExportResult {
             path: Some(path.display().to_string()),

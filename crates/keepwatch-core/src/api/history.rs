@@ -1,12 +1,12 @@
 //! The local history as every front end lists, filters and exports it.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 use keepwatch_api::{Device, Location, Network};
 use serde::{Deserialize, Serialize};
 
 use super::SyncStatus;
+use crate::error::Result;
+use crate::history::{History, SessionPage, SessionState};
 use crate::{EndReason, HistoryQuery, SessionRecord, Severity, Trust};
 
 /// How a session in the history ended up.
@@ -78,20 +78,45 @@ pub struct HistoryFilter {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub limit: Option<u32>,
+    /// Skip this many matching rows first (the next page).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub offset: Option<u32>,
 }
 
 impl HistoryFilter {
-    /// The core query for the parts the core filters on.
-    pub fn query(&self) -> HistoryQuery {
-        HistoryQuery {
+    /// The history query that asks for exactly this, filtered in SQL (so a limit never cuts
+    /// what the filter matched); `None` for the `failed` state, which the core does not keep.
+    pub fn query(&self) -> Option<HistoryQuery> {
+        let state = match self.state {
+            None => None,
+            Some(HistoryState::Active) => Some(SessionState::Active),
+            Some(HistoryState::SignedOut) => Some(SessionState::SignedOut),
+            Some(HistoryState::Expired) => Some(SessionState::Expired),
+            Some(HistoryState::Failed) => return None,
+        };
+        // The window's menu sends a code; the CLI's --country takes a code or a name. A code
+        // is matched exactly, on its index.
+        let (country_code, country) = match self.country_code.as_deref().map(str::trim) {
+            Some(c) if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+                (Some(c.to_ascii_uppercase()), None)
+            }
+            Some(name) => (None, Some(name.to_owned())),
+            None => (None, None),
+        };
+        Some(HistoryQuery {
             since: self.from,
             until: self.to,
-            country: self.country_code.clone(),
-            device: self.device_contains.clone().or_else(|| self.device.clone()),
+            country,
+            country_code,
+            device: self.device_contains.clone(),
+            device_label: self.device.clone(),
+            state,
             text: self.text.clone(),
             limit: self.limit,
+            offset: self.offset,
             ..Default::default()
-        }
+        })
     }
 }
 
@@ -103,37 +128,24 @@ pub struct HistoryPage {
     pub status: SyncStatus,
     /// Matching rows, newest first.
     pub rows: Vec<HistoryRow>,
-    /// How many match.
-    pub total: u32,
+    /// How many match in all (more than `rows` when the page is full).
+    pub total: u64,
     /// Every country code in the whole history, for the filter menu.
     pub countries: Vec<String>,
     /// Every device label in the whole history, for the filter menu.
     pub devices: Vec<String>,
 }
 
-fn history_state(r: &SessionRecord) -> HistoryState {
-    match (r.ended_at, r.end_reason) {
-        (None, _) => HistoryState::Active,
-        (Some(_), Some(EndReason::Expired)) => HistoryState::Expired,
-        (Some(_), _) => HistoryState::SignedOut,
-    }
-}
-
-/// The page for `filter` over `matching` records, with menus from `all` records.
-pub fn history_page(
-    status: SyncStatus,
-    filter: &HistoryFilter,
-    matching: &[SessionRecord],
-    all: &[SessionRecord],
-    alerts: &[crate::AlertRecord],
-) -> HistoryPage {
-    let rows: Vec<HistoryRow> = matching
-        .iter()
-        // The core matches devices by substring; the window's menu asks for one exact label.
-        .filter(|r| filter.device.as_ref().is_none_or(|d| &r.device_label == d))
-        .map(|r| HistoryRow {
+impl HistoryRow {
+    /// The row of record `r`, whose most serious alert is `alert_severity`.
+    pub fn of(r: &SessionRecord, alert_severity: Option<Severity>) -> Self {
+        Self {
             id: r.id.clone(),
-            state: history_state(r),
+            state: match SessionState::of(r) {
+                SessionState::Active => HistoryState::Active,
+                SessionState::SignedOut => HistoryState::SignedOut,
+                SessionState::Expired => HistoryState::Expired,
+            },
             at: r.created_at,
             last_active_at: Some(r.last_active_at),
             ended_at: r.ended_at,
@@ -143,23 +155,38 @@ pub fn history_page(
             network: r.snapshot.network.clone(),
             location: r.snapshot.location.clone(),
             confirmed: r.trust == Some(Trust::Confirmed),
-            alert_severity: alerts
-                .iter()
-                .filter(|a| a.alert.session_id.as_deref() == Some(r.id.as_str()))
-                .map(|a| a.alert.severity)
-                .max(),
-        })
-        .filter(|row| filter.state.is_none_or(|s| row.state == s))
-        .collect();
-    let countries: BTreeSet<String> = all.iter().filter_map(|r| r.country_code.clone()).collect();
-    let devices: BTreeSet<String> = all.iter().map(|r| r.device_label.clone()).collect();
-    HistoryPage {
-        status,
-        total: u32::try_from(rows.len()).unwrap_or(u32::MAX),
-        rows,
-        countries: countries.into_iter().collect(),
-        devices: devices.into_iter().collect(),
+            alert_severity,
+        }
     }
+}
+
+/// The page `filter` asks of `history`: one SQL query for the rows and their total, one for
+/// their alerts' severities, and the menus from their indexes.
+pub(crate) fn history_page(
+    history: &History,
+    status: SyncStatus,
+    filter: &HistoryFilter,
+) -> Result<HistoryPage> {
+    let page = match filter.query() {
+        Some(query) => history.session_page(&query)?,
+        None => SessionPage {
+            rows: Vec::new(),
+            total: 0,
+        },
+    };
+    let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
+    let severities = history.max_alert_severities(&ids)?;
+    Ok(HistoryPage {
+        status,
+        rows: page
+            .rows
+            .iter()
+            .map(|r| HistoryRow::of(r, severities.get(&r.id).copied()))
+            .collect(),
+        total: page.total,
+        countries: history.country_codes()?,
+        devices: history.device_labels()?,
+    })
 }
 
 /// The answer to `export_history`.

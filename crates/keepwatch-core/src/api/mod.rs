@@ -41,9 +41,7 @@ pub use accounts::{About, AccountStatus, AccountSummary, DemoDefaults, SignInReq
 pub use alerts::{AlertFilter, AlertRecord, AlertState, AlertsPage, Resolution};
 pub use changes::{Change, ChangeBus};
 pub use error::{CoreErrorKind, ErrorKind, IpcError, IpcResult};
-pub use history::{
-    history_page, ExportResult, HistoryFilter, HistoryPage, HistoryRow, HistoryState,
-};
+pub use history::{ExportResult, HistoryFilter, HistoryPage, HistoryRow, HistoryState};
 pub use qr::{NewTwoFactor, QrCode};
 pub use sessions::{AlertBrief, SessionItem, SessionsPage};
 pub use settings::{NotificationSettings, Settings};
@@ -51,7 +49,7 @@ pub use status::{SyncPhase, SyncStatus};
 pub use tray::{TrayAccount, TrayFacts, TrayIcon, TrayModel};
 pub use watch::WatchOptions;
 
-pub use crate::export::ExportFormat;
+pub use crate::export::{ExportFormat, ExportProgress};
 pub use crate::wording::Language;
 
 use crate::error::Result;

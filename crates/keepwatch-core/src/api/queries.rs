@@ -111,17 +111,7 @@ impl Api {
         let account = self.account(selector)?;
         let status = self.status_of(&account);
         account
-            .db(move |h| {
-                let matching = h.query_sessions(&filter.query())?;
-                let all = h.query_sessions(&HistoryQuery {
-                    limit: Some(u32::MAX),
-                    ..Default::default()
-                })?;
-                let alerts = h.query_alerts(&HistoryQuery::default())?;
-                Ok(super::history_page(
-                    status, &filter, &matching, &all, &alerts,
-                ))
-            })
+            .db(move |h| super::history::history_page(h, status, &filter))
             .await
     }
 
