@@ -1,8 +1,10 @@
 //! Test support shared by Keepwatch's crates, so that every suite meets the same real parts the
 //! same way: the reference server on loopback in a world of fixture addresses ([`World`]),
 //! the real Secret Service ([`secret_service_available`], [`require_secret_service!`]), a
-//! real D-Bus notification server ([`NotificationDaemon`]), and a desktop panel's tray host
-//! that tray icons register with and whose menus it can open and click ([`TrayHost`]).
+//! real D-Bus notification server ([`NotificationDaemon`]), a desktop panel's tray host
+//! that tray icons register with and whose menus it can open and click ([`TrayHost`]), and a
+//! real Matrix homeserver, Synapse, shared by a test binary ([`shared_synapse`],
+//! [`require_synapse!`]).
 //!
 //! It depends on the server but never on `keepwatch-core`, so the core's own tests can use it
 //! without a second copy of the core's types.
@@ -10,6 +12,7 @@
 mod notifications;
 mod python;
 mod secret_service;
+mod synapse;
 pub mod tray_host;
 mod world;
 
@@ -17,4 +20,5 @@ pub use notifications::NotificationDaemon;
 pub use tray_host::{TrayHost, TrayItem};
 
 pub use secret_service::secret_service_available;
+pub use synapse::*;
 pub use world::*;
