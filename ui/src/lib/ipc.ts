@@ -15,6 +15,7 @@ import type { SessionLength } from "../bindings/SessionLength";
 import type { TrustedDevice } from "../bindings/TrustedDevice";
 import type { Withdrawal } from "../bindings/Withdrawal";
 import type {
+  About,
   AccountSummary,
   AlertRecord,
   AlertsPage,
@@ -144,6 +145,9 @@ export const forgetTrustedDevice = (id: string) => call<void>("forget_trusted_de
 
 export const settings = () => call<Settings>("settings");
 export const setSettings = (value: Settings) => call<Settings>("set_settings", { settings: value });
+
+/** Where Keepwatch keeps its files, and the log folder a user can send. */
+export const about = () => call<About>("about");
 
 /** What `./run demo` pre-fills in the sign-in form; null outside the demo. */
 export const demoDefaults = () => call<DemoDefaults | null>("demo_defaults");

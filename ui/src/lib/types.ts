@@ -5,6 +5,7 @@
 import type { ErrorKind } from "../bindings/ErrorKind";
 import type { IpcError as WireIpcError } from "../bindings/IpcError";
 
+export type { About } from "../bindings/About";
 export type { AccountSummary } from "../bindings/AccountSummary";
 export type { AlertRecord } from "../bindings/AlertRecord";
 export type { AlertsPage } from "../bindings/AlertsPage";

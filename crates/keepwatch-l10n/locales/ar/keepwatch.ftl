@@ -346,6 +346,7 @@ error-other = حدث خطأ: { $message }
 
 about-title = حول Keepwatch
 about-body = يراقب Keepwatch جلسات حسابك ويخبرك عندما يسجّل أحد الدخول من جهاز أو بلد لا تستخدمه. تُحفظ كلمة مرورك في حافظة مفاتيح حاسوبك فقط.
+about-logs = يحتفظ Keepwatch بسجلّ هنا لإرساله مع بلاغ عن خلل (لا يحوي أبدًا كلمة مرور ولا رمزًا ولا مفتاح دخول): { $path }
 attribution-title = البيانات
 geo-attribution = IP geolocation by DB-IP
 geo-licence = مرخّصة بموجب CC BY 4.0

@@ -321,6 +321,7 @@ error-other = Something went wrong: { $message }
 
 about-title = About Keepwatch
 about-body = Keepwatch watches your account's sessions and tells you when someone signs in from a device or country you do not use. Your password is kept only in your computer's keyring.
+about-logs = Keepwatch keeps a log here, to send with a bug report (it never holds a password, code or token): { $path }
 attribution-title = Data
 geo-attribution = IP geolocation by DB-IP
 geo-licence = Licensed under CC BY 4.0

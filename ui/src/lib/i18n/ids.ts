@@ -250,6 +250,7 @@ export interface MessageArgs {
   "error-other": { message: string | number };
   "about-title": undefined;
   "about-body": undefined;
+  "about-logs": { path: string | number };
   "attribution-title": undefined;
   "geo-attribution": undefined;
   "geo-licence": undefined;
