@@ -13,6 +13,7 @@ use keepwatch_core::api::{
     AlertFilter, AlertState, ExportFormat, HistoryFilter, SignInRequest, SyncStatus,
 };
 use keepwatch_core::{Api, Error as CoreError};
+use keepwatch_l10n::{msg, Catalogue, FluentValue, Language, Message};
 
 use crate::cli::{
     BlocklistCommand, Command, ConfigCommand, HistoryArgs, LoginArgs, SessionLengthCommand,
@@ -52,6 +53,12 @@ impl Ctx {
         }
         Ok(status)
     }
+}
+
+/// `message` in the command line's language (English: a terminal's output is for scripts and
+/// logs as much as for people), from the one catalogue the window and notifications use.
+fn say(message: Message, args: &[(&str, FluentValue<'_>)]) -> String {
+    Catalogue::get(Language::En).format(message, args)
 }
 
 /// Runs `command`.
@@ -134,10 +141,12 @@ async fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
         other => other?,
     };
     ctx.show(&signed, |s| {
-        println!(
-            "Signed in as {} ({} active session(s), {} alert(s)).",
-            s.account.id, s.sessions, s.alerts
-        )
+        let args = [
+            ("account", s.account.id.clone().into()),
+            ("sessions", s.sessions.into()),
+            ("alerts", s.alerts.into()),
+        ];
+        println!("{}", say(msg::CLI_SIGNED_IN, &args))
     })
 }
 
@@ -198,7 +207,10 @@ async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> R
         }
         let answer = ctx.api.revoke_others(ctx.account()).await?;
         return ctx.show(&answer, |a| {
-            println!("Signed out {} other session(s).", a.revoked)
+            println!(
+                "{}",
+                say(msg::SIGNED_OUT_OTHERS, &[("count", a.revoked.into())])
+            )
         });
     }
     let Some(id) = id else {
@@ -321,10 +333,8 @@ async fn password(ctx: &Ctx, stdin: bool) -> Result<()> {
         )
         .await?;
     ctx.show(&answer, |a| {
-        println!(
-            "Password changed; {} other session(s) signed out.",
-            a.revoked_sessions
-        )
+        let args = [("count", a.revoked_sessions.into())];
+        println!("{}", say(msg::PASSWORD_CHANGED, &args))
     })
 }
 
@@ -407,10 +417,11 @@ async fn session_length(ctx: &Ctx, action: SessionLengthCommand) -> Result<()> {
         }
     };
     ctx.show(&length, |l| {
-        println!(
-            "Web and desktop sessions: {} idle day(s); mobile app: {} idle day(s).",
-            l.web_idle_days, l.mobile_idle_days
-        )
+        let args = [
+            ("web", l.web_idle_days.into()),
+            ("mobile", l.mobile_idle_days.into()),
+        ];
+        println!("{}", say(msg::CLI_SESSION_LENGTH, &args))
     })
 }
 

@@ -19,6 +19,10 @@ macro_rules! messages {
 
 messages! {
     SEVERITY_INFO = "severity-info";
+    SIGNED_OUT_OTHERS = "signed-out-others" ["count"];
+    PASSWORD_CHANGED = "password-changed" ["count"];
+    CLI_SIGNED_IN = "cli-signed-in" ["account", "sessions", "alerts"];
+    CLI_SESSION_LENGTH = "cli-session-length" ["web", "mobile"];
     SEVERITY_WARNING = "severity-warning";
     SEVERITY_CRITICAL = "severity-critical";
     KIND_POSSIBLE_TAKEOVER = "kind-possible-takeover";

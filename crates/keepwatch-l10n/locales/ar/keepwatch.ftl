@@ -408,3 +408,38 @@ duration-minutes =
     }
 duration-hours = { $hours } س
 duration-hours-minutes = { $hours } س { $minutes } د
+
+## The command line (keepwatch); the window's sentences above serve it too where they fit.
+
+cli-signed-in =
+    سُجّل الدخول باسم { $account } ({ $sessions ->
+        [zero] لا جلسات نشطة
+        [one] جلسة نشطة واحدة
+        [two] جلستان نشطتان
+        [few] { $sessions } جلسات نشطة
+        [many] { $sessions } جلسة نشطة
+       *[other] { $sessions } جلسة نشطة
+    }، { $alerts ->
+        [zero] لا تنبيهات
+        [one] تنبيه واحد
+        [two] تنبيهان
+        [few] { $alerts } تنبيهات
+        [many] { $alerts } تنبيهًا
+       *[other] { $alerts } تنبيه
+    }).
+cli-session-length =
+    جلسات الويب وسطح المكتب: { $web ->
+        [zero] لا أيام خمول
+        [one] يوم خمول واحد
+        [two] يوما خمول
+        [few] { $web } أيام خمول
+        [many] { $web } يومًا من الخمول
+       *[other] { $web } يوم خمول
+    }؛ تطبيق الهاتف: { $mobile ->
+        [zero] لا أيام خمول
+        [one] يوم خمول واحد
+        [two] يوما خمول
+        [few] { $mobile } أيام خمول
+        [many] { $mobile } يومًا من الخمول
+       *[other] { $mobile } يوم خمول
+    }.

@@ -367,3 +367,22 @@ duration-minutes =
     }
 duration-hours = { $hours } h
 duration-hours-minutes = { $hours } h { $minutes } min
+
+## The command line (keepwatch); the window's sentences above serve it too where they fit.
+
+cli-signed-in =
+    Signed in as { $account } ({ $sessions ->
+        [one] { $sessions } active session
+       *[other] { $sessions } active sessions
+    }, { $alerts ->
+        [one] { $alerts } alert
+       *[other] { $alerts } alerts
+    }).
+cli-session-length =
+    Web and desktop sessions: { $web ->
+        [one] { $web } idle day
+       *[other] { $web } idle days
+    }; mobile app: { $mobile ->
+        [one] { $mobile } idle day
+       *[other] { $mobile } idle days
+    }.
