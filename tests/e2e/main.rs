@@ -777,6 +777,9 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         },
     )
     .await;
+    // Its tray item leaves the panel a moment after the process: the new one must not be
+    // mistaken for it.
+    tokio::task::block_in_place(|| panel.wait_for_no_items(WAIT));
     let mut last = Command::new(APP)
         .envs(envs.iter().map(|(k, v)| (k, v)))
         .env("DISPLAY", display.name())
