@@ -18,6 +18,7 @@ pub mod events;
 pub mod openapi;
 pub mod paths;
 pub mod security;
+pub mod server_url;
 pub mod sessions;
 mod wipe;
 

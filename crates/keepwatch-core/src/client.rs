@@ -2,7 +2,6 @@
 //! server (timeouts, `Retry-After`, one refresh on 401, ETags) and the suspicion it owes a
 //! hostile one (HTTPS, body caps, typed errors for anything unexpected).
 
-use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
@@ -100,33 +99,14 @@ use platform_comment;
 
 /// Checks a server URL: it must be `https://`, or `http://` to a loopback address.
 pub fn validate_server_url(raw: &str) -> Result<Url> {
-    let invalid = |reason: &str| Error::InvalidUrl {
-        url: raw.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials in the URL are not allowed"));
-    }
-    let host = url.host().ok_or_else(|| invalid("no host"))?;
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" => {
-            let loopback = match host {
-                url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
-                url::Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
-                url::Host::Ipv6(ip) => IpAddr::V6(ip).is_loopback(),
-            };
-            if loopback {
-                Ok(url)
-            } else {
-                Err(Error::InsecureUrl {
-                    host: host.to_string(),
-                })
-            }
-        }
-        other => Err(invalid(&format!("unsupported scheme {other}"))),
-    }
+    use keepwatch_api::server_url::{check_server_url, ServerUrlError};
+    check_server_url(raw).map_err(|e| match e {
+        ServerUrlError::Invalid(reason) => Error::InvalidUrl {
+            url: raw.to_owned(),
+            reason,
+        },
+        ServerUrlError::Insecure { host } => Error::InsecureUrl { host },
+    })
 }
 
 /// The `host[:port]` of a server URL, as used in account ids (`<email>@<server>`).

@@ -1,7 +1,6 @@
 //! The one way this crate talks HTTP: bounded answers, typed Matrix errors, and request bodies
 //! whose secrets are wiped once sent.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -40,32 +39,17 @@ impl Default for ClientOptions {
 
 /// Checks a base URL: `https://`, or `http://` to this computer (loopback); no credentials.
 pub fn check_url(raw: &str) -> Result<Url> {
-    let invalid = |reason: &str| Error::InvalidInput {
-        input: raw.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials in the URL are not allowed"));
-    }
-    let host = url.host().ok_or_else(|| invalid("no host"))?;
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if is_loopback(&host) => Ok(url),
-        "http" => Err(Error::InsecureUrl {
-            host: host.to_string(),
-        }),
-        other => Err(invalid(&format!("unsupported scheme {other}"))),
-    }
+    use keepwatch_api::server_url::{check_server_url, ServerUrlError};
+    check_server_url(raw).map_err(|e| match e {
+        ServerUrlError::Invalid(reason) => Error::InvalidInput {
+            input: raw.to_owned(),
+            reason,
+        },
+        ServerUrlError::Insecure { host } => Error::InsecureUrl { host },
+    })
 }
 
-pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
-    match host {
-        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
-        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-    }
-}
+pub(crate) use keepwatch_api::server_url::is_loopback;
 
 /// A JSON request body. Its strings (a password, a refresh token) are wiped when it is
 /// dropped; the bytes reqwest sends are its own copy, freed without wiping.
