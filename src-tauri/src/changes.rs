@@ -30,10 +30,7 @@ pub async fn forward(app: AppHandle, api: Arc<Api>) {
 }
 
 fn is_active(api: &Api, account_id: &str) -> bool {
-    api.status(None)
-        .ok()
-        .and_then(|s| s.account_id)
-        .is_some_and(|id| id == account_id)
+    api.active_account_id().as_deref() == Some(account_id)
 }
 
 async fn show(app: &AppHandle, api: &Arc<Api>, change: Change) {

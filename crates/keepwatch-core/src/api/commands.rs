@@ -16,7 +16,6 @@ use super::{
 use crate::account::shows_history_instead;
 use crate::error::{Error, Result};
 use crate::export::ExportProgress;
-use crate::history::HistoryQuery;
 use crate::Account;
 
 impl Api {
@@ -136,17 +135,7 @@ impl Api {
     /// them).
     async fn publish_alerts_about(&self, account: &Account, sessions: Vec<String>) {
         let alerts = account
-            .db(move |h| {
-                Ok(h.query_alerts(&HistoryQuery::default())?
-                    .into_iter()
-                    .filter(|a| {
-                        a.alert
-                            .session_id
-                            .as_ref()
-                            .is_some_and(|s| sessions.contains(s))
-                    })
-                    .collect::<Vec<_>>())
-            })
+            .db(move |h| h.alerts_about(&sessions))
             .await
             .unwrap_or_default();
         for alert in alerts {

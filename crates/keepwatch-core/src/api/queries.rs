@@ -19,10 +19,14 @@ fn count(n: usize) -> u32 {
 }
 
 impl Api {
+    /// The account the views show when none is named, if there is one.
+    pub fn active_account_id(&self) -> Option<String> {
+        self.resolve(None).ok()
+    }
+
     /// Every account, in the order they were added.
     pub fn accounts(&self) -> Vec<AccountSummary> {
-        let active = self.resolve(None).ok();
-        self.kw.accounts(active.as_deref())
+        self.kw.accounts(self.active_account_id().as_deref())
     }
 
     /// The sync status of the account `selector` names (see [`Api::account`]); with no
@@ -40,12 +44,10 @@ impl Api {
         let account = self.account(selector)?;
         let (active, open, cursor) = account
             .db(|h| {
+                use crate::AlertState as Stored;
                 let active = h.active_sessions()?.len();
-                let open = h
-                    .query_alerts(&HistoryQuery::default())?
-                    .iter()
-                    .filter(|a| super::AlertState::of(a.state).is_undecided())
-                    .count();
+                // Undecided: what `AlertState::is_undecided` calls open.
+                let open = h.count_alerts_in(&[Stored::New, Stored::Acknowledged])?;
                 Ok((active, open, h.last_event_id()?))
             })
             .await?;
@@ -53,11 +55,11 @@ impl Api {
             account: AccountSummary::of(
                 account.config(),
                 self.kw.dirs(),
-                self.resolve(None).ok().as_deref(),
+                self.active_account_id().as_deref(),
             ),
             status: self.status_of(&account),
             active_sessions: count(active),
-            open_alerts: count(open),
+            open_alerts: u32::try_from(open).unwrap_or(u32::MAX),
             last_event_id: cursor,
         })
     }
@@ -69,8 +71,10 @@ impl Api {
         let mine = own.clone();
         let sessions = account
             .db(move |h| {
-                let alerts = h.query_alerts(&HistoryQuery::default())?;
-                Ok(h.active_sessions()?
+                let active = h.active_sessions()?;
+                let ids: Vec<String> = active.iter().map(|r| r.id.clone()).collect();
+                let alerts = h.alerts_about(&ids)?;
+                Ok(active
                     .iter()
                     .map(|r| SessionItem::of(r, mine.as_deref(), &alerts))
                     .collect())
@@ -160,14 +164,9 @@ impl Api {
                 continue;
             };
             let unreviewed = account
-                .db(|h| {
-                    Ok(h.query_alerts(&HistoryQuery::default())?
-                        .iter()
-                        .filter(|a| a.state == crate::AlertState::New)
-                        .count())
-                })
+                .db(|h| h.count_alerts_in(&[crate::AlertState::New]))
                 .await
-                .unwrap_or(0);
+                .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
             accounts.push(TrayAccount {
                 name: account.notice_name(),
                 unreviewed,

@@ -216,6 +216,35 @@ impl History {
         Ok(n)
     }
 
+    /// How many alerts are in one of `states`, counted in SQL however many history holds.
+    pub fn count_alerts_in(&self, states: &[AlertState]) -> Result<u64> {
+        if states.is_empty() {
+            return Ok(0);
+        }
+        let placeholders = vec!["?"; states.len()].join(", ");
+        let n: i64 = self.conn().query_row(
+            &format!("SELECT count(*) FROM alerts WHERE state IN ({placeholders})"),
+            rusqlite::params_from_iter(states.iter().map(|s| s.as_str())),
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Every alert about one of `session_ids`, newest first, from the index by session: no
+    /// limit cuts them, however many other alerts history holds.
+    pub fn alerts_about(&self, session_ids: &[String]) -> Result<Vec<AlertRecord>> {
+        if session_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; session_ids.len()].join(", ");
+        self.select_alerts(
+            &format!(
+                "WHERE session_id IN ({placeholders}) ORDER BY occurred_at DESC, raised_at DESC"
+            ),
+            session_ids.to_vec(),
+        )
+    }
+
     /// How many alerts history holds.
     pub fn count_alerts(&self) -> Result<u64> {
         let n: i64 = self

@@ -111,6 +111,38 @@ fn a_database_from_a_newer_version_is_refused() {
 }
 
 #[test]
+fn counts_and_alerts_about_sessions_are_not_cut_by_the_listing_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+    let now = Utc::now();
+    // More alerts than a default listing holds, so a count made from one would stop at 1000.
+    h.atomically(|h| {
+        for i in 0..1005 {
+            h.insert_alert(&alert(&format!("k{i}"), &format!("s{}", i % 3)), now)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    h.set_alert_state("k0", AlertState::Acknowledged, None, now)
+        .unwrap();
+    h.resolve_session_alerts("s2", AlertState::Acted, Some("signed_out_session"), now)
+        .unwrap();
+    assert_eq!(h.count_alerts_in(&[AlertState::New]).unwrap(), 669);
+    assert_eq!(
+        h.count_alerts_in(&[AlertState::New, AlertState::Acknowledged])
+            .unwrap(),
+        670
+    );
+    assert_eq!(h.count_alerts_in(&[]).unwrap(), 0);
+    let about = h.alerts_about(&["s0".into(), "s1".into()]).unwrap();
+    assert_eq!(about.len(), 670);
+    assert!(about
+        .iter()
+        .all(|a| matches!(a.alert.session_id.as_deref(), Some("s0" | "s1"))));
+    assert!(h.alerts_about(&[]).unwrap().is_empty());
+}
+
+#[test]
 fn an_alert_is_stored_once_per_key() {
     let dir = tempfile::tempdir().unwrap();
     let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
