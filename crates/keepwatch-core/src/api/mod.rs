@@ -52,6 +52,7 @@ pub use watch::WatchOptions;
 pub use crate::export::{ExportFormat, ExportProgress};
 pub use crate::wording::Language;
 
+use crate::config::AccountConfig;
 use crate::error::Result;
 use crate::{Account, Keepwatch};
 
@@ -126,28 +127,32 @@ impl Api {
     /// The id of the account `selector` names, or with none the active account, or the only
     /// one (see [`crate::config::Config::select`]).
     fn resolve(&self, selector: Option<&str>) -> Result<String> {
+        Ok(self.resolve_config(selector)?.id)
+    }
+
+    /// The configuration of the account [`Api::resolve`] picks, as saved now.
+    fn resolve_config(&self, selector: Option<&str>) -> Result<AccountConfig> {
         let config = self.kw.config();
         if selector.is_none() {
             let active = self.state.lock().active.clone();
-            if let Some(id) = active.filter(|id| config.accounts.iter().any(|a| &a.id == id)) {
-                return Ok(id);
+            if let Some(found) = active.and_then(|id| config.accounts.iter().find(|a| a.id == id)) {
+                return Ok(found.clone());
             }
         }
-        Ok(config.select(selector)?.id.clone())
+        Ok(config.select(selector)?.clone())
     }
 
     /// The account `selector` names (see [`Api::resolve`]), opened once and kept while its
     /// configuration stays as it is (a new sign-in reopens it).
     pub fn account(&self, selector: Option<&str>) -> Result<Account> {
-        let id = self.resolve(selector)?;
-        let config = self.kw.config().select(Some(&id))?.clone();
-        if let Some(open) = self.state.lock().open.get(&id) {
+        let config = self.resolve_config(selector)?;
+        if let Some(open) = self.state.lock().open.get(&config.id) {
             if *open.config() == config {
                 return Ok(open.clone());
             }
         }
-        let account = self.kw.account(Some(&id))?;
-        self.state.lock().open.insert(id, account.clone());
+        let account = self.kw.account(Some(&config.id))?;
+        self.state.lock().open.insert(config.id, account.clone());
         Ok(account)
     }
 
