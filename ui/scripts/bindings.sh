@@ -7,8 +7,10 @@
 #   ui/scripts/bindings.sh --check   fail if ui/src/bindings differs from a fresh export
 #
 # ts-rs writes bindings from tests it generates (`export_bindings_*`), so this runs only those
-# tests, with the crates' `ts` feature on. The export directory and `TS_RS_LARGE_INT=number`
-# come from .cargo/config.toml; the check overrides the directory with a temporary one.
+# tests. The `ts` feature is on across the workspace (the root Cargo.toml turns it on), so these
+# are the workspace's own lib test binaries, not a second build. The export directory and
+# `TS_RS_LARGE_INT=number` come from .cargo/config.toml; the check overrides the directory with
+# a temporary one.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -16,8 +18,7 @@ BINDINGS="$ROOT/ui/src/bindings"
 cd "$ROOT"
 
 export_to() {
-  TS_RS_EXPORT_DIR="$1" cargo test --quiet -p keepwatch-api -p keepwatch-detector -p keepwatch-core -p keepwatch-l10n \
-    --features keepwatch-api/ts,keepwatch-detector/ts,keepwatch-core/ts,keepwatch-l10n/ts --lib export_bindings >/dev/null
+  TS_RS_EXPORT_DIR="$1" cargo test --quiet --workspace --lib export_bindings >/dev/null
 }
 
 case "${1:-}" in
