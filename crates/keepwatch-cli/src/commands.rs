@@ -13,12 +13,13 @@ use keepwatch_core::api::{
     AlertFilter, AlertState, ExportFormat, HistoryFilter, SignInRequest, SyncStatus,
 };
 use keepwatch_core::{Api, Error as CoreError};
-use keepwatch_l10n::{msg, Catalogue, FluentValue, Language, Message};
+use keepwatch_l10n::msg;
 
 use crate::cli::{
     BlocklistCommand, Command, ConfigCommand, HistoryArgs, LoginArgs, SessionLengthCommand,
     TrustedDevicesCommand,
 };
+use crate::output::say;
 use crate::{exit, output, prompt, time};
 
 /// What every command is given: the API, the account `--account` names, and whether to print
@@ -53,12 +54,6 @@ impl Ctx {
         }
         Ok(status)
     }
-}
-
-/// `message` in the command line's language (English: a terminal's output is for scripts and
-/// logs as much as for people), from the one catalogue the window and notifications use.
-fn say(message: Message, args: &[(&str, FluentValue<'_>)]) -> String {
-    Catalogue::get(Language::En).format(message, args)
 }
 
 /// Runs `command`.

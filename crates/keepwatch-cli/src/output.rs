@@ -7,6 +7,7 @@ use keepwatch_core::api::{
     SyncPhase, SyncStatus,
 };
 use keepwatch_core::Severity;
+use keepwatch_l10n::{msg, Catalogue, FluentValue, Language, Message};
 
 /// A severity for people.
 pub fn severity(s: Severity) -> &'static str {
@@ -212,11 +213,19 @@ pub fn history(page: &HistoryPage) {
         ],
         &rows,
     );
-    if page.total as usize > page.rows.len() {
+    if !page.total_is_exact || page.total as usize > page.rows.len() {
+        let message = if page.total_is_exact {
+            msg::CLI_HISTORY_SHOWN
+        } else {
+            msg::CLI_HISTORY_SHOWN_MORE
+        };
+        let shown = page.rows.len();
         println!(
-            "{} of {} shown; narrow the search or raise --limit.",
-            page.rows.len(),
-            page.total
+            "{}",
+            say(
+                message,
+                &[("shown", shown.into()), ("total", page.total.into())]
+            )
         );
     }
 }
@@ -438,4 +447,10 @@ mod tests {
             "{columns:?}\n{text}"
         );
     }
+}
+
+/// `message` in the command line's language (English: a terminal's output is for scripts and
+/// logs as much as for people), from the one catalogue the window and notifications use.
+pub fn say(message: Message, args: &[(&str, FluentValue<'_>)]) -> String {
+    Catalogue::get(Language::En).format(message, args)
 }

@@ -4,7 +4,8 @@
 //! Method. A history file is built on disk in a temporary folder through the public API
 //! (`History::upsert_session`, `end_session`, `insert_alert`) in one transaction: `--rows`
 //! sessions (default 1,000,000) from a fixed seed over 260 countries, 420 cities, 310 ISPs
-//! and 3,000 device labels (each with its User-Agent), a few of them Arabic and CJK; about
+//! and 3,000 device labels (each with its User-Agent, and the device key the detector derives
+//! from it, as syncing stores them), a few of them Arabic and CJK; about
 //! 10% are still active, the rest ended (about a third expired), and about 1% have an alert.
 //! The file is then checkpointed and its size divided by the rows (goal: at most 740 bytes,
 //! half of the 1,480 that the JSON-snapshot schema took). Each query kind then runs `--reps`
@@ -12,6 +13,9 @@
 //! p50/p95/max are printed against 50 ms: a "page" is `History::session_page` with a limit
 //! of 50, which counts the matches too. Last, the CSV and JSON exports are written to a file
 //! through `export_with_progress` and their sessions per second compared with 200,000.
+//!
+//! `--file PATH` keeps the built history at PATH and, when PATH already exists, measures it
+//! instead of building another (the same seed gives the same file; building takes minutes).
 //!
 //! Figures on the 2-core development VM, 1,000,000 rows: see `crates/keepwatch-core/README.md`.
 
@@ -159,7 +163,7 @@ fn build(path: &Path, rows: usize, w: &World) -> History {
     let start = Utc.with_ymd_and_hms(2023, 1, 1, 0, 0, 0).unwrap();
     let span_s = 3 * 365 * 86_400i64;
     h.atomically(|h| {
-        for i in 0..rows {
+        for _ in 0..rows {
             let created = start + TimeDelta::seconds(rng.i64(0..span_s));
             let seen = created + TimeDelta::seconds(rng.i64(0..86_400 * 3));
             let place = &w.places[rng.usize(0..w.places.len())];
@@ -200,8 +204,7 @@ fn build(path: &Path, rows: usize, w: &World) -> History {
                     longitude: Some(place.4),
                 },
             };
-            let key = format!("{}:{}", s.device.browser.as_deref().unwrap_or("?"), i % 500);
-            h.upsert_session(&s, &key, false, seen)?;
+            h.upsert_session(&s, &keepwatch_core::detection::device_key(&s), false, seen)?;
             match rng.u8(0..30) {
                 0..=2 => {}
                 3..=12 => h.end_session(&s.id, EndReason::Expired, seen, None)?,
@@ -284,11 +287,27 @@ fn main() {
     let rows = arg("--rows", "KEEPWATCH_BENCH_ROWS", 1_000_000);
     let reps = arg("--reps", "KEEPWATCH_BENCH_REPS", 40).max(1);
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("bench.sqlite3");
+    let kept = std::env::args()
+        .skip_while(|a| a != "--file")
+        .nth(1)
+        .map(std::path::PathBuf::from);
+    let path = kept
+        .clone()
+        .unwrap_or_else(|| dir.path().join("bench.sqlite3"));
     let w = world();
 
     let t = Instant::now();
-    let h = build(&path, rows, &w);
+    let h = if kept.is_some() && path.exists() {
+        let h = History::open(&path).expect("open the kept history");
+        println!(
+            "measuring the kept history {} (opened and migrated in {:.1} s)",
+            path.display(),
+            t.elapsed().as_secs_f64()
+        );
+        h
+    } else {
+        build(&path, rows, &w)
+    };
     let built = t.elapsed();
     h.checkpoint().expect("checkpoint");
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64;

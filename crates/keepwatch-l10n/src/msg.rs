@@ -23,6 +23,8 @@ messages! {
     PASSWORD_CHANGED = "password-changed" ["count"];
     CLI_SIGNED_IN = "cli-signed-in" ["account", "sessions", "alerts"];
     CLI_SESSION_LENGTH = "cli-session-length" ["web", "mobile"];
+    CLI_HISTORY_SHOWN = "cli-history-shown" ["shown", "total"];
+    CLI_HISTORY_SHOWN_MORE = "cli-history-shown-more" ["shown", "total"];
     SEVERITY_WARNING = "severity-warning";
     SEVERITY_CRITICAL = "severity-critical";
     KIND_POSSIBLE_TAKEOVER = "kind-possible-takeover";

@@ -15,7 +15,7 @@ describe("ipc", () => {
     const calls = answerIpc({
       confirm_session: () => null,
       set_alert_state: () => null,
-      history: () => ({ rows: [], total: 0, countries: [], devices: [] }),
+      history: () => ({ rows: [], total: 0, total_is_exact: true, countries: [], devices: [] }),
       set_session_length: (args) => args.value,
     });
     await ipc.confirmSession("s1");

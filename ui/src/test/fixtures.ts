@@ -263,6 +263,7 @@ export const historyPage: HistoryPage = {
     row({ ...hostile, id: "f-1", created_at: "2026-11-25T03:00:00Z" }, "failed"),
   ],
   total: 5,
+  total_is_exact: true,
   countries: ["BR", "DE"],
   devices: [
     "Chrome 124 on macOS Sonoma",

@@ -58,9 +58,9 @@ pub struct HistoryRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct HistoryFilter {
-    /// Inclusive lower bound on the first login.
+    /// Seen at or after this time (last seen then or later).
     pub from: Option<DateTime<Utc>>,
-    /// Exclusive upper bound on the first login.
+    /// Seen before this time (first seen earlier).
     pub to: Option<DateTime<Utc>>,
     /// ISO 3166-1 alpha-2, upper case.
     pub country_code: Option<String>,
@@ -128,8 +128,12 @@ pub struct HistoryPage {
     pub status: SyncStatus,
     /// Matching rows, newest first.
     pub rows: Vec<HistoryRow>,
-    /// How many match in all (more than `rows` when the page is full).
+    /// How many match in all (more than `rows` when the page is full); at least this many when
+    /// `total_is_exact` is false, which a query matching many (over a thousand) says rather
+    /// than counting every match.
     pub total: u64,
+    /// Whether `total` is the exact count.
+    pub total_is_exact: bool,
     /// Every country code in the whole history, for the filter menu.
     pub countries: Vec<String>,
     /// Every device label in the whole history, for the filter menu.
@@ -172,6 +176,7 @@ pub(crate) fn history_page(
         None => SessionPage {
             rows: Vec::new(),
             total: 0,
+            total_is_exact: true,
         },
     };
     let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
@@ -184,6 +189,7 @@ pub(crate) fn history_page(
             .map(|r| HistoryRow::of(r, severities.get(&r.id).copied()))
             .collect(),
         total: page.total,
+        total_is_exact: page.total_is_exact,
         countries: history.country_codes()?,
         devices: history.device_labels()?,
     })

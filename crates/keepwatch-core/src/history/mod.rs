@@ -3,7 +3,8 @@
 //! and where syncing stopped.
 //!
 //! By what each part holds: [`schema`] (tables and migrations), [`sessions`] (sessions and
-//! the filtered queries over them), [`query`] (what a query may ask), [`events`], [`alerts`],
+//! the filtered queries over them), [`query`] (what a query may ask), [`plan`] (how it runs
+//! at a million rows), [`events`], [`alerts`],
 //! and [`cursor`] (where syncing stopped, one typed row).
 //!
 //! Sessions are stored as typed columns, and the text that repeats across thousands of them
@@ -28,6 +29,7 @@ use crate::error::{Error, Result};
 pub mod alerts;
 pub mod cursor;
 pub mod events;
+pub mod plan;
 pub mod query;
 pub mod schema;
 pub mod sessions;
@@ -317,6 +319,7 @@ fn is_damage(e: &Error) -> bool {
 /// several of the methods of the submodules, each of which takes it too.
 pub struct History {
     conn: ReentrantMutex<Connection>,
+    limits: plan::QueryLimits,
 }
 
 impl std::fmt::Debug for History {
@@ -358,6 +361,7 @@ impl History {
         }
         Ok(Self {
             conn: ReentrantMutex::new(conn),
+            limits: plan::QueryLimits::default(),
         })
     }
 
@@ -393,6 +397,14 @@ impl History {
                 Some(verdict),
             )))
         }
+    }
+
+    /// This history with the query planner's thresholds at `limits` (tests move them to run
+    /// every way a query can take on a few rows).
+    #[doc(hidden)]
+    pub fn with_query_limits(mut self, limits: plan::QueryLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     fn conn(&self) -> ReentrantMutexGuard<'_, Connection> {

@@ -1,16 +1,12 @@
-//! What a query over history may ask, and the SQL that asks it.
+//! What a query over history may ask, and what a page of its answer holds.
 //!
-//! Every filter is SQL, so that a limit cuts only what matched. Text search is a
-//! case-insensitive substring of a session's id, address, device label, ISP, city or country:
-//! the device, place and network columns hold a few thousand distinct values, which `LIKE`
-//! scans in a moment, and id and address are in a trigram index (`sessions_text`). A trigram
-//! index cannot look up fewer than three characters; one or two are matched by `LIKE` on id
-//! and address too, while reading sessions newest first, which stops as soon as the page is
-//! full (short strings match most rows) — see the benchmark for what that costs at worst.
+//! Every filter is SQL, so that a limit cuts only what matched; [`super::plan`] decides how
+//! each query runs. Text search is a case-insensitive substring of a session's id, address,
+//! device label, ISP, city or country.
 
 use serde::{Deserialize, Serialize};
 
-use super::{like, micros, AlertState, SessionRecord};
+use super::{AlertState, SessionRecord};
 
 /// Filters for offline review. Empty filters match everything; filters combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,8 +68,12 @@ impl SessionState {
 pub struct SessionPage {
     /// The page: at most `limit` sessions after `offset`, most recently seen first.
     pub rows: Vec<SessionRecord>,
-    /// How many sessions match the filters, ignoring limit and offset.
+    /// How many sessions match the filters, ignoring limit and offset; when
+    /// `total_is_exact` is false, at least this many (counting stopped at
+    /// [`super::plan::COUNT_CAP`], or at the end of this page when it lies beyond).
     pub total: u64,
+    /// Whether `total` is the exact count.
+    pub total_is_exact: bool,
 }
 
 /// The default page size.
@@ -92,98 +92,5 @@ impl rusqlite::ToSql for Arg {
             Arg::Text(s) => s.to_sql(),
             Arg::Int(i) => i.to_sql(),
         }
-    }
-}
-
-/// The WHERE clause of a sessions query over `s` (the sessions table), with its arguments.
-#[derive(Debug, Default)]
-pub(super) struct Filter {
-    clauses: Vec<String>,
-    pub(super) args: Vec<Arg>,
-    /// Whether only active sessions match, so that the partial indexes over them apply.
-    pub(super) active_only: bool,
-}
-
-impl Filter {
-    fn push(&mut self, arg: Arg) -> usize {
-        self.args.push(arg);
-        self.args.len()
-    }
-
-    /// `WHERE …`, or nothing.
-    pub(super) fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
-    /// The sessions filter of `q`.
-    pub(super) fn sessions(q: &HistoryQuery) -> Self {
-        let mut f = Filter::default();
-        if let Some(since) = &q.since {
-            let n = f.push(Arg::Int(micros(since)));
-            f.clauses.push(format!("s.last_seen >= ?{n}"));
-        }
-        if let Some(until) = &q.until {
-            let n = f.push(Arg::Int(micros(until)));
-            f.clauses.push(format!("s.first_seen < ?{n}"));
-        }
-        if let Some(c) = &q.country {
-            let n = f.push(Arg::Text(c.clone()));
-            f.clauses.push(format!(
-                "s.place_id IN (SELECT id FROM places \
-                 WHERE country_code = ?{n} COLLATE NOCASE OR country = ?{n} COLLATE NOCASE)"
-            ));
-        }
-        if let Some(code) = &q.country_code {
-            let n = f.push(Arg::Text(code.clone()));
-            f.clauses.push(format!("s.country_code = ?{n}"));
-        }
-        if let Some(d) = &q.device {
-            let n = f.push(Arg::Text(like(d)));
-            f.clauses.push(format!(
-                "s.device_id IN (SELECT id FROM devices WHERE label LIKE ?{n} ESCAPE '\\')"
-            ));
-        }
-        if let Some(label) = &q.device_label {
-            let n = f.push(Arg::Text(label.clone()));
-            f.clauses.push(format!(
-                "s.device_id IN (SELECT id FROM devices WHERE label = ?{n})"
-            ));
-        }
-        match q.state {
-            None => {}
-            Some(SessionState::Active) => {
-                f.active_only = true;
-                f.clauses.push("s.ended_at IS NULL".into());
-            }
-            Some(SessionState::Expired) => f
-                .clauses
-                .push("s.end_reason = 'expired' AND s.ended_at IS NOT NULL".into()),
-            Some(SessionState::SignedOut) => f
-                .clauses
-                .push("s.ended_at IS NOT NULL AND s.end_reason IS NOT 'expired'".into()),
-        }
-        if let Some(t) = q.text.as_deref().filter(|t| !t.is_empty()) {
-            let n = f.push(Arg::Text(like(t)));
-            let unique = if t.chars().count() >= 3 {
-                // A quoted FTS5 string is one phrase: the trigrams of `t` in a row, which is
-                // `t` as a substring, whatever punctuation it holds.
-                let m = f.push(Arg::Text(format!("\"{}\"", t.replace('"', "\"\""))));
-                format!("s.rid IN (SELECT rowid FROM sessions_text WHERE sessions_text MATCH ?{m})")
-            } else {
-                format!("s.id LIKE ?{n} ESCAPE '\\' OR s.ip LIKE ?{n} ESCAPE '\\'")
-            };
-            f.clauses.push(format!(
-                "({unique} \
-                 OR s.device_id IN (SELECT id FROM devices WHERE label LIKE ?{n} ESCAPE '\\') \
-                 OR s.place_id IN (SELECT id FROM places \
-                     WHERE city LIKE ?{n} ESCAPE '\\' OR country LIKE ?{n} ESCAPE '\\') \
-                 OR s.network_id IN (SELECT id FROM networks WHERE isp LIKE ?{n} ESCAPE '\\'))"
-            ));
-        }
-        f
     }
 }

@@ -195,6 +195,40 @@ const V5: &str = r#"
 CREATE INDEX alerts_session ON alerts(session_id, severity) WHERE session_id IS NOT NULL;
 "#;
 
+/// What pages at a million sessions need (see `plan`): a session's state as a column, one
+/// index that every condition but text on id and address can be tested on while reading
+/// sessions newest first (`sessions_order`, which replaces the plain time index and the
+/// partial ones by state), one on state for when few sessions are in it, the longest span
+/// between a session's first and last sighting, which bounds a time range on `last_seen`, and
+/// every character that occurs in an id or address (filled in the hook), which tells at once
+/// that a search for text of one or two characters, which no index finds, cannot match them.
+const V6: &str = r#"
+ALTER TABLE sessions ADD COLUMN state INTEGER GENERATED ALWAYS AS (
+    CASE WHEN ended_at IS NULL THEN 0 WHEN end_reason = 'expired' THEN 2 ELSE 1 END
+) VIRTUAL;
+DROP INDEX sessions_seen;
+DROP INDEX sessions_open_seen;
+DROP INDEX sessions_expired;
+CREATE INDEX sessions_order
+    ON sessions(last_seen, first_seen, state, country_code, device_id, place_id, network_id);
+CREATE INDEX sessions_state ON sessions(state, last_seen, first_seen);
+CREATE TABLE session_bounds (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    max_span INTEGER NOT NULL
+);
+INSERT INTO session_bounds (id, max_span)
+    VALUES (1, (SELECT coalesce(max(last_seen - first_seen), 0) FROM sessions));
+CREATE TABLE session_text_chars (ch TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TRIGGER sessions_span_insert AFTER INSERT ON sessions
+WHEN new.last_seen - new.first_seen > (SELECT max_span FROM session_bounds WHERE id = 1) BEGIN
+    UPDATE session_bounds SET max_span = new.last_seen - new.first_seen WHERE id = 1;
+END;
+CREATE TRIGGER sessions_span_update AFTER UPDATE OF first_seen, last_seen ON sessions
+WHEN new.last_seen - new.first_seen > (SELECT max_span FROM session_bounds WHERE id = 1) BEGIN
+    UPDATE session_bounds SET max_span = new.last_seen - new.first_seen WHERE id = 1;
+END;
+"#;
+
 /// Every migration, oldest first.
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -203,11 +237,12 @@ fn migrations() -> Migrations<'static> {
         M::up_with_hook(V3, move_v2_sessions),
         M::up(V4),
         M::up(V5),
+        M::up_with_hook(V6, note_v5_text_chars),
     ])
 }
 
 /// The schema version this build writes.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// Switches `conn` to WAL and migrates it to [`VERSION`].
 pub(super) fn initialise(conn: &mut Connection) -> Result<()> {
@@ -335,6 +370,26 @@ fn move_v2_sessions(tx: &Transaction) -> HookResult {
     drop(rows);
     drop(read);
     tx.execute_batch("DROP TABLE sessions_v2")?;
+    Ok(())
+}
+
+/// Fills `session_text_chars` from the sessions already there.
+fn note_v5_text_chars(tx: &Transaction) -> HookResult {
+    let mut read = tx.prepare("SELECT id, ip FROM sessions")?;
+    let mut rows = read.query([])?;
+    let mut chars = std::collections::BTreeSet::new();
+    while let Some(r) = rows.next()? {
+        for column in 0..2 {
+            let text: String = r.get(column)?;
+            chars.extend(super::sessions::text_chars(&text));
+        }
+    }
+    drop(rows);
+    drop(read);
+    let mut insert = tx.prepare("INSERT OR IGNORE INTO session_text_chars (ch) VALUES (?1)")?;
+    for ch in chars {
+        insert.execute([ch.to_string()])?;
+    }
     Ok(())
 }
 

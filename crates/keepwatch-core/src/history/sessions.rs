@@ -5,7 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 use keepwatch_api::{ClientKind, Device, DeviceType, Location, Network, Session, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::query::{Filter, DEFAULT_LIMIT};
+use super::plan::{self, Find, Plan, Sql};
+use super::query::DEFAULT_LIMIT;
 use super::{
     enum_name, from_enum_name, from_micros, micros, to_json, EndReason, History, HistoryQuery,
     SessionPage, SessionRecord, Trust,
@@ -13,41 +14,119 @@ use super::{
 use crate::error::Result;
 use crate::inert::Inert;
 
-/// What a session row is read as; [`record`] takes the columns in this order.
-const SELECT: &str = "SELECT s.id, s.own, d.label, d.device_key, s.ip, n.isp, p.city, p.country,
-        p.country_code, s.created_at, s.last_active_at, s.first_seen, s.last_seen, s.ended_at,
-        s.end_reason, s.trust, s.expires_at, s.client, s.flags, d.browser, d.browser_version,
-        d.os, d.os_version, d.device_type, d.user_agent, n.asn, p.region, p.latitude,
-        p.longitude, s.device_id, s.place_id, s.network_id
-    FROM sessions s
-    CROSS JOIN devices d ON d.id = s.device_id
-    CROSS JOIN places p ON p.id = s.place_id
-    CROSS JOIN networks n ON n.id = s.network_id";
+/// What a session row is read as; [`record`] takes the columns in this order. The device,
+/// place and network come from their dictionaries, each row read once per query ([`Parts`]).
+const COLUMNS: &str = "SELECT s.id, s.own, s.ip, s.created_at, s.last_active_at, s.first_seen,
+        s.last_seen, s.ended_at, s.end_reason, s.trust, s.expires_at, s.client, s.flags,
+        s.device_id, s.place_id, s.network_id, s.rid";
 
-/// The order sessions are listed in: most recently seen first.
-const NEWEST_FIRST: &str = "ORDER BY s.last_seen DESC, s.first_seen DESC";
+/// Where `COLUMNS` come from; `FROM_ORDERED` reads the sessions through `sessions_order`.
+const FROM: &str = "FROM sessions s";
+const FROM_ORDERED: &str = "FROM sessions s INDEXED BY sessions_order";
 
-/// The same order, but as expressions no index holds: for few matches, SQLite then finds them
-/// by the filters' indexes and sorts them, instead of reading every session newest first.
-const NEWEST_FIRST_SORTED: &str = "ORDER BY s.last_seen + 0 DESC, s.first_seen + 0 DESC";
+/// The column of `s.rid` in `COLUMNS`.
+const RID_COLUMN: usize = 16;
+
+/// The index every dense read goes through (see [`plan`]).
+const ORDER_INDEX: &str = "INDEXED BY sessions_order";
+
+/// The order sessions are listed in: most recently seen first, and of sessions seen at once
+/// (in one sync), the one recorded last first. `sessions_order` gives the first two, so a
+/// dense read sorts only within runs of equal times.
+const NEWEST_FIRST: &str = "ORDER BY s.last_seen DESC, s.first_seen DESC, s.rid DESC";
 
 const CURRENT: i64 = 1;
 const REMEMBER_ME: i64 = 2;
 const TRUSTED_DEVICE: i64 = 4;
 
-/// The dictionary rows one query has read, each made inert once: cleaning text is most of
-/// what reading a row costs, and a page or an export meets the same few thousand devices,
-/// places and networks again and again.
+/// The dictionary rows one query has read, each read once and made inert once: cleaning
+/// text is most of what reading a row costs, and a page or an export meets the same few
+/// thousand devices, places and networks again and again.
 #[derive(Default)]
-struct Parts {
+pub(super) struct Parts {
     devices: HashMap<i64, (Device, String)>,
     places: HashMap<i64, Location>,
     networks: HashMap<i64, Network>,
 }
 
+impl Parts {
+    /// The device with dictionary id `id`, and its device key.
+    pub(super) fn device(
+        &mut self,
+        conn: &Connection,
+        id: i64,
+    ) -> rusqlite::Result<&(Device, String)> {
+        if !self.devices.contains_key(&id) {
+            let value = conn
+                .prepare_cached(
+                    "SELECT label, device_key, browser, browser_version, os, os_version,
+                            device_type, user_agent
+                     FROM devices WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    let device_type: String = r.get(6)?;
+                    let device = Device {
+                        label: r.get(0)?,
+                        browser: r.get(2)?,
+                        browser_version: r.get(3)?,
+                        os: r.get(4)?,
+                        os_version: r.get(5)?,
+                        device_type: from_enum_name(&device_type).unwrap_or(DeviceType::Unknown),
+                        user_agent: r.get(7)?,
+                    };
+                    Ok((device.inert(), clean_label(r.get(1)?)))
+                })?;
+            self.devices.insert(id, value);
+        }
+        Ok(&self.devices[&id])
+    }
+
+    /// The place with dictionary id `id`.
+    pub(super) fn place(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<&Location> {
+        if !self.places.contains_key(&id) {
+            let value = conn
+                .prepare_cached(
+                    "SELECT city, region, country_code, country, latitude, longitude
+                     FROM places WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(Location {
+                        city: r.get(0)?,
+                        region: r.get(1)?,
+                        country_code: r.get(2)?,
+                        country: r.get(3)?,
+                        latitude: r.get(4)?,
+                        longitude: r.get(5)?,
+                    }
+                    .inert())
+                })?;
+            self.places.insert(id, value);
+        }
+        Ok(&self.places[&id])
+    }
+
+    /// The network with dictionary id `id`.
+    pub(super) fn network(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<&Network> {
+        if !self.networks.contains_key(&id) {
+            let value = conn
+                .prepare_cached("SELECT isp, asn FROM networks WHERE id = ?1")?
+                .query_row([id], |r| {
+                    let asn: Option<i64> = r.get(1)?;
+                    Ok(Network {
+                        asn: asn.and_then(|a| u32::try_from(a).ok()),
+                        isp: r.get(0)?,
+                    }
+                    .inert())
+                })?;
+            self.networks.insert(id, value);
+        }
+        Ok(&self.networks[&id])
+    }
+}
+
 /// `text` made inert as a label; plain ASCII that cleaning would leave alone is kept as it
 /// is without the Unicode tables.
-fn clean_label(text: String) -> String {
+pub(super) fn clean_label(text: String) -> String {
     let plain = text.len() <= crate::inert::LABEL_MAX_CHARS
         && text.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ')
         && !text.starts_with(' ')
@@ -60,65 +139,22 @@ fn clean_label(text: String) -> String {
     }
 }
 
-/// The session of a row selected by [`SELECT`], rebuilt from its columns and made inert: the
-/// same as `.inert()` on the raw record, since cleaning twice is cleaning once.
-fn record(r: &Row<'_>, parts: &mut Parts) -> rusqlite::Result<SessionRecord> {
-    let flags: i64 = r.get(18)?;
-    let ended: Option<i64> = r.get(13)?;
-    let reason: Option<String> = r.get(14)?;
-    let trust: Option<String> = r.get(15)?;
-    let client: String = r.get(17)?;
-    let device = match parts.devices.entry(r.get(29)?) {
-        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-        std::collections::hash_map::Entry::Vacant(e) => {
-            let device_type: String = r.get(23)?;
-            let device = Device {
-                label: r.get(2)?,
-                browser: r.get(19)?,
-                browser_version: r.get(20)?,
-                os: r.get(21)?,
-                os_version: r.get(22)?,
-                device_type: from_enum_name(&device_type).unwrap_or(DeviceType::Unknown),
-                user_agent: r.get(24)?,
-            };
-            e.insert((device.inert(), clean_label(r.get(3)?)))
-        }
-    }
-    .clone();
-    let location = match parts.places.entry(r.get(30)?) {
-        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-        std::collections::hash_map::Entry::Vacant(e) => e.insert(
-            Location {
-                city: r.get(6)?,
-                region: r.get(26)?,
-                country_code: r.get(8)?,
-                country: r.get(7)?,
-                latitude: r.get(27)?,
-                longitude: r.get(28)?,
-            }
-            .inert(),
-        ),
-    }
-    .clone();
-    let network = match parts.networks.entry(r.get(31)?) {
-        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-        std::collections::hash_map::Entry::Vacant(e) => {
-            let asn: Option<i64> = r.get(25)?;
-            e.insert(
-                Network {
-                    asn: asn.and_then(|a| u32::try_from(a).ok()),
-                    isp: r.get(5)?,
-                }
-                .inert(),
-            )
-        }
-    }
-    .clone();
-    let (device, device_key) = device;
+/// The session of a row selected by [`COLUMNS`], rebuilt from its columns and its
+/// dictionaries and made inert: the same as `.inert()` on the raw record, since cleaning
+/// twice is cleaning once.
+fn record(conn: &Connection, r: &Row<'_>, parts: &mut Parts) -> rusqlite::Result<SessionRecord> {
+    let flags: i64 = r.get(12)?;
+    let ended: Option<i64> = r.get(7)?;
+    let reason: Option<String> = r.get(8)?;
+    let trust: Option<String> = r.get(9)?;
+    let client: String = r.get(11)?;
+    let (device, device_key) = parts.device(conn, r.get(13)?)?.clone();
+    let location = parts.place(conn, r.get(14)?)?.clone();
+    let network = parts.network(conn, r.get(15)?)?.clone();
     let id = clean_label(r.get(0)?);
-    let ip = clean_label(r.get(4)?);
-    let created_at = from_micros(r.get(9)?)?;
-    let last_active_at = from_micros(r.get(10)?)?;
+    let ip = clean_label(r.get(2)?);
+    let created_at = from_micros(r.get(3)?)?;
+    let last_active_at = from_micros(r.get(4)?)?;
     let record = SessionRecord {
         id: id.clone(),
         own: r.get(1)?,
@@ -131,8 +167,8 @@ fn record(r: &Row<'_>, parts: &mut Parts) -> rusqlite::Result<SessionRecord> {
         country_code: location.country_code.clone(),
         created_at,
         last_active_at,
-        first_seen: from_micros(r.get(11)?)?,
-        last_seen: from_micros(r.get(12)?)?,
+        first_seen: from_micros(r.get(5)?)?,
+        last_seen: from_micros(r.get(6)?)?,
         ended_at: ended.map(from_micros).transpose()?,
         end_reason: reason.as_deref().and_then(EndReason::parse),
         trust: trust.as_deref().and_then(Trust::parse),
@@ -145,7 +181,7 @@ fn record(r: &Row<'_>, parts: &mut Parts) -> rusqlite::Result<SessionRecord> {
             trusted_device: flags & TRUSTED_DEVICE != 0,
             created_at,
             last_active_at,
-            expires_at: from_micros(r.get(16)?)?,
+            expires_at: from_micros(r.get(10)?)?,
             ip,
             device,
             network,
@@ -176,6 +212,27 @@ fn dictionary_id(
     conn.prepare_cached(insert)?
         .execute(rusqlite::params_from_iter(all))?;
     Ok(conn.last_insert_rowid())
+}
+
+/// The characters of `text` as a search for it compares them: ASCII letters in lower case,
+/// as `LIKE` folds them.
+pub(super) fn text_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().map(|c| c.to_ascii_lowercase())
+}
+
+/// Notes every character of `texts` in `session_text_chars` (see the schema's V6). Every
+/// write of a session after V6 goes through [`History::upsert_session`], which calls this.
+fn note_text_chars(conn: &Connection, texts: &[&str]) -> rusqlite::Result<()> {
+    let mut seen = BTreeSet::new();
+    for text in texts {
+        seen.extend(text_chars(text));
+    }
+    let mut insert =
+        conn.prepare_cached("INSERT OR IGNORE INTO session_text_chars (ch) VALUES (?1)")?;
+    for ch in seen {
+        insert.execute([ch.to_string()])?;
+    }
+    Ok(())
 }
 
 /// Writes `s` as seen at `now` (µs): a new row, or the known one brought up to date and
@@ -297,6 +354,7 @@ impl History {
             .optional()?
             .is_some();
         write_session(&conn, session, device_key, own, micros(&now))?;
+        note_text_chars(&conn, &[&session.id, &session.ip])?;
         Ok(!existed)
     }
 
@@ -410,81 +468,145 @@ impl History {
     /// Sessions matching `q`, most recently seen first: at most `limit` (default 1000) after
     /// `offset`.
     pub fn query_sessions(&self, q: &HistoryQuery) -> Result<Vec<SessionRecord>> {
-        let filter = Filter::sessions(q);
-        self.select_sessions(
-            &format!("{} {NEWEST_FIRST} {}", filter.sql(), limit_offset(q)),
-            rusqlite::params_from_iter(&filter.args),
-        )
+        let mut rows = Vec::new();
+        self.for_each_session(q, |r| {
+            rows.push(r);
+            Ok(())
+        })?;
+        Ok(rows)
     }
 
-    /// How many sessions match `q` (ignoring its limit and offset).
+    /// How many sessions match `q` (ignoring its limit and offset), exactly: this reads every
+    /// match, where [`History::session_page`] stops counting at [`plan::COUNT_CAP`].
     pub fn count_sessions(&self, q: &HistoryQuery) -> Result<u64> {
-        let filter = Filter::sessions(q);
-        let n: i64 = self.conn().query_row(
-            &format!("SELECT count(*) FROM sessions s {}", filter.sql()),
-            rusqlite::params_from_iter(&filter.args),
-            |r| r.get(0),
-        )?;
+        let conn = self.conn();
+        let n: i64 = match plan::plan(&conn, q, &self.limits)? {
+            Plan::Empty => 0,
+            Plan::Dense { test: None } => {
+                conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?
+            }
+            Plan::Dense { test: Some(test) } => {
+                let sql = Sql::new(format!(
+                    "SELECT count(*) FROM sessions s {ORDER_INDEX} WHERE "
+                ))
+                .then(&test);
+                conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
+            }
+            Plan::Sparse { find, test } => {
+                let sql = sparse_sql("count(*)", &find, &test);
+                conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
+            }
+        };
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// The page of sessions `q` asks for (its `limit`, default 1000, after its `offset`),
-    /// most recently seen first, and how many match in all.
-    ///
-    /// Counting first decides how to read the page: when matches are many, reading every
-    /// session newest first finds the page's in a few rows; when they are few, their indexes
-    /// find them all and they are sorted.
+    /// most recently seen first, and how many match in all: exactly, or at least
+    /// [`plan::COUNT_CAP`] when the query matches many (see [`plan`]).
     pub fn session_page(&self, q: &HistoryQuery) -> Result<SessionPage> {
         self.reading(|h| {
-            let total = h.count_sessions(q)?;
-            let filter = Filter::sessions(q);
-            let sessions: i64 =
-                h.conn()
-                    .query_row("SELECT coalesce(max(rid), 0) FROM sessions", [], |r| {
-                        r.get(0)
-                    })?;
-            let wanted =
-                u64::from(q.offset.unwrap_or(0)) + u64::from(q.limit.unwrap_or(DEFAULT_LIMIT));
-            // Reading in order costs about wanted × sessions / total rows, sorting about total.
-            let in_order = filter.sql().is_empty()
-                || (total as f64) * (total as f64) >= (wanted as f64) * (sessions.max(1) as f64);
-            let order = if in_order {
-                NEWEST_FIRST
-            } else {
-                NEWEST_FIRST_SORTED
+            let conn = h.conn();
+            let offset = u64::from(q.offset.unwrap_or(0));
+            let limit = u64::from(q.limit.unwrap_or(DEFAULT_LIMIT));
+            let cap = h.limits.count_cap;
+            let (rids, total, exact) = match plan::plan(&conn, q, &h.limits)? {
+                Plan::Empty => (Vec::new(), 0, true),
+                Plan::Sparse { find, test } => {
+                    let all = sparse_rids(&conn, &find, &test)?;
+                    let total = all.len() as u64;
+                    let page = all
+                        .into_iter()
+                        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                        .collect();
+                    (page, total, true)
+                }
+                Plan::Dense { test } => {
+                    let page = dense_rids(&conn, test.as_ref(), offset, limit)?;
+                    let short = (page.len() as u64) < limit;
+                    let count = |cap: u64| -> Result<u64> {
+                        let n: i64 = match &test {
+                            None => {
+                                conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?
+                            }
+                            Some(test) => {
+                                let sql = Sql::new(format!(
+                                    "SELECT count(*) FROM (SELECT 1 FROM sessions s {ORDER_INDEX} WHERE "
+                                ))
+                                .then(test)
+                                .and_text(&format!(" LIMIT {cap})"));
+                                conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
+                            }
+                        };
+                        Ok(u64::try_from(n).unwrap_or(0))
+                    };
+                    if short && !page.is_empty() {
+                        // The last page: it tells the total.
+                        let total = offset + page.len() as u64;
+                        (page, total, true)
+                    } else if short {
+                        // Past the end, so fewer than `offset` match: counting them is no
+                        // more reading than skipping them was.
+                        (page, count(offset)?, true)
+                    } else {
+                        let n = count(cap + 1)?;
+                        let through_page = offset + page.len() as u64;
+                        if test.is_none() || n <= cap {
+                            (page, n, true)
+                        } else {
+                            (page, cap.max(through_page), false)
+                        }
+                    }
+                }
             };
-            let rows = if total == 0 {
-                Vec::new()
-            } else {
-                h.select_sessions(
-                    &format!("{} {order} {}", filter.sql(), limit_offset(q)),
-                    rusqlite::params_from_iter(&filter.args),
-                )?
-            };
-            Ok(SessionPage { rows, total })
+            let rows = fetch(&conn, &rids)?;
+            Ok(SessionPage {
+                rows,
+                total,
+                total_is_exact: exact,
+            })
         })
     }
 
     /// Calls `each` with every session matching `q` (limit and offset apply), most recently
-    /// seen first, as SQLite reads them: none are held in memory. Returns how many there were.
+    /// seen first, as SQLite reads them: none are held in memory (but the ids of a sparse
+    /// query's matches, at most [`plan::SPARSE_MAX`]). Returns how many there were.
     pub fn for_each_session(
         &self,
         q: &HistoryQuery,
         mut each: impl FnMut(SessionRecord) -> Result<()>,
     ) -> Result<u64> {
-        let filter = Filter::sessions(q);
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "{SELECT} {} {NEWEST_FIRST} {}",
-            filter.sql(),
-            limit_offset(q)
-        ))?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(&filter.args))?;
+        let offset = u64::from(q.offset.unwrap_or(0));
+        let limit = u64::from(q.limit.unwrap_or(DEFAULT_LIMIT));
         let mut parts = Parts::default();
         let mut n = 0;
-        while let Some(row) = rows.next()? {
-            each(record(row, &mut parts)?)?;
-            n += 1;
+        match plan::plan(&conn, q, &self.limits)? {
+            Plan::Empty => {}
+            Plan::Sparse { find, test } => {
+                let rids: Vec<i64> = sparse_rids(&conn, &find, &test)?
+                    .into_iter()
+                    .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                    .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                    .collect();
+                for chunk in rids.chunks(FETCH_CHUNK) {
+                    for record in fetch_with(&conn, chunk, &mut parts)? {
+                        each(record)?;
+                        n += 1;
+                    }
+                }
+            }
+            Plan::Dense { test } => {
+                let sql = Sql::new(format!("{COLUMNS} {FROM_ORDERED}"))
+                    .then(&where_clause(test.as_ref()))
+                    .and_text(&format!(" {NEWEST_FIRST} LIMIT {limit} OFFSET {offset}"));
+                let mut stmt = conn.prepare(&sql.text)?;
+                let mut rows = stmt.query(sql.params())?;
+                while let Some(row) = rows.next()? {
+                    each(record(&conn, row, &mut parts)?)?;
+                    n += 1;
+                }
+            }
         }
         Ok(n)
     }
@@ -533,17 +655,86 @@ impl History {
         p: P,
     ) -> Result<Vec<SessionRecord>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("{SELECT} {tail}"))?;
+        let mut stmt = conn.prepare(&format!("{COLUMNS} {FROM} {tail}"))?;
         let mut parts = Parts::default();
-        let rows = stmt.query_map(p, |r| record(r, &mut parts))?;
+        let rows = stmt.query_map(p, |r| record(&conn, r, &mut parts))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
-fn limit_offset(q: &HistoryQuery) -> String {
-    format!(
-        "LIMIT {} OFFSET {}",
-        q.limit.unwrap_or(DEFAULT_LIMIT),
-        q.offset.unwrap_or(0)
-    )
+/// `WHERE test`, or nothing.
+fn where_clause(test: Option<&Sql>) -> Sql {
+    match test {
+        Some(test) => Sql::new(" WHERE ").then(test),
+        None => Sql::default(),
+    }
+}
+
+/// The rids of a dense query's page: `sessions_order` read newest first, `offset` matches
+/// skipped, `limit` kept.
+fn dense_rids(conn: &Connection, test: Option<&Sql>, offset: u64, limit: u64) -> Result<Vec<i64>> {
+    let sql = Sql::new(format!("SELECT s.rid FROM sessions s {ORDER_INDEX}"))
+        .then(&where_clause(test))
+        .and_text(&format!(" {NEWEST_FIRST} LIMIT {limit} OFFSET {offset}"));
+    let mut stmt = conn.prepare(&sql.text)?;
+    let rids = stmt.query_map(sql.params(), |r| r.get(0))?;
+    Ok(rids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The rows of a sparse query, as a SQL text selecting `columns` over `s`.
+fn sparse_sql(columns: &str, find: &Find, test: &Sql) -> Sql {
+    match find {
+        Find::Index(index) => Sql::new(format!(
+            "SELECT {columns} FROM sessions s INDEXED BY {index} WHERE "
+        ))
+        .then(test),
+        Find::Rids(rids) => Sql::new(format!("SELECT {columns} FROM sessions s WHERE s.rid IN ("))
+            .then(rids)
+            .and_text(") AND ")
+            .then(test),
+    }
+}
+
+/// The rids of every row `find` finds that meets `test`, newest first, as a dense read lists
+/// them (see [`NEWEST_FIRST`]).
+fn sparse_rids(conn: &Connection, find: &Find, test: &Sql) -> Result<Vec<i64>> {
+    let sql = sparse_sql("s.last_seen, s.first_seen, s.rid", find, test);
+    let mut stmt = conn.prepare(&sql.text)?;
+    let mut keys: Vec<(i64, i64, i64)> = stmt
+        .query_map(sql.params(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    keys.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(keys.into_iter().map(|k| k.2).collect())
+}
+
+/// How many rows one fetch by rid asks for.
+const FETCH_CHUNK: usize = 500;
+
+/// The sessions with `rids`, in that order.
+fn fetch(conn: &Connection, rids: &[i64]) -> Result<Vec<SessionRecord>> {
+    let mut parts = Parts::default();
+    let mut out = Vec::with_capacity(rids.len());
+    for chunk in rids.chunks(FETCH_CHUNK) {
+        out.extend(fetch_with(conn, chunk, &mut parts)?);
+    }
+    Ok(out)
+}
+
+fn fetch_with(conn: &Connection, rids: &[i64], parts: &mut Parts) -> Result<Vec<SessionRecord>> {
+    if rids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = rids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut stmt = conn.prepare(&format!("{COLUMNS} {FROM} WHERE s.rid IN ({list})"))?;
+    let mut by_rid = HashMap::with_capacity(rids.len());
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let rid: i64 = row.get(RID_COLUMN)?;
+        by_rid.insert(rid, record(conn, row, parts)?);
+    }
+    Ok(rids.iter().filter_map(|rid| by_rid.remove(rid)).collect())
 }

@@ -258,6 +258,8 @@ timeline-title = متى
 timeline-label = عمليات الدخول في كل يوم
 no-history = لا شيء في السجل يطابق.
 matching = المطابق: { $count }
+matching-more = المطابق: أكثر من { $count }
+show-more = عرض المزيد
 confirmed-by-you = أكّدتَ أنها لك
 
 ## Security settings
@@ -443,3 +445,5 @@ cli-session-length =
         [many] { $mobile } يومًا من الخمول
        *[other] { $mobile } يوم خمول
     }.
+cli-history-shown = عُرض { $shown } من { $total }؛ ضيّق البحث أو ارفع ‎--limit‎.
+cli-history-shown-more = عُرض { $shown } من أكثر من { $total }؛ ضيّق البحث أو ارفع ‎--limit‎.

@@ -236,6 +236,8 @@ timeline-title = When
 timeline-label = Sign-ins per day
 no-history = Nothing in the history matches.
 matching = Matching: { $count }
+matching-more = Matching: more than { $count }
+show-more = Show more
 confirmed-by-you = Confirmed by you
 
 ## Security settings
@@ -386,3 +388,5 @@ cli-session-length =
         [one] { $mobile } idle day
        *[other] { $mobile } idle days
     }.
+cli-history-shown = { $shown } of { $total } shown; narrow the search or raise --limit.
+cli-history-shown-more = { $shown } of more than { $total } shown; narrow the search or raise --limit.

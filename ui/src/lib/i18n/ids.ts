@@ -181,6 +181,8 @@ export interface MessageArgs {
   "timeline-label": undefined;
   "no-history": undefined;
   "matching": { count: string | number };
+  "matching-more": { count: string | number };
+  "show-more": undefined;
   "confirmed-by-you": undefined;
   "security-title": undefined;
   "blocklist-title": undefined;
@@ -277,6 +279,10 @@ export interface MessageArgs {
   "duration-minutes": { minutes: number };
   "duration-hours": { hours: string | number };
   "duration-hours-minutes": { hours: string | number; minutes: string | number };
+  "cli-signed-in": { account: string | number; sessions: number; alerts: number };
+  "cli-session-length": { web: number; mobile: number };
+  "cli-history-shown": { shown: string | number; total: string | number };
+  "cli-history-shown-more": { shown: string | number; total: string | number };
 }
 
 /** A message id of the catalogue. */
