@@ -6,11 +6,11 @@ import type { HistoryState } from "./HistoryState";
  */
 export type HistoryFilter = { 
 /**
- * Inclusive lower bound on the first login.
+ * Seen at or after this time (last seen then or later).
  */
 from: string | null, 
 /**
- * Exclusive upper bound on the first login.
+ * Seen before this time (first seen earlier).
  */
 to: string | null, 
 /**

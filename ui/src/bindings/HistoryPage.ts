@@ -15,9 +15,15 @@ status: SyncStatus,
  */
 rows: Array<HistoryRow>, 
 /**
- * How many match in all (more than `rows` when the page is full).
+ * How many match in all (more than `rows` when the page is full); at least this many when
+ * `total_is_exact` is false, which a query matching many (over a thousand) says rather
+ * than counting every match.
  */
 total: number, 
+/**
+ * Whether `total` is the exact count.
+ */
+total_is_exact: boolean, 
 /**
  * Every country code in the whole history, for the filter menu.
  */

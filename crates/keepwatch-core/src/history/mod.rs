@@ -344,6 +344,10 @@ impl History {
         // Up to 32 MiB of pages kept between queries (SQLite's default is 2 MiB), taken only
         // as a large history is read: its indexes then stay in memory.
         conn.pragma_update(None, "cache_size", -32 * 1024)?;
+        // Reads through a memory map rather than a system call per page: a page of sessions
+        // in time order looks up rows all over the file. Address space only (the OS caches
+        // the file either way); SQLite falls back to reads where mapping is not possible.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         // Switching to WAL and migrating need the database to themselves; SQLite answers
         // "busy" at once (without waiting) when another process is doing the same, so wait here.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -8,8 +8,8 @@
 //!   own index finds them all, the other conditions sift them, and they are sorted. The total
 //!   is exact.
 //! - **Dense.** Every condition matches many: reading sessions newest first through
-//!   `sessions_order`, an index that holds every column a condition tests (all but id and
-//!   address), meets the page's rows soon and stops there. The total is counted up to
+//!   `sessions_order`, an index that holds every column a condition tests, meets the page's
+//!   rows soon and stops there, without looking up a single row. The total is counted up to
 //!   [`COUNT_CAP`], beyond which the page says "more than".
 //!
 //! The choice comes from counting, for each condition, up to `SPARSE_MAX + 1` of its rows in
@@ -114,6 +114,8 @@ struct Term {
     test: Sql,
     /// How its rows are found; `None` when no index finds them.
     find: Option<Find>,
+    /// How many rows it holds, when that is already known (a list read once).
+    rows: Option<u64>,
 }
 
 impl Term {
@@ -180,6 +182,7 @@ fn one_of(column: &str, index: &'static str, ids: &[i64]) -> Option<Term> {
     Some(Term {
         test: Sql::new(format!("s.{column} IN ({})", id_list(ids))),
         find: Some(Find::Index(index)),
+        rows: None,
     })
 }
 
@@ -217,6 +220,7 @@ fn terms(
         terms.push(Term {
             test: Sql::join(&parts, " AND "),
             find: Some(Find::Index("sessions_order")),
+            rows: None,
         });
     }
     if let Some(c) = &q.country {
@@ -237,6 +241,7 @@ fn terms(
         terms.push(Term {
             test: Sql::with("s.country_code = ?", vec![Arg::Text(code.clone())]),
             find: Some(Find::Index("sessions_country")),
+            rows: None,
         });
     }
     let mut device_sets = Vec::new();
@@ -263,6 +268,7 @@ fn terms(
         terms.push(Term {
             test: Sql::new(format!("s.state = {n}")),
             find: Some(Find::Index("sessions_state")),
+            rows: None,
         });
     }
     if let Some(t) = q.text.as_deref().filter(|t| !t.is_empty()) {
@@ -287,7 +293,7 @@ pub(super) fn state_number(state: SessionState) -> u8 {
 /// case-insensitively. The first four are dictionary values, matched among a few thousand
 /// rows; id and address are unique to a session, and found through their trigram index
 /// (`sessions_text`) when `t` has three characters or more. Branches that match nothing are
-/// left out, so that the rest can be tested on `sessions_order` alone.
+/// left out.
 fn text_term(conn: &Connection, t: &str, limits: &QueryLimits) -> rusqlite::Result<Option<Term>> {
     let pattern = Arg::Text(like(t));
     let dictionaries = [
@@ -339,31 +345,46 @@ fn text_term(conn: &Connection, t: &str, limits: &QueryLimits) -> rusqlite::Resu
             "SELECT rowid FROM sessions_text WHERE sessions_text MATCH ?",
             vec![phrase],
         );
-        match count_up_to(conn, &find, limits.sparse_max + 1)? {
+        // Read once, up to the sparse limit: a phrase of common trigrams (every id's `ses_`)
+        // costs its index the same each time, so its few rows are kept as a list.
+        let found = ids(
+            conn,
+            &find
+                .clone()
+                .and_text(&format!(" LIMIT {}", limits.sparse_max + 1)),
+        )?;
+        match found.len() as u64 {
             0 => {}
-            n if n <= limits.sparse_max => branches.push(Term {
-                // The few rows found once, then looked up by rowid as sessions are read.
-                test: Sql::new("s.rid IN (").then(&find).and_text(")"),
-                find: Some(Find::Rids(find)),
-            }),
+            n if n <= limits.sparse_max => {
+                let list = id_list(&found);
+                branches.push(Term {
+                    test: Sql::new(format!("s.rid IN ({list})")),
+                    find: Some(Find::Rids(Sql::new(format!(
+                        "SELECT rid FROM sessions WHERE rid IN ({list})"
+                    )))),
+                    rows: Some(n),
+                })
+            }
             _ => branches.push(Term {
                 test: like_unique,
                 find: Some(Find::Rids(find)),
+                rows: None,
             }),
         }
     } else {
         branches.push(Term {
             test: like_unique,
             find: None,
+            rows: None,
         });
     }
     Ok(or_of(branches))
 }
 
 /// The term that any of `branches` holds; `None` when there are none.
-fn or_of(branches: Vec<Term>) -> Option<Term> {
-    if branches.is_empty() {
-        return None;
+fn or_of(mut branches: Vec<Term>) -> Option<Term> {
+    if branches.len() <= 1 {
+        return branches.pop();
     }
     let tests: Vec<Sql> = branches.iter().map(|b| b.test.clone()).collect();
     let find = branches
@@ -374,6 +395,7 @@ fn or_of(branches: Vec<Term>) -> Option<Term> {
     Some(Term {
         test: Sql::new("(").then(&Sql::join(&tests, " OR ")).and_text(")"),
         find,
+        rows: None,
     })
 }
 
@@ -395,8 +417,11 @@ pub(super) fn plan(
     );
     let mut narrowest: Option<(u64, &Term)> = None;
     for term in &terms {
-        let Some(rids) = term.rids() else { continue };
-        let n = count_up_to(conn, &rids, limits.sparse_max + 1)?;
+        let n = match (term.rows, term.rids()) {
+            (Some(n), _) => n,
+            (None, Some(rids)) => count_up_to(conn, &rids, limits.sparse_max + 1)?,
+            (None, None) => continue,
+        };
         if n == 0 {
             return Ok(Plan::Empty);
         }

@@ -196,9 +196,8 @@ CREATE INDEX alerts_session ON alerts(session_id, severity) WHERE session_id IS 
 "#;
 
 /// What pages at a million sessions need (see `plan`): a session's state as a column, one
-/// index that every condition but text on id and address can be tested on while reading
-/// sessions newest first (`sessions_order`, which replaces the plain time index and the
-/// partial ones by state), one on state for when few sessions are in it, the longest span
+/// index that every condition can be tested on while reading sessions newest first
+/// (`sessions_order`, which replaces the plain time index and the partial ones by state), one on state for when few sessions are in it, the longest span
 /// between a session's first and last sighting, which bounds a time range on `last_seen`, and
 /// every character that occurs in an id or address (filled in the hook), which tells at once
 /// that a search for text of one or two characters, which no index finds, cannot match them.
@@ -209,8 +208,9 @@ ALTER TABLE sessions ADD COLUMN state INTEGER GENERATED ALWAYS AS (
 DROP INDEX sessions_seen;
 DROP INDEX sessions_open_seen;
 DROP INDEX sessions_expired;
-CREATE INDEX sessions_order
-    ON sessions(last_seen, first_seen, state, country_code, device_id, place_id, network_id);
+CREATE INDEX sessions_order ON sessions(
+    last_seen, first_seen, state, country_code, device_id, place_id, network_id, ip, id
+);
 CREATE INDEX sessions_state ON sessions(state, last_seen, first_seen);
 CREATE TABLE session_bounds (
     id       INTEGER PRIMARY KEY CHECK (id = 1),

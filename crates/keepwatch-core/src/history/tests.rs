@@ -340,6 +340,52 @@ fn a_session_is_rebuilt_whole_from_its_columns() {
     assert_eq!(r.city.as_deref(), Some("القاهرة"));
 }
 
+/// An export's borrowed view of a session writes the JSON its record writes, for every kind
+/// of row: full, bare, ended, trusted, hostile text made inert.
+#[test]
+fn a_session_view_serialises_as_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+    let now = Utc::now();
+    h.upsert_session(&full_session("ses_full"), "dk", true, now)
+        .unwrap();
+    let mut bare = session("ses_bare", "", "", "", "");
+    bare.network = Network::default();
+    bare.location = Location::default();
+    h.upsert_session(&bare, "k", false, now).unwrap();
+    let hostile = session(
+        "ses_\u{202e}evil",
+        "=cmd",
+        "Ägypten\u{200b}",
+        "EG",
+        "Chrome\u{202e}",
+    );
+    h.upsert_session(&hostile, "k\u{202e}", false, now).unwrap();
+    h.end_session("ses_bare", EndReason::Expired, now, None)
+        .unwrap();
+    h.set_trust("ses_full", Trust::Confirmed).unwrap();
+    let mut records: Vec<serde_json::Value> = h
+        .query_sessions(&HistoryQuery::default())
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
+    let mut views = Vec::new();
+    let n = h
+        .for_each_session_recorded(|v| {
+            views.push(serde_json::to_value(v).unwrap());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(n, 3);
+    let by_id = |a: &serde_json::Value, b: &serde_json::Value| {
+        a["id"].as_str().unwrap().cmp(b["id"].as_str().unwrap())
+    };
+    records.sort_by(by_id);
+    views.sort_by(by_id);
+    assert_eq!(views, records);
+}
+
 /// A file as Keepwatch wrote it before this schema: version 2, a JSON snapshot per session
 /// and key-value sync state.
 fn version_2_file(path: &Path) {

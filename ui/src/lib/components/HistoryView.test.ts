@@ -7,7 +7,7 @@ import HistoryView from "./HistoryView.svelte";
 
 /// A page of `rows` of the fixture's first row, with ids r<offset>…, out of `total`.
 function pageOf(offset: number, rows: number, total: number, exact: boolean): HistoryPage {
-  const first = historyPage.rows[0];
+  const first = historyPage.rows[0]!;
   return {
     ...historyPage,
     rows: Array.from({ length: rows }, (_, i) => ({ ...first, id: `r${offset + i}` })),
@@ -35,7 +35,7 @@ describe("HistoryView", () => {
 
     await fireEvent.click(screen.getByRole("button", { name: "Show more" }));
     await vi.waitFor(() => expect(screen.getByText("Matching: 5")).toBeTruthy());
-    const second = calls.filter((c) => c.cmd === "history")[1].args.filter as Record<string, unknown>;
+    const second = calls.filter((c) => c.cmd === "history")[1]!.args.filter as Record<string, unknown>;
     expect(second.offset).toBe(3);
     expect(second.limit).toBe(200);
     // Every row is there once (and the header row), and nothing more is left to show.
