@@ -386,10 +386,7 @@ fn note_v5_text_chars(tx: &Transaction) -> HookResult {
     }
     drop(rows);
     drop(read);
-    let mut insert = tx.prepare("INSERT OR IGNORE INTO session_text_chars (ch) VALUES (?1)")?;
-    for ch in chars {
-        insert.execute([ch.to_string()])?;
-    }
+    super::sessions::note_text_chars(tx, chars)?;
     Ok(())
 }
 

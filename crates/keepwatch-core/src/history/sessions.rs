@@ -51,6 +51,18 @@ pub(super) struct Parts {
     networks: HashMap<i64, Network>,
 }
 
+/// The value at `id` in `map`, loaded with `load` the first time it is asked for.
+fn cached<T, E>(
+    map: &mut HashMap<i64, T>,
+    id: i64,
+    load: impl FnOnce() -> std::result::Result<T, E>,
+) -> std::result::Result<&T, E> {
+    match map.entry(id) {
+        std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+        std::collections::hash_map::Entry::Vacant(e) => Ok(e.insert(load()?)),
+    }
+}
+
 impl Parts {
     /// The device with dictionary id `id`, and its device key.
     pub(super) fn device(
@@ -58,60 +70,53 @@ impl Parts {
         conn: &Connection,
         id: i64,
     ) -> rusqlite::Result<&(Device, String)> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.devices.entry(id) {
-            let value = conn
-                .prepare_cached(
-                    "SELECT label, device_key, browser, browser_version, os, os_version,
-                            device_type, user_agent
-                     FROM devices WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    let device_type: String = r.get(6)?;
-                    let device = Device {
-                        label: r.get(0)?,
-                        browser: r.get(2)?,
-                        browser_version: r.get(3)?,
-                        os: r.get(4)?,
-                        os_version: r.get(5)?,
-                        device_type: from_enum_name(&device_type).unwrap_or(DeviceType::Unknown),
-                        user_agent: r.get(7)?,
-                    };
-                    Ok((device.inert(), clean_label(r.get(1)?)))
-                })?;
-            slot.insert(value);
-        }
-        Ok(&self.devices[&id])
+        cached(&mut self.devices, id, || {
+            conn.prepare_cached(
+                "SELECT label, device_key, browser, browser_version, os, os_version,
+                        device_type, user_agent
+                 FROM devices WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                let device_type: String = r.get(6)?;
+                let device = Device {
+                    label: r.get(0)?,
+                    browser: r.get(2)?,
+                    browser_version: r.get(3)?,
+                    os: r.get(4)?,
+                    os_version: r.get(5)?,
+                    device_type: from_enum_name(&device_type).unwrap_or(DeviceType::Unknown),
+                    user_agent: r.get(7)?,
+                };
+                Ok((device.inert(), clean_label(r.get(1)?)))
+            })
+        })
     }
 
     /// The place with dictionary id `id`.
     pub(super) fn place(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<&Location> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.places.entry(id) {
-            let value = conn
-                .prepare_cached(
-                    "SELECT city, region, country_code, country, latitude, longitude
-                     FROM places WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    Ok(Location {
-                        city: r.get(0)?,
-                        region: r.get(1)?,
-                        country_code: r.get(2)?,
-                        country: r.get(3)?,
-                        latitude: r.get(4)?,
-                        longitude: r.get(5)?,
-                    }
-                    .inert())
-                })?;
-            slot.insert(value);
-        }
-        Ok(&self.places[&id])
+        cached(&mut self.places, id, || {
+            conn.prepare_cached(
+                "SELECT city, region, country_code, country, latitude, longitude
+                 FROM places WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(Location {
+                    city: r.get(0)?,
+                    region: r.get(1)?,
+                    country_code: r.get(2)?,
+                    country: r.get(3)?,
+                    latitude: r.get(4)?,
+                    longitude: r.get(5)?,
+                }
+                .inert())
+            })
+        })
     }
 
     /// The network with dictionary id `id`.
     pub(super) fn network(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<&Network> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.networks.entry(id) {
-            let value = conn
-                .prepare_cached("SELECT isp, asn FROM networks WHERE id = ?1")?
+        cached(&mut self.networks, id, || {
+            conn.prepare_cached("SELECT isp, asn FROM networks WHERE id = ?1")?
                 .query_row([id], |r| {
                     let asn: Option<i64> = r.get(1)?;
                     Ok(Network {
@@ -119,10 +124,8 @@ impl Parts {
                         isp: r.get(0)?,
                     }
                     .inert())
-                })?;
-            slot.insert(value);
-        }
-        Ok(&self.networks[&id])
+                })
+        })
     }
 }
 
@@ -196,14 +199,17 @@ pub struct SnapshotView<'a> {
     pub location: &'a RawValue,
 }
 
-/// Puts `value` as JSON into `map` at `id` unless it is there.
-fn raw_once(map: &mut HashMap<i64, Box<RawValue>>, id: i64, value: &impl Serialize) -> Result<()> {
-    if let std::collections::hash_map::Entry::Vacant(slot) = map.entry(id) {
-        let raw = serde_json::value::to_raw_value(value)
-            .map_err(|e| crate::error::Error::Export(e.to_string()))?;
-        slot.insert(raw);
-    }
-    Ok(())
+/// `value` as JSON, made once for `id` and kept in `map`.
+fn raw_once<'m>(
+    map: &'m mut HashMap<i64, Box<RawValue>>,
+    id: i64,
+    value: &impl Serialize,
+) -> Result<&'m RawValue> {
+    cached(map, id, || {
+        serde_json::value::to_raw_value(value)
+            .map_err(|e| crate::error::Error::Export(e.to_string()))
+    })
+    .map(|raw| &**raw)
 }
 
 /// `text` made inert as a label; plain ASCII that cleaning would leave alone is kept as it
@@ -221,56 +227,94 @@ pub(super) fn clean_label(text: String) -> String {
     }
 }
 
+/// The session's own columns of a row selected by [`COLUMNS`], decoded, text made inert;
+/// the dictionary ids say where its device, place and network are.
+struct Columns {
+    id: String,
+    ip: String,
+    own: bool,
+    created_at: Timestamp,
+    last_active_at: Timestamp,
+    first_seen: Timestamp,
+    last_seen: Timestamp,
+    expires_at: Timestamp,
+    ended_at: Option<Timestamp>,
+    end_reason: Option<EndReason>,
+    trust: Option<Trust>,
+    client: ClientKind,
+    flags: i64,
+    device_id: i64,
+    place_id: i64,
+    network_id: i64,
+}
+
+impl Columns {
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let reason: Option<String> = r.get(8)?;
+        let trust: Option<String> = r.get(9)?;
+        let client: String = r.get(11)?;
+        Ok(Self {
+            id: clean_label(r.get(0)?),
+            own: r.get(1)?,
+            ip: clean_label(r.get(2)?),
+            created_at: from_micros(r.get(3)?)?,
+            last_active_at: from_micros(r.get(4)?)?,
+            first_seen: from_micros(r.get(5)?)?,
+            last_seen: from_micros(r.get(6)?)?,
+            ended_at: r.get::<_, Option<i64>>(7)?.map(from_micros).transpose()?,
+            end_reason: reason.as_deref().and_then(EndReason::parse),
+            trust: trust.as_deref().and_then(Trust::parse),
+            expires_at: from_micros(r.get(10)?)?,
+            // Names a later server adds read as what this build knows best, not as an error.
+            client: from_enum_name(&client).unwrap_or(ClientKind::Web),
+            flags: r.get(12)?,
+            device_id: r.get(13)?,
+            place_id: r.get(14)?,
+            network_id: r.get(15)?,
+        })
+    }
+}
+
 /// The session of a row selected by [`COLUMNS`], rebuilt from its columns and its
 /// dictionaries and made inert: the same as `.inert()` on the raw record, since cleaning
 /// twice is cleaning once.
 fn record(conn: &Connection, r: &Row<'_>, parts: &mut Parts) -> rusqlite::Result<SessionRecord> {
-    let flags: i64 = r.get(12)?;
-    let ended: Option<i64> = r.get(7)?;
-    let reason: Option<String> = r.get(8)?;
-    let trust: Option<String> = r.get(9)?;
-    let client: String = r.get(11)?;
-    let (device, device_key) = parts.device(conn, r.get(13)?)?.clone();
-    let location = parts.place(conn, r.get(14)?)?.clone();
-    let network = parts.network(conn, r.get(15)?)?.clone();
-    let id = clean_label(r.get(0)?);
-    let ip = clean_label(r.get(2)?);
-    let created_at = from_micros(r.get(3)?)?;
-    let last_active_at = from_micros(r.get(4)?)?;
-    let record = SessionRecord {
-        id: id.clone(),
-        own: r.get(1)?,
+    let c = Columns::read(r)?;
+    let (device, device_key) = parts.device(conn, c.device_id)?.clone();
+    let location = parts.place(conn, c.place_id)?.clone();
+    let network = parts.network(conn, c.network_id)?.clone();
+    Ok(SessionRecord {
+        id: c.id.clone(),
+        own: c.own,
         device_label: device.label.clone(),
         device_key,
-        ip: ip.clone(),
+        ip: c.ip.clone(),
         isp: network.isp.clone(),
         city: location.city.clone(),
         country: location.country.clone(),
         country_code: location.country_code.clone(),
-        created_at,
-        last_active_at,
-        first_seen: from_micros(r.get(5)?)?,
-        last_seen: from_micros(r.get(6)?)?,
-        ended_at: ended.map(from_micros).transpose()?,
-        end_reason: reason.as_deref().and_then(EndReason::parse),
-        trust: trust.as_deref().and_then(Trust::parse),
+        created_at: c.created_at,
+        last_active_at: c.last_active_at,
+        first_seen: c.first_seen,
+        last_seen: c.last_seen,
+        ended_at: c.ended_at,
+        end_reason: c.end_reason,
+        trust: c.trust,
         snapshot: Session {
-            id,
-            current: flags & CURRENT != 0,
-            // Names a later server adds read as what this build knows best, not as an error.
-            client: from_enum_name(&client).unwrap_or(ClientKind::Web),
-            remember_me: flags & REMEMBER_ME != 0,
-            trusted_device: flags & TRUSTED_DEVICE != 0,
-            created_at,
-            last_active_at,
-            expires_at: from_micros(r.get(10)?)?,
-            ip,
+            id: c.id,
+            current: c.flags & CURRENT != 0,
+            client: c.client,
+            remember_me: c.flags & REMEMBER_ME != 0,
+            trusted_device: c.flags & TRUSTED_DEVICE != 0,
+            created_at: c.created_at,
+            last_active_at: c.last_active_at,
+            expires_at: c.expires_at,
+            ip: c.ip,
             device,
             network,
             location,
         },
-    };
-    Ok(record)
+    })
 }
 
 /// The id of the dictionary row of `table` with `key`, added with `insert` (whose first
@@ -302,13 +346,13 @@ pub(super) fn text_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars().map(|c| c.to_ascii_lowercase())
 }
 
-/// Notes every character of `texts` in `session_text_chars` (see the schema's V6). Every
-/// write of a session after V6 goes through [`History::upsert_session`], which calls this.
-fn note_text_chars(conn: &Connection, texts: &[&str]) -> rusqlite::Result<()> {
-    let mut seen = BTreeSet::new();
-    for text in texts {
-        seen.extend(text_chars(text));
-    }
+/// Notes each of `chars` in `session_text_chars` (see the schema's V6). Every write of a
+/// session after V6 goes through [`History::upsert_session`], which calls this.
+pub(super) fn note_text_chars(
+    conn: &Connection,
+    chars: impl IntoIterator<Item = char>,
+) -> rusqlite::Result<()> {
+    let seen: BTreeSet<char> = chars.into_iter().collect();
     let mut insert =
         conn.prepare_cached("INSERT OR IGNORE INTO session_text_chars (ch) VALUES (?1)")?;
     for ch in seen {
@@ -430,14 +474,21 @@ impl History {
         now: Timestamp,
     ) -> Result<bool> {
         let conn = self.conn();
-        let existed = conn
-            .prepare_cached("SELECT 1 FROM sessions WHERE id = ?1")?
-            .query_row([&session.id], |_| Ok(()))
-            .optional()?
-            .is_some();
+        let known_ip: Option<String> = conn
+            .prepare_cached("SELECT ip FROM sessions WHERE id = ?1")?
+            .query_row([&session.id], |r| r.get(0))
+            .optional()?;
         write_session(&conn, session, device_key, own, micros(&now))?;
-        note_text_chars(&conn, &[&session.id, &session.ip])?;
-        Ok(!existed)
+        // Every sync writes each session again; only a new id or address brings characters.
+        if known_ip.as_deref() != Some(session.ip.as_str()) {
+            note_text_chars(
+                &conn,
+                [session.id.as_str(), session.ip.as_str()]
+                    .into_iter()
+                    .flat_map(text_chars),
+            )?;
+        }
+        Ok(known_ip.is_none())
     }
 
     /// Records a session that ended, keeping the first reason recorded. A session never seen
@@ -564,16 +615,7 @@ impl History {
         let conn = self.conn();
         let n: i64 = match plan::plan(&conn, q, &self.limits)? {
             Plan::Empty => 0,
-            Plan::Dense { test: None } => {
-                conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?
-            }
-            Plan::Dense { test: Some(test) } => {
-                let sql = Sql::new(format!(
-                    "SELECT count(*) FROM sessions s {ORDER_INDEX} WHERE "
-                ))
-                .then(&test);
-                conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
-            }
+            Plan::Dense { test } => return dense_count(&conn, test.as_ref(), None),
             Plan::Sparse { find, test } => {
                 let sql = sparse_sql("count(*)", &find, &test);
                 conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
@@ -596,32 +638,11 @@ impl History {
                 Plan::Sparse { find, test } => {
                     let all = sparse_rids(&conn, &find, &test)?;
                     let total = all.len() as u64;
-                    let page = all
-                        .into_iter()
-                        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-                        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-                        .collect();
-                    (page, total, true)
+                    (page_of(all, offset, limit), total, true)
                 }
                 Plan::Dense { test } => {
                     let page = dense_rids(&conn, test.as_ref(), offset, limit)?;
                     let short = (page.len() as u64) < limit;
-                    let count = |cap: u64| -> Result<u64> {
-                        let n: i64 = match &test {
-                            None => {
-                                conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?
-                            }
-                            Some(test) => {
-                                let sql = Sql::new(format!(
-                                    "SELECT count(*) FROM (SELECT 1 FROM sessions s {ORDER_INDEX} WHERE "
-                                ))
-                                .then(test)
-                                .and_text(&format!(" LIMIT {cap})"));
-                                conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
-                            }
-                        };
-                        Ok(u64::try_from(n).unwrap_or(0))
-                    };
                     if short && !page.is_empty() {
                         // The last page: it tells the total.
                         let total = offset + page.len() as u64;
@@ -629,9 +650,9 @@ impl History {
                     } else if short {
                         // Past the end, so fewer than `offset` match: counting them is no
                         // more reading than skipping them was.
-                        (page, count(offset)?, true)
+                        (page, dense_count(&conn, test.as_ref(), Some(offset))?, true)
                     } else {
-                        let n = count(cap + 1)?;
+                        let n = dense_count(&conn, test.as_ref(), Some(cap + 1))?;
                         let through_page = offset + page.len() as u64;
                         if test.is_none() || n <= cap {
                             (page, n, true)
@@ -666,11 +687,7 @@ impl History {
         match plan::plan(&conn, q, &self.limits)? {
             Plan::Empty => {}
             Plan::Sparse { find, test } => {
-                let rids: Vec<i64> = sparse_rids(&conn, &find, &test)?
-                    .into_iter()
-                    .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-                    .take(usize::try_from(limit).unwrap_or(usize::MAX))
-                    .collect();
+                let rids = page_of(sparse_rids(&conn, &find, &test)?, offset, limit);
                 for chunk in rids.chunks(FETCH_CHUNK) {
                     for record in fetch_with(&conn, chunk, &mut parts)? {
                         each(record)?;
@@ -709,55 +726,44 @@ impl History {
         let mut json: [HashMap<i64, Box<RawValue>>; 3] = Default::default();
         let mut n = 0;
         while let Some(r) = rows.next()? {
-            let (d, p, net): (i64, i64, i64) = (r.get(13)?, r.get(14)?, r.get(15)?);
-            parts.device(&conn, d)?;
-            parts.place(&conn, p)?;
-            parts.network(&conn, net)?;
-            let (device, device_key) = &parts.devices[&d];
-            let location = &parts.places[&p];
-            let network = &parts.networks[&net];
+            let c = Columns::read(r)?;
+            parts.device(&conn, c.device_id)?;
+            parts.place(&conn, c.place_id)?;
+            parts.network(&conn, c.network_id)?;
+            let (device, device_key) = &parts.devices[&c.device_id];
+            let location = &parts.places[&c.place_id];
+            let network = &parts.networks[&c.network_id];
             let [devices, places, networks] = &mut json;
-            raw_once(devices, d, device)?;
-            raw_once(places, p, location)?;
-            raw_once(networks, net, network)?;
-            let id = clean_label(r.get(0)?);
-            let ip = clean_label(r.get(2)?);
-            let flags: i64 = r.get(12)?;
-            let client: String = r.get(11)?;
-            let reason: Option<String> = r.get(8)?;
-            let trust: Option<String> = r.get(9)?;
-            let created_at = from_micros(r.get(3)?)?;
-            let last_active_at = from_micros(r.get(4)?)?;
             let view = SessionView {
-                id: &id,
-                own: r.get(1)?,
+                id: &c.id,
+                own: c.own,
                 device_label: &device.label,
                 device_key,
-                ip: &ip,
+                ip: &c.ip,
                 isp: network.isp.as_deref(),
                 city: location.city.as_deref(),
                 country: location.country.as_deref(),
                 country_code: location.country_code.as_deref(),
-                created_at,
-                last_active_at,
-                first_seen: from_micros(r.get(5)?)?,
-                last_seen: from_micros(r.get(6)?)?,
-                ended_at: r.get::<_, Option<i64>>(7)?.map(from_micros).transpose()?,
-                end_reason: reason.as_deref().and_then(EndReason::parse),
-                trust: trust.as_deref().and_then(Trust::parse),
+                created_at: c.created_at,
+                last_active_at: c.last_active_at,
+                first_seen: c.first_seen,
+                last_seen: c.last_seen,
+                ended_at: c.ended_at,
+                end_reason: c.end_reason,
+                trust: c.trust,
                 snapshot: SnapshotView {
-                    id: &id,
-                    current: flags & CURRENT != 0,
-                    client: from_enum_name(&client).unwrap_or(ClientKind::Web),
-                    remember_me: flags & REMEMBER_ME != 0,
-                    trusted_device: flags & TRUSTED_DEVICE != 0,
-                    created_at,
-                    last_active_at,
-                    expires_at: from_micros(r.get(10)?)?,
-                    ip: &ip,
-                    device: &devices[&d],
-                    network: &networks[&net],
-                    location: &places[&p],
+                    id: &c.id,
+                    current: c.flags & CURRENT != 0,
+                    client: c.client,
+                    remember_me: c.flags & REMEMBER_ME != 0,
+                    trusted_device: c.flags & TRUSTED_DEVICE != 0,
+                    created_at: c.created_at,
+                    last_active_at: c.last_active_at,
+                    expires_at: c.expires_at,
+                    ip: &c.ip,
+                    device: raw_once(devices, c.device_id, device)?,
+                    network: raw_once(networks, c.network_id, network)?,
+                    location: raw_once(places, c.place_id, location)?,
                 },
             };
             each(&view)?;
@@ -823,6 +829,38 @@ fn where_clause(test: Option<&Sql>) -> Sql {
         Some(test) => Sql::new(" WHERE ").then(test),
         None => Sql::default(),
     }
+}
+
+/// How many sessions meet `test` (none: all of them), reading `sessions_order`; with `cap`,
+/// at most that many (the count of all sessions is always exact).
+fn dense_count(conn: &Connection, test: Option<&Sql>, cap: Option<u64>) -> Result<u64> {
+    let n: i64 = match (test, cap) {
+        (None, _) => conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?,
+        (Some(test), None) => {
+            let sql = Sql::new(format!(
+                "SELECT count(*) FROM sessions s {ORDER_INDEX} WHERE "
+            ))
+            .then(test);
+            conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
+        }
+        (Some(test), Some(cap)) => {
+            let sql = Sql::new(format!(
+                "SELECT count(*) FROM (SELECT 1 FROM sessions s {ORDER_INDEX} WHERE "
+            ))
+            .then(test)
+            .and_text(&format!(" LIMIT {cap})"));
+            conn.query_row(&sql.text, sql.params(), |r| r.get(0))?
+        }
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The `limit` rids after the first `offset` of `all`.
+fn page_of(all: Vec<i64>, offset: u64, limit: u64) -> Vec<i64> {
+    all.into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .collect()
 }
 
 /// The rids of a dense query's page: `sessions_order` read newest first, `offset` matches
