@@ -414,6 +414,12 @@ pub fn login_history(list: &[LoginAttempt]) {
     );
 }
 
+/// `message` in the command line's language (English: a terminal's output is for scripts and
+/// logs as much as for people), from the one catalogue the window and notifications use.
+pub fn say(message: Message, args: &[(&str, FluentValue<'_>)]) -> String {
+    Catalogue::get(Language::En).format(message, args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,10 +453,4 @@ mod tests {
             "{columns:?}\n{text}"
         );
     }
-}
-
-/// `message` in the command line's language (English: a terminal's output is for scripts and
-/// logs as much as for people), from the one catalogue the window and notifications use.
-pub fn say(message: Message, args: &[(&str, FluentValue<'_>)]) -> String {
-    Catalogue::get(Language::En).format(message, args)
 }
