@@ -31,6 +31,7 @@ pub mod cursor;
 pub mod events;
 pub mod plan;
 pub mod query;
+mod rfc3339;
 pub mod schema;
 pub mod sessions;
 

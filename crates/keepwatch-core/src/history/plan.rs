@@ -338,39 +338,7 @@ fn text_term(conn: &Connection, t: &str, limits: &QueryLimits) -> rusqlite::Resu
         vec![pattern.clone(), pattern],
     );
     if t.chars().count() >= 3 {
-        // A quoted FTS5 string is one phrase: the trigrams of `t` in a row, which is `t` as a
-        // substring, whatever punctuation it holds.
-        let phrase = Arg::Text(format!("\"{}\"", t.replace('"', "\"\"")));
-        let find = Sql::with(
-            "SELECT rowid FROM sessions_text WHERE sessions_text MATCH ?",
-            vec![phrase],
-        );
-        // Read once, up to the sparse limit: a phrase of common trigrams (every id's `ses_`)
-        // costs its index the same each time, so its few rows are kept as a list.
-        let found = ids(
-            conn,
-            &find
-                .clone()
-                .and_text(&format!(" LIMIT {}", limits.sparse_max + 1)),
-        )?;
-        match found.len() as u64 {
-            0 => {}
-            n if n <= limits.sparse_max => {
-                let list = id_list(&found);
-                branches.push(Term {
-                    test: Sql::new(format!("s.rid IN ({list})")),
-                    find: Some(Find::Rids(Sql::new(format!(
-                        "SELECT rid FROM sessions WHERE rid IN ({list})"
-                    )))),
-                    rows: Some(n),
-                })
-            }
-            _ => branches.push(Term {
-                test: like_unique,
-                find: Some(Find::Rids(find)),
-                rows: None,
-            }),
-        }
+        branches.extend(trigram_term(conn, t, like_unique, limits)?);
     } else {
         branches.push(Term {
             test: like_unique,
@@ -379,6 +347,86 @@ fn text_term(conn: &Connection, t: &str, limits: &QueryLimits) -> rusqlite::Resu
         });
     }
     Ok(or_of(branches))
+}
+
+/// The most trigrams of a text a search counts, one by one, before it reads them as one phrase.
+const TRIGRAM_PROBES: usize = 8;
+
+/// The id-or-address branch of a text search for `t` (three characters or more) through the
+/// trigram index; `None` when no id or address holds `t`. `like` is the branch's exact test.
+///
+/// A phrase costs FTS5 the sum of its trigrams' lists, and some trigrams are in nearly every
+/// row (every id's `ses`, `es_`, `s_a`), so the rarest trigram finds the candidates instead:
+/// each trigram is counted up to the sparse limit (a millisecond or two at most), and one
+/// that few rows hold is read again as the branch's rows, which `like` then sifts. Only when
+/// every trigram is common is the whole phrase read, once, and kept as a list when short.
+fn trigram_term(
+    conn: &Connection,
+    t: &str,
+    like: Sql,
+    limits: &QueryLimits,
+) -> rusqlite::Result<Option<Term>> {
+    let chars: Vec<char> = t.chars().collect();
+    let mut trigrams: Vec<String> = Vec::new();
+    for w in chars.windows(3) {
+        let trigram: String = w.iter().collect();
+        if !trigrams.contains(&trigram) {
+            trigrams.push(trigram);
+        }
+    }
+    let matching = |text: &str| {
+        Sql::with(
+            "SELECT rowid FROM sessions_text WHERE sessions_text MATCH ?",
+            vec![Arg::Text(phrase(text))],
+        )
+    };
+    let mut rarest: Option<(u64, Sql)> = None;
+    for trigram in trigrams.iter().take(TRIGRAM_PROBES) {
+        let find = matching(trigram);
+        let n = count_up_to(conn, &find, limits.sparse_max + 1)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if rarest.as_ref().is_none_or(|(m, _)| n < *m) {
+            rarest = Some((n, find));
+        }
+    }
+    if let Some((n, find)) = rarest.filter(|(n, _)| *n <= limits.sparse_max) {
+        return Ok(Some(Term {
+            test: like,
+            find: Some(Find::Rids(find)),
+            rows: Some(n),
+        }));
+    }
+    let find = matching(t);
+    let found = ids(
+        conn,
+        &find
+            .clone()
+            .and_text(&format!(" LIMIT {}", limits.sparse_max + 1)),
+    )?;
+    Ok(match found.len() as u64 {
+        0 => None,
+        n if n <= limits.sparse_max => Some(Term {
+            test: like,
+            find: Some(Find::Rids(Sql::new(format!(
+                "SELECT rid FROM sessions WHERE rid IN ({})",
+                id_list(&found)
+            )))),
+            rows: Some(n),
+        }),
+        _ => Some(Term {
+            test: like,
+            find: Some(Find::Rids(find)),
+            rows: None,
+        }),
+    })
+}
+
+/// `text` as one FTS5 phrase: its trigrams in a row, which is `text` as a substring, whatever
+/// punctuation it holds.
+fn phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// The term that any of `branches` holds; `None` when there are none.

@@ -153,14 +153,19 @@ pub struct SessionView<'a> {
     /// See [`SessionRecord::country_code`].
     pub country_code: Option<&'a str>,
     /// See [`SessionRecord::created_at`].
+    #[serde(serialize_with = "super::rfc3339::serialize")]
     pub created_at: Timestamp,
     /// See [`SessionRecord::last_active_at`].
+    #[serde(serialize_with = "super::rfc3339::serialize")]
     pub last_active_at: Timestamp,
     /// See [`SessionRecord::first_seen`].
+    #[serde(serialize_with = "super::rfc3339::serialize")]
     pub first_seen: Timestamp,
     /// See [`SessionRecord::last_seen`].
+    #[serde(serialize_with = "super::rfc3339::serialize")]
     pub last_seen: Timestamp,
     /// See [`SessionRecord::ended_at`].
+    #[serde(serialize_with = "super::rfc3339::serialize_opt")]
     pub ended_at: Option<Timestamp>,
     /// See [`SessionRecord::end_reason`].
     pub end_reason: Option<EndReason>,
@@ -184,10 +189,13 @@ pub struct SnapshotView<'a> {
     /// See [`Session::trusted_device`].
     pub trusted_device: bool,
     /// See [`Session::created_at`].
+    #[serde(serialize_with = "super::rfc3339::serialize")]
     pub created_at: Timestamp,
     /// See [`Session::last_active_at`].
+    #[serde(serialize_with = "super::rfc3339::serialize")]
     pub last_active_at: Timestamp,
     /// See [`Session::expires_at`].
+    #[serde(serialize_with = "super::rfc3339::serialize")]
     pub expires_at: Timestamp,
     /// See [`Session::ip`].
     pub ip: &'a str,

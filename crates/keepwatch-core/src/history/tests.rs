@@ -1068,3 +1068,44 @@ fn text_search_matches_what_like_matched(limits: crate::history::plan::QueryLimi
         )
         .unwrap();
 }
+
+#[test]
+fn text_of_common_trigrams_is_read_as_one_phrase_and_still_sifted() {
+    // Each trigram of "ses_a" is in two of these ids, the whole of it in one: with a sparse
+    // limit of one, no trigram is rare enough, and the phrase's short list is what is read.
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::open(&dir.path().join("h.sqlite3"))
+        .unwrap()
+        .with_query_limits(crate::history::plan::QueryLimits {
+            sparse_max: 1,
+            count_cap: crate::history::plan::COUNT_CAP,
+        });
+    for id in ["ses_ab", "ses_ba", "xs_a1"] {
+        h.upsert_session(
+            &session(id, "Berlin", "Germany", "DE", "Safari"),
+            "k",
+            false,
+            Utc::now(),
+        )
+        .unwrap();
+    }
+    for (needle, want) in [("ses_a", vec!["ses_ab"]), ("S_A", vec!["ses_ab", "xs_a1"])] {
+        let q = HistoryQuery {
+            text: Some(needle.into()),
+            ..Default::default()
+        };
+        let mut got: Vec<String> = h
+            .query_sessions(&q)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{needle:?}");
+        assert_eq!(
+            h.count_sessions(&q).unwrap(),
+            want.len() as u64,
+            "{needle:?}"
+        );
+    }
+}
