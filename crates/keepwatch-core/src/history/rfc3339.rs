@@ -62,9 +62,9 @@ fn write(t: &Timestamp, buf: &mut [u8; 30]) -> Option<usize> {
     put(Some(b':'), naive.minute(), 2);
     put(Some(b':'), naive.second(), 2);
     if nanos != 0 {
-        let (value, width) = if nanos % 1_000_000 == 0 {
+        let (value, width) = if nanos.is_multiple_of(1_000_000) {
             (nanos / 1_000_000, 3)
-        } else if nanos % 1_000 == 0 {
+        } else if nanos.is_multiple_of(1_000) {
             (nanos / 1_000, 6)
         } else {
             (nanos, 9)
