@@ -64,16 +64,29 @@ pub async fn list_sessions(api: ApiState<'_>) -> IpcResult<SessionsPage> {
     Ok(api.sessions(None).await?)
 }
 
-/// Signs one session out.
+/// Signs one session out; `password` where the account's provider asks for it.
 #[tauri::command]
-pub async fn revoke_session(api: ApiState<'_>, session_id: String) -> IpcResult<()> {
-    Ok(api.revoke_session(None, &session_id).await?)
+pub async fn revoke_session(
+    api: ApiState<'_>,
+    session_id: String,
+    password: Option<String>,
+) -> IpcResult<()> {
+    let password = password.map(zeroize::Zeroizing::new);
+    Ok(api
+        .revoke_session(None, &session_id, password.as_deref().map(String::as_str))
+        .await?)
 }
 
-/// Signs every other session out.
+/// Signs every other session out; `password` where the account's provider asks for it.
 #[tauri::command]
-pub async fn revoke_others(api: ApiState<'_>) -> IpcResult<RevokeOthersResponse> {
-    Ok(api.revoke_others(None).await?)
+pub async fn revoke_others(
+    api: ApiState<'_>,
+    password: Option<String>,
+) -> IpcResult<RevokeOthersResponse> {
+    let password = password.map(zeroize::Zeroizing::new);
+    Ok(api
+        .revoke_others(None, password.as_deref().map(String::as_str))
+        .await?)
 }
 
 /// "This was me".

@@ -135,7 +135,7 @@ fn confirm_revoke_others(app: &AppHandle) {
             }
             tauri::async_runtime::spawn(async move {
                 let api = app2.state::<Arc<Api>>().inner().clone();
-                match api.revoke_others(None).await {
+                match api.revoke_others(None, None).await {
                     Ok(n) => tracing::info!(revoked = n.revoked, "signed out all other sessions"),
                     // Said aloud: the window may be closed, and someone who just chose to
                     // throw others out must not believe it happened.

@@ -170,9 +170,12 @@ pub struct LoginArgs {
     /// The account server's URL (https://, or http:// to this machine).
     #[arg(long)]
     pub server: String,
-    /// The account's email.
+    /// The account's email, on a Keepwatch API server.
+    #[arg(long, required_unless_present = "user", conflicts_with = "user")]
+    pub email: Option<String>,
+    /// The user name on a Matrix homeserver (`ann` or `@ann:example.org`).
     #[arg(long)]
-    pub email: String,
+    pub user: Option<String>,
     /// Read the password from standard input instead of prompting.
     #[arg(long)]
     pub password_stdin: bool,

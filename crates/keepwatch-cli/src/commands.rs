@@ -12,6 +12,7 @@ use keepwatch_api::{ChangePasswordRequest, NewBlocklistEntry, SessionLength};
 use keepwatch_core::api::{
     AlertFilter, AlertState, ExportFormat, HistoryFilter, SignInRequest, SyncStatus,
 };
+use keepwatch_core::provider::ProviderKind;
 use keepwatch_core::{Api, Error as CoreError};
 use keepwatch_l10n::msg;
 
@@ -100,16 +101,22 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<()> {
 
 /// `keepwatch login`.
 async fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
+    let (name, provider) = match (args.email, args.user) {
+        (Some(email), _) => (email, None),
+        (None, Some(user)) => (user, Some(ProviderKind::Matrix)),
+        (None, None) => bail!(exit::Usage("give --email or --user".into())),
+    };
     // Check the URL before asking for a password.
-    keepwatch_core::account_id(&args.server, &args.email)?;
+    keepwatch_core::account_id(&args.server, &name)?;
     let password = if args.password_stdin {
         prompt::stdin_line()?
     } else {
-        prompt::password(&format!("Password for {}: ", args.email))?
+        prompt::password(&format!("Password for {name}: "))?
     };
     let mut request = SignInRequest {
+        provider,
         server_url: args.server,
-        email: args.email,
+        email: name,
         password,
         totp_code: args.totp,
         backup_code: args.backup_code,
@@ -200,7 +207,11 @@ async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> R
         {
             return Err(exit::Cancelled.into());
         }
-        let answer = ctx.api.revoke_others(ctx.account()).await?;
+        let password = sign_out_password(ctx)?;
+        let answer = ctx
+            .api
+            .revoke_others(ctx.account(), password.as_deref().map(String::as_str))
+            .await?;
         return ctx.show(&answer, |a| {
             println!(
                 "{}",
@@ -211,12 +222,26 @@ async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> R
     let Some(id) = id else {
         bail!(exit::Usage("give a session id or --all-others".into()));
     };
-    ctx.api.revoke_session(ctx.account(), &id).await?;
+    let password = sign_out_password(ctx)?;
+    ctx.api
+        .revoke_session(ctx.account(), &id, password.as_deref().map(String::as_str))
+        .await?;
     if ctx.json {
         return output::json(&ctx.api.sessions(ctx.account()).await?);
     }
     println!("Signed out session {id}.");
     Ok(())
+}
+
+/// The account's password, asked for now where its provider confirms sign-outs with it
+/// (Matrix); never kept.
+fn sign_out_password(ctx: &Ctx) -> Result<Option<zeroize::Zeroizing<String>>> {
+    if !ctx.api.capabilities(ctx.account())?.sign_out_needs_password {
+        return Ok(None);
+    }
+    Ok(Some(zeroize::Zeroizing::new(prompt::password(
+        "Account password (to confirm the sign-out): ",
+    )?)))
 }
 
 /// `keepwatch trust`.

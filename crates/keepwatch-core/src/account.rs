@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::history::{
     AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
 };
+use crate::provider::Provider;
 
 /// Largest page asked of `/v1/events` while catching up.
 const EVENTS_PAGE: u32 = 500;
@@ -21,7 +22,7 @@ const MAX_EVENT_PAGES: usize = 200;
 
 pub(crate) struct AccountInner {
     pub(crate) config: AccountConfig,
-    pub(crate) client: AccountClient,
+    pub(crate) provider: Provider,
     pub(crate) history: Arc<History>,
     pub(crate) config_store: Arc<ConfigStore>,
     /// One sync at a time: two would race on the event cursor.
@@ -56,14 +57,14 @@ pub struct SyncReport {
 impl Account {
     pub(crate) fn new(
         config: AccountConfig,
-        client: AccountClient,
+        provider: Provider,
         history: History,
         config_store: Arc<ConfigStore>,
     ) -> Self {
         Self {
             inner: Arc::new(AccountInner {
                 config,
-                client,
+                provider,
                 history: Arc::new(history),
                 config_store,
                 sync_lock: tokio::sync::Mutex::new(()),
@@ -108,9 +109,15 @@ impl Account {
         })
     }
 
-    /// The account's API client.
-    pub fn client(&self) -> &AccountClient {
-        &self.inner.client
+    /// The account's connection to its account system.
+    pub fn provider(&self) -> &Provider {
+        &self.inner.provider
+    }
+
+    /// The Keepwatch API client, for what only that provider offers; `what` names it in the
+    /// error for an account on another provider.
+    pub fn client_for(&self, what: &'static str) -> Result<&AccountClient> {
+        self.inner.provider.keepwatch_api(what)
     }
 
     /// The history database, for blocking callers (already off the async runtime).
@@ -147,7 +154,10 @@ impl Account {
     /// Opens the account's event stream after `cursor`, recording the end of Keepwatch's
     /// session as [`Account::sync`] does when the server refuses it for that.
     pub async fn event_stream(&self, cursor: u64) -> Result<crate::client::EventStream> {
-        let result = self.inner.client.event_stream(Some(cursor)).await;
+        let result = match self.client_for("an event stream") {
+            Ok(client) => client.event_stream(Some(cursor)).await,
+            Err(e) => Err(e),
+        };
         self.noting_session_end(result).await
     }
 
@@ -193,16 +203,29 @@ impl Account {
         // Taken before asking, so that a session an event adds after the list was made is
         // never mistaken for one that left it.
         let now = Utc::now();
-        let list = self.inner.client.sessions().await?;
+        let list = self.inner.provider.sessions().await?;
         let mut report = SyncReport::default();
         let own = self.own_session_id().map(str::to_owned);
-        let etag = self.inner.client.sessions_etag();
+        let etag = self.inner.provider.sessions_etag();
+        let first_login_known = self.inner.provider.capabilities().first_login;
         let list_for_db = list.clone();
         let new_sessions: Vec<Session> = self
             .db(move |h| {
                 h.atomically(|h| {
                     let mut fresh = Vec::new();
                     for s in &list_for_db.sessions {
+                        let first_seen;
+                        let s = if first_login_known {
+                            s
+                        } else {
+                            // The provider does not say when a session signed in: history's
+                            // first sighting of it stands in, and stays put.
+                            let mut seen = s.clone();
+                            seen.created_at =
+                                h.session(&s.id)?.map_or(now, |known| known.created_at);
+                            first_seen = seen;
+                            &first_seen
+                        };
                         let is_own = Some(s.id.as_str()) == own.as_deref()
                             || s.id == list_for_db.current_session_id;
                         if h.upsert_session(s, &detection::device_key(s), is_own, now)? {
@@ -229,21 +252,9 @@ impl Account {
             .await?;
 
         // Events first, so that sessions that ended get their precise reason.
-        let mut cursor = self.db(|h| h.last_event_id()).await?;
-        for _ in 0..MAX_EVENT_PAGES {
-            let page = self.inner.client.events(cursor, Some(EVENTS_PAGE)).await?;
-            let last_id = page.events.iter().map(|e| e.id).max().unwrap_or(0);
-            for event in page.events {
-                let (stored, alerts) = self.record_event(event).await?;
-                report.new_events += usize::from(stored);
-                report.new_alerts.extend(alerts);
-            }
-            // A server that says "more" without moving its cursor would keep us here forever.
-            let next = page.cursor.max(last_id);
-            if !page.has_more || next <= cursor {
-                break;
-            }
-            cursor = next;
+        // Matrix keeps no event log: there, the sessions list is all there is.
+        if let Provider::KeepwatchApi(client) = &self.inner.provider {
+            self.catch_up_events(client, &mut report).await?;
         }
 
         let active: Vec<String> = list.sessions.iter().map(|s| s.id.clone()).collect();
@@ -265,6 +276,27 @@ impl Account {
         report.ended_sessions = ended;
         report.new_alerts.extend(alerts);
         Ok(report)
+    }
+
+    /// Reads the Keepwatch API's events after the cursor, a page at a time, into history.
+    async fn catch_up_events(&self, client: &AccountClient, report: &mut SyncReport) -> Result<()> {
+        let mut cursor = self.db(|h| h.last_event_id()).await?;
+        for _ in 0..MAX_EVENT_PAGES {
+            let page = client.events(cursor, Some(EVENTS_PAGE)).await?;
+            let last_id = page.events.iter().map(|e| e.id).max().unwrap_or(0);
+            for event in page.events {
+                let (stored, alerts) = self.record_event(event).await?;
+                report.new_events += usize::from(stored);
+                report.new_alerts.extend(alerts);
+            }
+            // A server that says "more" without moving its cursor would keep us here forever.
+            let next = page.cursor.max(last_id);
+            if !page.has_more || next <= cursor {
+                break;
+            }
+            cursor = next;
+        }
+        Ok(())
     }
 
     /// Records one event (from the list or the stream) and runs the detector on it. Returns
@@ -350,12 +382,13 @@ impl Account {
         self.db(move |h| h.query_events(&query)).await
     }
 
-    /// Signs session `id` out on the server and records it.
-    pub async fn revoke(&self, id: &str) -> Result<()> {
+    /// Signs session `id` out on the server and records it. `password` confirms it where the
+    /// provider asks for one ([`crate::provider::Capabilities::sign_out_needs_password`]).
+    pub async fn revoke(&self, id: &str, password: Option<&str>) -> Result<()> {
         if Some(id) == self.own_session_id() {
             return Err(Error::CurrentSession);
         }
-        self.inner.client.revoke_session(id).await?;
+        self.inner.provider.revoke(id, password).await?;
         let id = id.to_owned();
         self.db(move |h| {
             let now = Utc::now();
@@ -366,10 +399,11 @@ impl Account {
         .await
     }
 
-    /// Signs every other session out. Returns how many ended.
-    pub async fn revoke_others(&self) -> Result<u32> {
+    /// Signs every other session out (`password` as for [`Account::revoke`]). Returns how
+    /// many ended.
+    pub async fn revoke_others(&self, password: Option<&str>) -> Result<u32> {
         let before: Vec<SessionRecord> = self.db(|h| h.active_sessions()).await?;
-        let answer = self.inner.client.revoke_others().await?;
+        let revoked = self.inner.provider.revoke_others(password).await?;
         let own = self.own_session_id().map(str::to_owned);
         self.db(move |h| {
             let now = Utc::now();
@@ -385,7 +419,7 @@ impl Account {
             Ok(())
         })
         .await?;
-        Ok(answer.revoked)
+        Ok(revoked)
     }
 
     /// "This was me": trusts session `id` (into the baseline) and closes its alerts.

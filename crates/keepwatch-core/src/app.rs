@@ -13,6 +13,8 @@ use crate::config::{AccountConfig, Config, DataDirs, Preferences};
 use crate::config_store::ConfigStore;
 use crate::error::{Error, Result};
 use crate::history::History;
+use crate::provider::matrix::MatrixAccount;
+use crate::provider::{Provider, ProviderKind};
 use crate::secrets::{device_token_key, Secrets};
 
 /// What signing in needs: the API's sign-in request, which the window and `keepwatch login`
@@ -26,6 +28,8 @@ pub struct Keepwatch {
     options: ClientOptions,
     config: Arc<ConfigStore>,
     recoveries: Mutex<Vec<String>>,
+    /// Location data for providers that do not place addresses themselves, read on first use.
+    geo: std::sync::OnceLock<Arc<keepwatch_geo::GeoDb>>,
 }
 
 impl std::fmt::Debug for Keepwatch {
@@ -40,6 +44,12 @@ impl std::fmt::Debug for Keepwatch {
 pub fn account_id(server: &str, email: &str) -> Result<String> {
     let url = validate_server_url(server)?;
     Ok(format!("{}@{}", email.trim(), server_authority(&url)))
+}
+
+/// A Matrix client for the homeserver at `server`.
+fn matrix_client(server: &str) -> Result<keepwatch_matrix::MatrixClient> {
+    keepwatch_matrix::MatrixClient::new(server, &keepwatch_matrix::ClientOptions::default())
+        .map_err(crate::provider::matrix::from_matrix)
 }
 
 impl Keepwatch {
@@ -65,6 +75,7 @@ impl Keepwatch {
             options,
             config: Arc::new(config),
             recoveries: Mutex::new(recovered.iter().map(|r| r.message()).collect()),
+            geo: std::sync::OnceLock::new(),
         })
     }
 
@@ -163,29 +174,81 @@ impl Keepwatch {
     }
 
     fn open_account(&self, config: AccountConfig) -> Result<Account> {
-        let client = AccountClient::new(
-            &config.server,
-            config.id.clone(),
-            self.secrets.clone(),
-            self.client_options(&config.id, config.ca_cert.as_deref())?,
-        )?;
         let history = self.open_history(&config.id)?;
-        if let Some((etag, body)) = history.sessions_cache()? {
-            if let Ok(list) = serde_json::from_str(&body) {
-                client.seed_sessions_cache(etag, list);
+        let provider = match config.provider {
+            ProviderKind::KeepwatchApi => {
+                let client = AccountClient::new(
+                    &config.server,
+                    config.id.clone(),
+                    self.secrets.clone(),
+                    self.client_options(&config.id, config.ca_cert.as_deref())?,
+                )?;
+                if let Some((etag, body)) = history.sessions_cache()? {
+                    if let Ok(list) = serde_json::from_str(&body) {
+                        client.seed_sessions_cache(etag, list);
+                    }
+                }
+                Provider::KeepwatchApi(client)
             }
-        }
+            ProviderKind::Matrix => Provider::Matrix(MatrixAccount::new(
+                matrix_client(&config.server)?,
+                config.email.clone(),
+                config.session_id.clone().unwrap_or_default(),
+                config.id.clone(),
+                self.secrets.clone(),
+                self.geo(),
+            )),
+        };
         Ok(Account::new(
             config,
-            client,
+            provider,
             history,
             Arc::clone(&self.config),
         ))
     }
 
+    /// The location data in [`DataDirs::geo_dir`]: its `.mmdb` files (those named for ASNs, and
+    /// CSV files, give ISPs; the others, places). None there, or none readable, places
+    /// nothing, and says so in the log.
+    fn geo(&self) -> Arc<keepwatch_geo::GeoDb> {
+        Arc::clone(self.geo.get_or_init(|| {
+            let dir = self.dirs.geo_dir();
+            let (mut city, mut asn) = (Vec::new(), Vec::new());
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                paths.sort();
+                for path in paths {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                        .unwrap_or_default();
+                    if name.ends_with(".csv") || name.ends_with(".mmdb") && name.contains("asn") {
+                        asn.push(path);
+                    } else if name.ends_with(".mmdb") {
+                        city.push(path);
+                    }
+                }
+            }
+            match keepwatch_geo::GeoDb::open(&city, &asn) {
+                Ok(db) if city.is_empty() && asn.is_empty() => {
+                    tracing::info!(dir = %dir.display(), "no location data; addresses are not placed");
+                    Arc::new(db)
+                }
+                Ok(db) => Arc::new(db),
+                Err(e) => {
+                    tracing::warn!(error = %e, "location data could not be read; addresses are not placed");
+                    Arc::new(keepwatch_geo::GeoDb::empty())
+                }
+            }
+        }))
+    }
+
     /// Signs in, stores the refresh token in the keyring, adds (or updates) the account, and
     /// takes a first look at its sessions.
     pub async fn login(&self, params: LoginParams) -> Result<SignedIn> {
+        if params.provider == Some(ProviderKind::Matrix) {
+            return self.login_matrix(params).await;
+        }
         let id = account_id(&params.server_url, &params.email)?;
         let url = validate_server_url(&params.server_url)?;
         let server = url.as_str().trim_end_matches('/').to_owned();
@@ -247,6 +310,7 @@ impl Keepwatch {
             session_id: Some(pair.session_id.clone()),
             ca_cert: params.ca_cert.clone(),
             remember: params.remember,
+            provider: ProviderKind::KeepwatchApi,
         };
         let replaced = self.config.update(|disk| {
             let mut replaced = None;
@@ -275,7 +339,99 @@ impl Keepwatch {
             history.set_trust_existing(params.trust_existing)?;
         }
         let config = self.config().select(Some(&id))?.clone();
-        let opened = Account::new(config, client, history, Arc::clone(&self.config));
+        let opened = Account::new(
+            config,
+            Provider::KeepwatchApi(client),
+            history,
+            Arc::clone(&self.config),
+        );
+        self.first_look(opened).await
+    }
+
+    /// Signs in to a Matrix homeserver with a password (`params.email` is the user name), as
+    /// a new device named "Keepwatch on <host>"; its tokens go to the keyring.
+    async fn login_matrix(&self, params: LoginParams) -> Result<SignedIn> {
+        let client = matrix_client(&params.server_url)?;
+        let server = client.base_url().as_str().trim_end_matches('/').to_owned();
+        let user = params.email.trim().to_owned();
+        // The keyring entry is named before the server says who signed in, so it is named
+        // for what was typed; the account id then follows the server's user ID.
+        let pending = account_id(&server, &user)?;
+        let was_held = self.secrets.is_held_in_memory(&pending);
+        if !params.remember {
+            self.secrets.hold_in_memory(&pending);
+        }
+        let signed_in =
+            MatrixAccount::login(&client, &user, &params.password, &pending, &self.secrets).await;
+        let session = match signed_in {
+            Ok(session) => session,
+            Err(e) => {
+                if !was_held {
+                    self.secrets.release(&pending);
+                }
+                return Err(e);
+            }
+        };
+        let id = account_id(&server, &session.user_id)?;
+        if id != pending {
+            let tokens = self.secrets.get(&pending).await?;
+            if !params.remember {
+                self.secrets.hold_in_memory(&id);
+            }
+            if let Some(tokens) = tokens {
+                self.secrets.set(&id, &tokens).await?;
+            }
+            self.secrets.delete(&pending).await?;
+            self.secrets.release(&pending);
+        }
+        if params.remember {
+            self.secrets.persist(&id);
+        }
+        let account = AccountConfig {
+            id: id.clone(),
+            server,
+            email: session.user_id.clone(),
+            added_at: Utc::now(),
+            session_id: Some(session.device_id.clone()),
+            ca_cert: None,
+            remember: params.remember,
+            provider: ProviderKind::Matrix,
+        };
+        let replaced = self.config.update(|disk| {
+            let mut replaced = None;
+            match disk.accounts.iter_mut().find(|a| a.id == id) {
+                Some(existing) => {
+                    replaced = existing.session_id.take();
+                    *existing = AccountConfig {
+                        added_at: existing.added_at,
+                        ..account.clone()
+                    };
+                }
+                None => disk.accounts.push(account.clone()),
+            }
+            Ok(replaced)
+        })?;
+        let history = self.open_history(&id)?;
+        if !history.initialised()? {
+            history.set_trust_existing(params.trust_existing)?;
+        }
+        let config = self.config().select(Some(&id))?.clone();
+        let opened = self.open_account(config)?;
+        drop(history);
+        if let Some(old) = replaced.filter(|old| *old != session.device_id) {
+            // The device of the sign-in this one replaces would stay listed, unused; ending
+            // it needs the password, which is at hand only now.
+            match opened.provider().revoke(&old, Some(&params.password)).await {
+                Ok(()) | Err(Error::NotFound(_)) => {}
+                Err(e) => tracing::warn!(error = %e, "could not end the replaced device"),
+            }
+        }
+        self.first_look(opened).await
+    }
+
+    /// The first sync of an account just signed in to, and what it found.
+    async fn first_look(&self, opened: Account) -> Result<SignedIn> {
+        let id = opened.id().to_owned();
         let report = opened.sync().await?;
         let sessions = opened.db(|h| h.active_sessions()).await?.len();
         Ok(SignedIn {
@@ -302,7 +458,7 @@ impl Keepwatch {
             let Ok(account) = self.account(Some(&id)) else {
                 continue;
             };
-            match account.client().logout().await {
+            match account.provider().logout().await {
                 Ok(()) => ended += 1,
                 Err(e) => tracing::warn!(error = %e, "could not end an unremembered session"),
             }
@@ -314,7 +470,7 @@ impl Keepwatch {
     /// Signs out: ends the session on the server (best effort), forgets the refresh token, and
     /// removes the account; its history is deleted unless `keep_history`.
     pub async fn logout(&self, account: Account, keep_history: bool) -> Result<()> {
-        match account.client().logout().await {
+        match account.provider().logout().await {
             Ok(()) => {}
             Err(e) => tracing::warn!(error = %e, "the server did not confirm the sign-out"),
         }
@@ -412,6 +568,7 @@ mod tests {
             session_id: Some("own".into()),
             ca_cert: None,
             remember: true,
+            provider: Default::default(),
         }
     }
 

@@ -26,6 +26,9 @@ fn platform_log_dir(dirs: &directories::ProjectDirs) -> PathBuf {
 /// Environment variable that moves config and history into one folder.
 pub const DATA_DIR_ENV: &str = "KEEPWATCH_DATA_DIR";
 
+/// The environment variable naming a folder of location data ([`DataDirs::geo_dir`]).
+pub const GEO_DIR_ENV: &str = "KEEPWATCH_GEO_DIR";
+
 /// Where the configuration file and the history databases live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataDirs {
@@ -92,6 +95,16 @@ impl DataDirs {
             .join(format!("{}.sqlite3", legacy_file_stem(account_id)))
     }
 
+    /// The folder of location data (DB-IP Lite `.mmdb` files, or CSV for ISPs) that places
+    /// the addresses of providers which do not place them themselves (Matrix):
+    /// [`GEO_DIR_ENV`] when set, else `geo/` in the data folder.
+    pub fn geo_dir(&self) -> PathBuf {
+        std::env::var_os(GEO_DIR_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.data_dir.join("geo"))
+    }
+
     /// The file locked while an account's token is refreshed (see
     /// [`crate::client::ClientOptions::refresh_lock_file`]).
     pub fn refresh_lock_file(&self, account_id: &str) -> PathBuf {
@@ -155,6 +168,9 @@ pub struct AccountConfig {
     /// stay in memory and the user signs in again after a restart.
     #[serde(default = "remembered_by_default")]
     pub remember: bool,
+    /// The kind of account system (accounts saved before Matrix were all Keepwatch API).
+    #[serde(default)]
+    pub provider: crate::provider::ProviderKind,
 }
 
 // Accounts saved before the choice existed were all kept in the keyring.
@@ -370,6 +386,7 @@ mod tests {
             session_id: None,
             ca_cert: None,
             remember: true,
+            provider: Default::default(),
         }
     }
 

@@ -135,6 +135,20 @@ pub enum Error {
     /// Exporting history failed.
     #[error("export: {0}")]
     Export(String),
+    /// The account's provider does not offer this (a Matrix account has no withdrawals).
+    #[error("{what} is not available for {provider} accounts")]
+    Unsupported {
+        /// What was asked for.
+        what: &'static str,
+        /// The account's provider ([`crate::provider::ProviderKind::name`]).
+        provider: &'static str,
+    },
+    /// The provider confirms this with the account's password, and none was given.
+    #[error("this needs the account's password")]
+    PasswordRequired,
+    /// The provider refused in its own terms (a Matrix error code and message, made inert).
+    #[error("the server refused: {0}")]
+    Refused(String),
 }
 
 fn ended_text(r: &keepwatch_api::Revocation) -> &'static str {

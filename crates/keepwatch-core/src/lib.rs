@@ -25,6 +25,7 @@ pub mod files;
 pub mod history;
 pub mod inert;
 pub mod notifier;
+pub mod provider;
 pub mod retry;
 pub mod secrets;
 pub mod sse;

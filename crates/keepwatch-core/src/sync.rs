@@ -421,7 +421,7 @@ impl SyncEngine {
 
     async fn perform(&self, req: ActionRequest, updates: &mpsc::UnboundedSender<SyncUpdate>) {
         let result = match req.action {
-            NoticeAction::SignOut => match self.account.revoke(&req.session_id).await {
+            NoticeAction::SignOut => match self.account.revoke(&req.session_id, None).await {
                 // Already gone is what the user wanted.
                 Err(Error::NotFound(_)) => {
                     let id = req.session_id.clone();

@@ -273,7 +273,7 @@ async fn keepwatch_itself(daemon: &NotificationDaemon) {
     wait_until_watching(&mut rx, true).await;
     let before = daemon.notify_calls().len();
 
-    assert_eq!(account.revoke_others().await.unwrap(), 1);
+    assert_eq!(account.revoke_others(None).await.unwrap(), 1);
     kw.logout(account.clone(), true).await.unwrap();
     let result = tokio::time::timeout(Duration::from_secs(10), task)
         .await

@@ -119,17 +119,23 @@ async fn every_account_call_works_against_the_reference_server() {
         api.forget_trusted_device(None, "no-such-device").await,
         Err(Error::NotFound(_))
     ));
-    let events = account.client().events(0, Some(100)).await.unwrap();
+    let events = account
+        .client_for("tests")
+        .unwrap()
+        .events(0, Some(100))
+        .await
+        .unwrap();
     assert!(events.events.len() >= 2);
 
     // Signing sessions out.
     assert!(matches!(
-        account.revoke(&own).await,
+        account.revoke(&own, None).await,
         Err(Error::CurrentSession)
     ));
-    account.revoke(&browser.session_id).await.unwrap();
+    account.revoke(&browser.session_id, None).await.unwrap();
     let ids: Vec<String> = account
-        .client()
+        .client_for("tests")
+        .unwrap()
         .sessions()
         .await
         .unwrap()
@@ -146,14 +152,20 @@ async fn every_account_call_works_against_the_reference_server() {
         .unwrap();
     assert_eq!(ended.end_reason, Some(EndReason::SignedOutHere));
     assert!(matches!(
-        account.revoke("no-such-session").await,
+        account.revoke("no-such-session", None).await,
         Err(Error::NotFound(_))
     ));
 
     let second = world.browser_login(berlin(), CHROME_MAC).await;
     let third = world.browser_login(berlin(), CHROME_MAC).await;
-    assert_eq!(account.revoke_others().await.unwrap(), 2);
-    let left = account.client().sessions().await.unwrap().sessions;
+    assert_eq!(account.revoke_others(None).await.unwrap(), 2);
+    let left = account
+        .client_for("tests")
+        .unwrap()
+        .sessions()
+        .await
+        .unwrap()
+        .sessions;
     assert_eq!(left.len(), 1);
     assert!(left
         .iter()
@@ -524,7 +536,8 @@ async fn instances_refreshing_at_once_never_present_the_same_refresh_token() {
         tasks.push(tokio::spawn(async move {
             kw.account(None)
                 .unwrap()
-                .client()
+                .client_for("tests")
+                .unwrap()
                 .sessions()
                 .await
                 .map(|_| ())
@@ -534,7 +547,12 @@ async fn instances_refreshing_at_once_never_present_the_same_refresh_token() {
         t.await.unwrap().expect("every instance stays signed in");
     }
     let account = world.keepwatch().account(None).unwrap();
-    account.client().sessions().await.unwrap();
+    account
+        .client_for("tests")
+        .unwrap()
+        .sessions()
+        .await
+        .unwrap();
     forget_keyring(account.id());
 }
 
@@ -575,7 +593,17 @@ async fn https_to_a_self_hosted_server_needs_its_ca_and_then_works() {
     params.ca_cert = Some(tls.cert.clone());
     kw.login(params).await.unwrap();
     let account = kw.account(None).unwrap();
-    assert_eq!(account.client().sessions().await.unwrap().sessions.len(), 1);
+    assert_eq!(
+        account
+            .client_for("tests")
+            .unwrap()
+            .sessions()
+            .await
+            .unwrap()
+            .sessions
+            .len(),
+        1
+    );
     // A restart reads the CA from the configuration.
     let kw = keepwatch_core::Keepwatch::with_parts(
         keepwatch_core::DataDirs::single(dir.path().join("kw")),
@@ -663,7 +691,12 @@ async fn a_sign_in_not_remembered_stays_out_of_the_keyring_and_ends_with_keepwat
     );
     // It works while Keepwatch runs, refreshing from memory.
     let account = kw.account(None).unwrap();
-    let sessions = account.client().sessions().await.unwrap();
+    let sessions = account
+        .client_for("tests")
+        .unwrap()
+        .sessions()
+        .await
+        .unwrap();
     let own = sessions.current_session_id.clone();
     assert_eq!(account.config().session_id.as_deref(), Some(own.as_str()));
 

@@ -116,6 +116,17 @@ impl MatrixClient {
         }
     }
 
+    /// Signs `token`'s device out (`POST /logout`): the device and its tokens end.
+    pub async fn logout(&self, token: &AccessToken) -> Result<()> {
+        let url = self.http.url(&["_matrix", "client", "v3", "logout"])?;
+        let body = Body(serde_json::json!({}));
+        self.http
+            .send(Method::POST, url, Some(token), &[], Some(&body), None)
+            .await?
+            .success()
+            .map(|_| ())
+    }
+
     /// Who `token` belongs to (`GET /account/whoami`): the user ID and device ID.
     pub async fn whoami(&self, token: &AccessToken) -> Result<WhoAmI> {
         self.http

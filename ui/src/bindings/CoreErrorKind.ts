@@ -3,4 +3,4 @@
 /**
  * Kinds of failure the core adds to the account API's [`ErrorCode`]s.
  */
-export type CoreErrorKind = "network" | "tls" | "keyring" | "storage" | "not_signed_in" | "no_account";
+export type CoreErrorKind = "network" | "tls" | "keyring" | "storage" | "not_signed_in" | "no_account" | "unsupported" | "password_required";

@@ -223,6 +223,18 @@ export const accounts: AccountSummary[] = [
     signed_in: true,
     session_id: "s-current",
     history_path: "/home/amira/.local/share/keepwatch/history/a1.sqlite",
+    provider: "keepwatch_api",
+    capabilities: {
+      change_password: true,
+      reset_two_factor: true,
+      withdrawals: true,
+      blocklist: true,
+      session_length: true,
+      trusted_devices: true,
+      login_history: true,
+      first_login: true,
+      sign_out_needs_password: false,
+    },
   },
 ];
 

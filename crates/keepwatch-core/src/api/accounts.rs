@@ -30,6 +30,10 @@ pub struct AccountSummary {
     pub session_id: Option<String>,
     /// The account's history database on this machine.
     pub history_path: String,
+    /// The kind of account system it is on.
+    pub provider: crate::provider::ProviderKind,
+    /// What that system offers besides sessions, so that views offer only that.
+    pub capabilities: crate::provider::Capabilities,
 }
 
 impl AccountSummary {
@@ -45,6 +49,8 @@ impl AccountSummary {
             signed_in: config.session_id.is_some(),
             session_id: config.session_id.clone(),
             history_path: dirs.history_file(&config.id).display().to_string(),
+            provider: config.provider,
+            capabilities: config.provider.capabilities(),
         }
     }
 }
@@ -120,6 +126,11 @@ pub struct SignInRequest {
     /// "The sessions signed in now are mine": they become part of what is familiar, rather
     /// than being judged like a new sign-in.
     pub trust_existing: bool,
+    /// The kind of account system; none means the Keepwatch API. For Matrix, `email` holds
+    /// the user name (`ann`, or `@ann:example.org`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub provider: Option<crate::provider::ProviderKind>,
 }
 
 impl Drop for SignInRequest {

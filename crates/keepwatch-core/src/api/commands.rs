@@ -149,22 +149,32 @@ impl Api {
         });
     }
 
-    /// Signs one session out; its open alerts count as acted on.
-    pub async fn revoke_session(&self, selector: Option<&str>, session_id: &str) -> Result<()> {
+    /// Signs one session out; its open alerts count as acted on. `password` confirms it for
+    /// providers that ask ([`crate::provider::Capabilities::sign_out_needs_password`]).
+    pub async fn revoke_session(
+        &self,
+        selector: Option<&str>,
+        session_id: &str,
+        password: Option<&str>,
+    ) -> Result<()> {
         let account = self.account(selector)?;
-        account.revoke(session_id).await?;
+        account.revoke(session_id, password).await?;
         self.publish_alerts_about(&account, vec![session_id.to_owned()])
             .await;
         Ok(())
     }
 
-    /// Signs every other session out.
-    pub async fn revoke_others(&self, selector: Option<&str>) -> Result<RevokeOthersResponse> {
+    /// Signs every other session out (`password` as for [`Self::revoke_session`]).
+    pub async fn revoke_others(
+        &self,
+        selector: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<RevokeOthersResponse> {
         let account = self.account(selector)?;
         let before: Vec<String> = account
             .db(|h| Ok(h.active_sessions()?.into_iter().map(|s| s.id).collect()))
             .await?;
-        let revoked = account.revoke_others().await?;
+        let revoked = account.revoke_others(password).await?;
         self.publish_alerts_about(&account, before).await;
         Ok(RevokeOthersResponse { revoked })
     }
@@ -240,7 +250,10 @@ impl Api {
         request: &ChangePasswordRequest,
     ) -> Result<ChangePasswordResponse> {
         let account = self.account(selector)?;
-        let answer = account.client().change_password(request).await?;
+        let answer = account
+            .client_for("changing the password")?
+            .change_password(request)
+            .await?;
         self.publish(Change::Sessions {
             account_id: account.id().to_owned(),
         });
@@ -255,7 +268,7 @@ impl Api {
     ) -> Result<NewTwoFactor> {
         let account = self.account(selector)?;
         let answer = account
-            .client()
+            .client_for("resetting two-factor authentication")?
             .reset_two_factor(&TwoFactorResetRequest { password })
             .await?;
         self.publish(Change::Sessions {
@@ -270,7 +283,10 @@ impl Api {
         selector: Option<&str>,
         limit: Option<u32>,
     ) -> Result<Vec<Withdrawal>> {
-        self.account(selector)?.client().withdrawals(limit).await
+        self.account(selector)?
+            .client_for("the withdrawals list")?
+            .withdrawals(limit)
+            .await
     }
 
     /// Sign-in attempts, successful and failed, from the server.
@@ -279,12 +295,18 @@ impl Api {
         selector: Option<&str>,
         limit: Option<u32>,
     ) -> Result<Vec<LoginAttempt>> {
-        self.account(selector)?.client().login_history(limit).await
+        self.account(selector)?
+            .client_for("the sign-in log")?
+            .login_history(limit)
+            .await
     }
 
     /// The IP blocklist, from the server.
     pub async fn blocklist(&self, selector: Option<&str>) -> Result<Vec<BlocklistEntry>> {
-        self.account(selector)?.client().blocklist().await
+        self.account(selector)?
+            .client_for("the IP blocklist")?
+            .blocklist()
+            .await
     }
 
     /// Blocks an address or range.
@@ -294,7 +316,7 @@ impl Api {
         entry: &NewBlocklistEntry,
     ) -> Result<BlocklistEntry> {
         self.account(selector)?
-            .client()
+            .client_for("the IP blocklist")?
             .add_blocklist_entry(entry)
             .await
     }
@@ -302,14 +324,17 @@ impl Api {
     /// Unblocks.
     pub async fn remove_block(&self, selector: Option<&str>, id: &str) -> Result<()> {
         self.account(selector)?
-            .client()
+            .client_for("the IP blocklist")?
             .remove_blocklist_entry(id)
             .await
     }
 
     /// The idle lifetimes, from the server.
     pub async fn session_length(&self, selector: Option<&str>) -> Result<SessionLength> {
-        self.account(selector)?.client().session_length().await
+        self.account(selector)?
+            .client_for("the session length setting")?
+            .session_length()
+            .await
     }
 
     /// Sets the idle lifetimes.
@@ -319,20 +344,23 @@ impl Api {
         value: &SessionLength,
     ) -> Result<SessionLength> {
         self.account(selector)?
-            .client()
+            .client_for("the session length setting")?
             .set_session_length(value)
             .await
     }
 
     /// Devices that skip the 2FA prompt, from the server.
     pub async fn trusted_devices(&self, selector: Option<&str>) -> Result<Vec<TrustedDevice>> {
-        self.account(selector)?.client().trusted_devices().await
+        self.account(selector)?
+            .client_for("the trusted devices list")?
+            .trusted_devices()
+            .await
     }
 
     /// Forgets a trusted device: its next sign-in asks for 2FA again.
     pub async fn forget_trusted_device(&self, selector: Option<&str>, id: &str) -> Result<()> {
         self.account(selector)?
-            .client()
+            .client_for("the trusted devices list")?
             .forget_trusted_device(id)
             .await
     }

@@ -21,6 +21,10 @@ pub enum CoreErrorKind {
     NotSignedIn,
     /// No such account.
     NoAccount,
+    /// The account's provider does not offer this.
+    Unsupported,
+    /// The provider confirms this with the account's password: ask for it and call again.
+    PasswordRequired,
 }
 
 /// What went wrong, for the window to word: an account API code, or one of the core's kinds.
@@ -114,6 +118,9 @@ impl IpcError {
             Error::NoAccount | Error::UnknownAccount(_) | Error::AmbiguousAccount(_) => {
                 (Core::NoAccount.into(), None)
             }
+            Error::Unsupported { .. } => (Core::Unsupported.into(), None),
+            Error::PasswordRequired => (Core::PasswordRequired.into(), None),
+            Error::Refused(_) => (ErrorCode::Unknown.into(), None),
         };
         Self {
             kind,

@@ -156,6 +156,12 @@ impl Api {
         Ok(account)
     }
 
+    /// What the account `selector` names offers beyond its sessions (read from its saved
+    /// configuration; nothing is asked of the server).
+    pub fn capabilities(&self, selector: Option<&str>) -> Result<crate::provider::Capabilities> {
+        Ok(self.resolve_config(selector)?.provider.capabilities())
+    }
+
     /// What account `id`'s sync last came to in this process; before anything, what its
     /// history remembers.
     fn status_of(&self, account: &Account) -> SyncStatus {

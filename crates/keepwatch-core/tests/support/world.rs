@@ -41,6 +41,7 @@ pub fn login_params_for(
         remember: true,
         trust_device: false,
         ca_cert: None,
+        provider: None,
     }
 }
 

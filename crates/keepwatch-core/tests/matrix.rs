@@ -1,0 +1,137 @@
+//! A Matrix account watched like any other, against a real Synapse over real HTTP: signing in
+//! with a password, sessions labelled from their User-Agents and placed from the location
+//! data in Keepwatch's data folder, alerts that tell a takeover from a VPN detour, signing
+//! devices out with the password, and the alarm when someone else signs Keepwatch's own
+//! device out.
+//!
+//! Real parts: Synapse (installed by `./run test`, see `keepwatch-testkit`), gnome-keyring's
+//! Secret Service for the tokens, SQLite history on disk, and the project's generated location
+//! fixtures. Without Synapse the test skips loudly (`KEEPWATCH_REQUIRE_SYNAPSE=1` fails it).
+
+mod support;
+
+use std::net::IpAddr;
+
+use keepwatch_core::provider::ProviderKind;
+use keepwatch_core::{AlertKind, Error, LoginParams, Severity};
+use keepwatch_matrix::{AccessToken, MatrixClient, Password};
+use support::world::*;
+
+fn lagos() -> IpAddr {
+    keepwatch_geo::fixture::LAGOS_V4.parse().unwrap()
+}
+
+fn sign_in(server: &str, user: &SynapseUser) -> LoginParams {
+    let mut params = login_params_for(server.into(), &user.localpart, &user.password, true);
+    params.provider = Some(ProviderKind::Matrix);
+    params
+}
+
+#[tokio::test]
+async fn a_matrix_account_is_watched_like_any_other() {
+    let synapse = require_synapse!();
+    let user = synapse.new_user("ann").await;
+    let dir = tempfile::tempdir().unwrap();
+    keepwatch_geo::fixture::write_standard(&dir.path().join("geo")).unwrap();
+    // The owner's own browser, at home in Berlin, before Keepwatch arrives.
+    let home = synapse.browser_login(&user, berlin(), CHROME_MAC).await;
+
+    let kw = keepwatch_at(dir.path().to_path_buf(), Default::default());
+    let signed = kw.login(sign_in(synapse.base_url(), &user)).await.unwrap();
+    assert_eq!(signed.sessions, 2, "the owner's browser and Keepwatch");
+    assert_eq!(
+        signed.alerts, 0,
+        "what was signed in already is the owner's"
+    );
+    let account = kw.account(None).unwrap();
+    assert_eq!(account.config().provider, ProviderKind::Matrix);
+    assert_eq!(account.config().email, user.user_id);
+
+    let sessions = account.active_sessions().await.unwrap();
+    let chrome = sessions.iter().find(|s| s.id == home.device_id).unwrap();
+    assert!(
+        chrome.device_label.starts_with("Chrome 124 on macOS"),
+        "{chrome:?}"
+    );
+    assert_eq!(chrome.city.as_deref(), Some("Berlin"), "{chrome:?}");
+    assert_eq!(chrome.country_code.as_deref(), Some("DE"));
+    assert!(chrome.isp.is_some(), "{chrome:?}");
+    let own = sessions.iter().find(|s| s.own).unwrap();
+    assert!(own.device_label.starts_with("Keepwatch"), "{own:?}");
+
+    // An intruder: a browser the owner never used, from a country the owner never was in.
+    let intruder = synapse.browser_login(&user, lagos(), FIREFOX_LINUX).await;
+    let report = account.sync().await.unwrap();
+    let takeover: Vec<_> = report
+        .new_alerts
+        .iter()
+        .filter(|a| a.alert.session_id.as_deref() == Some(&intruder.device_id))
+        .collect();
+    assert_eq!(takeover.len(), 1, "{:?}", report.new_alerts);
+    assert_eq!(takeover[0].alert.severity, Severity::Critical);
+
+    // The owner's Chrome through a VPN in São Paulo: a known device in an odd place.
+    let detour = synapse.browser_login(&user, sao_paulo(), CHROME_MAC).await;
+    let report = account.sync().await.unwrap();
+    let vpn: Vec<_> = report
+        .new_alerts
+        .iter()
+        .filter(|a| a.alert.session_id.as_deref() == Some(&detour.device_id))
+        .collect();
+    assert_eq!(vpn.len(), 1, "{:?}", report.new_alerts);
+    assert_eq!(vpn[0].alert.severity, Severity::Warning);
+
+    // Signing a device out asks for the password, and refuses a wrong one.
+    assert!(matches!(
+        account.revoke(&intruder.device_id, None).await,
+        Err(Error::PasswordRequired)
+    ));
+    assert!(matches!(
+        account.revoke(&intruder.device_id, Some("not it")).await,
+        Err(Error::InvalidCredentials)
+    ));
+    account
+        .revoke(&intruder.device_id, Some(&user.password))
+        .await
+        .unwrap();
+    let left: Vec<String> = account
+        .active_sessions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert!(!left.contains(&intruder.device_id), "{left:?}");
+    assert_eq!(
+        account.revoke_others(Some(&user.password)).await.unwrap(),
+        2
+    );
+    account.sync().await.unwrap();
+    let left = account.active_sessions().await.unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].own);
+
+    // Someone else signs Keepwatch's own device out: that is an alarm, not a grey icon.
+    let other = synapse.browser_login(&user, berlin(), CHROME_MAC).await;
+    MatrixClient::new(synapse.base_url(), &Default::default())
+        .unwrap()
+        .delete_device(
+            &AccessToken::new(other.access_token.clone()),
+            &user.user_id,
+            &Password::new(user.password.clone()),
+            &own.id,
+        )
+        .await
+        .unwrap();
+    let err = account.sync().await.unwrap_err();
+    assert!(matches!(err, Error::SessionEnded(_)), "{err:?}");
+    let alarm: Vec<_> = account
+        .cached_alerts()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.alert.kind == AlertKind::KeepwatchSignedOut)
+        .collect();
+    assert_eq!(alarm.len(), 1, "{alarm:?}");
+    assert_eq!(alarm[0].alert.severity, Severity::Critical);
+}
