@@ -294,6 +294,11 @@ fn setting_key(s: &str) -> Result<String, String> {
     if keys.iter().any(|k| k == s) {
         Ok(s.to_owned())
     } else {
-        Err(format!("the settings are {}", keys.join(", ")))
+        let separator = crate::output::text(keepwatch_l10n::msg::LIST_SEPARATOR);
+        let args = [("keys", keys.join(&separator).into())];
+        Err(crate::output::say(
+            keepwatch_l10n::msg::CLI_SETTING_KEYS,
+            &args,
+        ))
     }
 }

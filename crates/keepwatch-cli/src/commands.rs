@@ -20,7 +20,7 @@ use crate::cli::{
     BlocklistCommand, Command, ConfigCommand, HistoryArgs, LoginArgs, SessionLengthCommand,
     TrustedDevicesCommand,
 };
-use crate::output::say;
+use crate::output::{say, text};
 use crate::{exit, output, prompt, time};
 
 /// What every command is given: the API, the account `--account` names, and whether to print
@@ -104,14 +104,17 @@ async fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
     let (name, provider) = match (args.email, args.user) {
         (Some(email), _) => (email, None),
         (None, Some(user)) => (user, Some(ProviderKind::Matrix)),
-        (None, None) => bail!(exit::Usage("give --email or --user".into())),
+        (None, None) => bail!(exit::Usage(text(msg::CLI_GIVE_EMAIL_OR_USER))),
     };
     // Check the URL before asking for a password.
     keepwatch_core::account_id(&args.server, &name)?;
     let password = if args.password_stdin {
         prompt::stdin_line()?
     } else {
-        prompt::password(&format!("Password for {name}: "))?
+        prompt::password(&say(
+            msg::CLI_PASSWORD_FOR,
+            &[("name", name.as_str().into())],
+        ))?
     };
     let mut request = SignInRequest {
         provider,
@@ -128,8 +131,10 @@ async fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
         ca_cert: args
             .ca_cert
             .map(|p| {
-                std::fs::canonicalize(&p)
-                    .with_context(|| format!("cannot read the CA certificate {}", p.display()))
+                std::fs::canonicalize(&p).with_context(|| {
+                    let path = p.display().to_string();
+                    say(msg::CLI_CANNOT_READ_CA, &[("path", path.into())])
+                })
             })
             .transpose()?,
     };
@@ -137,7 +142,7 @@ async fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
         Err(CoreError::TotpRequired)
             if request.totp_code.is_none() && request.backup_code.is_none() =>
         {
-            request.totp_code = Some(prompt::text("Two-factor code: ")?);
+            request.totp_code = Some(prompt::text(&text(msg::CLI_TWO_FACTOR_CODE))?);
             ctx.api.sign_in(request).await?
         }
         other => other?,
@@ -160,20 +165,19 @@ async fn logout(ctx: &Ctx, keep_history: bool, forget_history: bool) -> Result<(
     } else if forget_history {
         false
     } else {
-        prompt::confirm(&format!("Keep the history of {id} on this machine?"), true)?
+        let question = say(msg::CLI_KEEP_HISTORY, &[("account", id.as_str().into())]);
+        prompt::confirm(&question, true)?
     };
     ctx.api.sign_out(Some(&id), !keep).await?;
     if ctx.json {
         return output::json(&ctx.api.accounts());
     }
-    println!(
-        "Signed out of {id}; {}.",
-        if keep {
-            "history kept"
-        } else {
-            "history deleted"
-        }
-    );
+    let message = if keep {
+        msg::CLI_SIGNED_OUT_HISTORY_KEPT
+    } else {
+        msg::CLI_SIGNED_OUT_HISTORY_DELETED
+    };
+    println!("{}", say(message, &[("account", id.into())]));
     Ok(())
 }
 
@@ -199,12 +203,7 @@ async fn sessions(ctx: &Ctx) -> Result<()> {
 /// `keepwatch revoke`.
 async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> Result<()> {
     if all_others {
-        if !yes
-            && !prompt::confirm(
-                "Sign out every other session of this account (your other devices too)?",
-                false,
-            )?
-        {
+        if !yes && !prompt::confirm(&text(msg::CLI_CONFIRM_SIGN_OUT_OTHERS), false)? {
             return Err(exit::Cancelled.into());
         }
         let password = sign_out_password(ctx)?;
@@ -220,7 +219,7 @@ async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> R
         });
     }
     let Some(id) = id else {
-        bail!(exit::Usage("give a session id or --all-others".into()));
+        bail!(exit::Usage(text(msg::CLI_GIVE_SESSION_OR_ALL_OTHERS)));
     };
     let password = sign_out_password(ctx)?;
     ctx.api
@@ -229,7 +228,7 @@ async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> R
     if ctx.json {
         return output::json(&ctx.api.sessions(ctx.account()).await?);
     }
-    println!("Signed out session {id}.");
+    println!("{}", say(msg::CLI_SIGNED_OUT_SESSION, &[("id", id.into())]));
     Ok(())
 }
 
@@ -239,9 +238,9 @@ fn sign_out_password(ctx: &Ctx) -> Result<Option<zeroize::Zeroizing<String>>> {
     if !ctx.api.capabilities(ctx.account())?.sign_out_needs_password {
         return Ok(None);
     }
-    Ok(Some(zeroize::Zeroizing::new(prompt::password(
-        "Account password (to confirm the sign-out): ",
-    )?)))
+    Ok(Some(zeroize::Zeroizing::new(prompt::password(&text(
+        msg::CLI_SIGN_OUT_PASSWORD,
+    ))?)))
 }
 
 /// `keepwatch trust`.
@@ -250,7 +249,7 @@ async fn trust(ctx: &Ctx, id: &str) -> Result<()> {
     if ctx.json {
         return output::json(&ctx.api.sessions(ctx.account()).await?);
     }
-    println!("Trusted session {id}: its device and country are now familiar.");
+    println!("{}", say(msg::CLI_TRUSTED_SESSION, &[("id", id.into())]));
     Ok(())
 }
 
@@ -267,7 +266,10 @@ async fn ack(ctx: &Ctx, key: &str) -> Result<()> {
         .api
         .set_alert_state(ctx.account(), key, AlertState::Acknowledged)
         .await?;
-    ctx.show(&alert, |a| println!("Alert {} acknowledged.", a.alert.key))
+    ctx.show(&alert, |a| {
+        let args = [("key", a.alert.key.as_str().into())];
+        println!("{}", say(msg::CLI_ALERT_ACKNOWLEDGED, &args))
+    })
 }
 
 /// `keepwatch travel`.
@@ -275,12 +277,15 @@ fn travel(ctx: &Ctx, until: Option<String>, off: bool) -> Result<()> {
     let until = match (until, off) {
         (_, true) => None,
         (Some(when), false) => Some(time::parse_until(&when, chrono::Utc::now())?),
-        (None, false) => bail!(exit::Usage("give --until or --off".into())),
+        (None, false) => bail!(exit::Usage(text(msg::CLI_GIVE_UNTIL_OR_OFF))),
     };
     let settings = ctx.api.set_travel(until)?;
     ctx.show(&settings, |s| match s.travel_mode_until {
-        Some(t) => println!("Travel mode on until {}.", time::local(t)),
-        None => println!("Travel mode off."),
+        Some(t) => {
+            let args = [("until", time::local(t).into())];
+            println!("{}", say(msg::CLI_TRAVEL_ON, &args))
+        }
+        None => println!("{}", text(msg::CLI_TRAVEL_OFF)),
     })
 }
 
@@ -310,11 +315,15 @@ async fn export(ctx: &Ctx, format: ExportFormat, output: Option<PathBuf>) -> Res
                 .api
                 .export_history_to(ctx.account(), format, path, output::export_progress)
                 .await
-                .with_context(|| format!("cannot export to {}", path.display()))?;
+                .with_context(|| {
+                    let path = path.display().to_string();
+                    say(msg::CLI_CANNOT_EXPORT, &[("path", path.into())])
+                })?;
             if ctx.json {
                 return output::json(&result);
             }
-            eprintln!("Exported to {}.", path.display());
+            let args = [("path", path.display().to_string().into())];
+            eprintln!("{}", say(msg::CLI_EXPORTED_TO, &args));
             Ok(())
         }
         // The export is the output: `--json` changes nothing here.
@@ -335,10 +344,11 @@ async fn password(ctx: &Ctx, stdin: bool) -> Result<()> {
         let new = prompt::stdin_line()?;
         (current, new)
     } else {
-        let current = prompt::password("Current password: ")?;
-        let new = prompt::password("New password: ")?;
-        if *zeroize::Zeroizing::new(prompt::password("New password again: ")?) != new {
-            bail!("the new passwords differ");
+        let current = prompt::password(&text(msg::CURRENT_PASSWORD))?;
+        let new = prompt::password(&text(msg::NEW_PASSWORD))?;
+        let again = zeroize::Zeroizing::new(prompt::password(&text(msg::REPEAT_PASSWORD))?);
+        if *again != new {
+            bail!(text(msg::CLI_PASSWORDS_DIFFER));
         }
         (current, new)
     };
@@ -365,7 +375,7 @@ async fn two_factor_reset(ctx: &Ctx, output: &Path, password_stdin: bool) -> Res
     let password = if password_stdin {
         prompt::stdin_line()?
     } else {
-        prompt::password("Password: ")?
+        prompt::password(&text(msg::PASSWORD))?
     };
     let answer = match ctx.api.reset_two_factor(ctx.account(), password).await {
         Ok(a) => a.reset,
@@ -387,12 +397,11 @@ async fn two_factor_reset(ctx: &Ctx, output: &Path, password_stdin: bool) -> Res
         "backup_codes": answer.backup_codes.len(),
     });
     ctx.show(&written, |_| {
-        println!(
-            "2FA reset. The new secret and {} backup codes are in {} (readable by you only); \
-             add the secret to your authenticator app, then delete the file.",
-            answer.backup_codes.len(),
-            output.display()
-        )
+        let args = [
+            ("codes", answer.backup_codes.len().into()),
+            ("path", output.display().to_string().into()),
+        ];
+        println!("{}", say(msg::CLI_TWO_FACTOR_RESET, &args))
     })
 }
 
@@ -408,14 +417,20 @@ async fn blocklist(ctx: &Ctx, action: BlocklistCommand) -> Result<()> {
                 .api
                 .add_block(account, &NewBlocklistEntry { address, note })
                 .await?;
-            ctx.show(&entry, |e| println!("Blocked {} (entry {}).", e.cidr, e.id))
+            ctx.show(&entry, |e| {
+                let args = [
+                    ("range", e.cidr.as_str().into()),
+                    ("id", e.id.as_str().into()),
+                ];
+                println!("{}", say(msg::CLI_BLOCKED, &args))
+            })
         }
         BlocklistCommand::Remove { id } => {
             ctx.api.remove_block(account, &id).await?;
             if ctx.json {
                 return output::json(&ctx.api.blocklist(account).await?);
             }
-            println!("Removed blocklist entry {id}.");
+            println!("{}", say(msg::CLI_BLOCK_REMOVED, &[("id", id.into())]));
             Ok(())
         }
     }
@@ -451,7 +466,8 @@ async fn trusted_devices(ctx: &Ctx, action: TrustedDevicesCommand) -> Result<()>
     if let TrustedDevicesCommand::Forget { id } = &action {
         ctx.api.forget_trusted_device(account, id).await?;
         if !ctx.json {
-            println!("Forgot trusted device {id}; its next sign-in asks for the 2FA code.");
+            let args = [("id", id.as_str().into())];
+            println!("{}", say(msg::CLI_FORGOT_TRUSTED_DEVICE, &args));
             return Ok(());
         }
     }

@@ -30,7 +30,7 @@ impl From<Status> for ExitCode {
 
 /// The person declined what a prompt asked.
 #[derive(Debug, thiserror::Error)]
-#[error("cancelled")]
+#[error("{}", crate::output::text(keepwatch_l10n::msg::CLI_CANCELLED))]
 pub struct Cancelled;
 
 /// A command that needs something it was not given, such as an answer with no terminal to ask.

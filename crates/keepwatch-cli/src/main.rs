@@ -15,8 +15,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use keepwatch_core::{Api, Keepwatch};
+use keepwatch_l10n::msg;
 
 use cli::{Cli, Command};
+use output::{say, text};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -48,7 +50,8 @@ fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("keepwatch: cannot start: {e}");
+            let args = [("reason", e.to_string().into())];
+            eprintln!("keepwatch: {}", say(msg::CLI_CANNOT_START, &args));
             return ExitCode::FAILURE;
         }
     };
@@ -80,7 +83,7 @@ fn man_page() -> Result<()> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut page)
-        .context("cannot render the manual page")?;
+        .with_context(|| text(msg::CLI_CANNOT_RENDER_MAN))?;
     print_all(&page)
 }
 
@@ -88,7 +91,7 @@ fn man_page() -> Result<()> {
 fn print_all(bytes: &[u8]) -> Result<()> {
     match std::io::stdout().lock().write_all(bytes) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
+        other => other.with_context(|| text(msg::CLI_CANNOT_WRITE_STDOUT)),
     }
 }
 

@@ -4,8 +4,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use keepwatch_l10n::msg;
 
 use crate::exit::Usage;
+use crate::output::{self, say};
 
 /// One line from standard input, without its line ending. Often a password: the buffer it
 /// was read into is wiped.
@@ -14,43 +16,40 @@ pub fn stdin_line() -> Result<String> {
     let n = std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .context("cannot read standard input")?;
+        .with_context(|| output::text(msg::CLI_CANNOT_READ_STDIN))?;
     if n == 0 {
-        bail!("standard input ended before a line was read");
+        bail!(output::text(msg::CLI_STDIN_ENDED));
     }
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// A password typed without echo.
-pub fn password(prompt: &str) -> Result<String> {
+/// A password typed without echo, after `label` and a colon.
+pub fn password(label: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() {
-        return Err(Usage("no terminal to ask for a password; use --password-stdin".into()).into());
+        return Err(Usage(output::text(msg::CLI_NO_TERMINAL_PASSWORD)).into());
     }
-    rpassword::prompt_password(prompt).context("cannot read the password")
+    rpassword::prompt_password(format!("{label}: "))
+        .with_context(|| output::text(msg::CLI_CANNOT_READ_PASSWORD))
 }
 
-/// A line typed with echo.
-pub fn text(prompt: &str) -> Result<String> {
+/// A line typed with echo, after `label` and a colon.
+pub fn text(label: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() {
-        return Err(Usage(format!(
-            "no terminal to ask \"{}\"; pass it as a flag",
-            prompt.trim_end_matches([' ', ':'])
-        ))
-        .into());
+        let args = [("prompt", label.into())];
+        return Err(Usage(say(msg::CLI_NO_TERMINAL_PROMPT, &args)).into());
     }
-    eprint!("{prompt}");
+    eprint!("{label}: ");
     std::io::stderr().flush()?;
     stdin_line()
 }
 
 /// A yes/no question; `default` is the answer to an empty line. Without a terminal, it fails
-/// rather than guess.
+/// rather than guess. The answers are English (`y`, `yes`), like the command's flags, so the
+/// `[Y/n]` after the question is not wording.
 pub fn confirm(question: &str, default: bool) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        return Err(Usage(format!(
-            "\"{question}\" needs an answer: no terminal to ask; pass the flag that answers it (see --help)"
-        ))
-        .into());
+        let args = [("question", question.into())];
+        return Err(Usage(say(msg::CLI_NO_TERMINAL_QUESTION, &args)).into());
     }
     eprint!("{question} [{}] ", if default { "Y/n" } else { "y/N" });
     std::io::stderr().flush()?;
@@ -71,7 +70,8 @@ pub fn create_private(path: &Path) -> Result<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options
-        .open(path)
-        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))
+    options.open(path).with_context(|| {
+        let path = path.display().to_string();
+        say(msg::CLI_CANNOT_CREATE, &[("path", path.into())])
+    })
 }

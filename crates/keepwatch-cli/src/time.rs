@@ -2,6 +2,9 @@
 
 use anyhow::{bail, Result};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use keepwatch_l10n::msg;
+
+use crate::output::{say, text};
 
 /// `2026-11-27 10:41` in the local time zone.
 pub fn local(t: DateTime<Utc>) -> String {
@@ -11,23 +14,20 @@ pub fn local(t: DateTime<Utc>) -> String {
 /// `5 minutes ago`.
 pub fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (now - t).num_seconds();
-    if secs < 0 {
-        return "just now".into();
-    }
-    let (n, unit) = match secs {
-        0..=59 => return "just now".into(),
-        60..=3599 => (secs / 60, "minute"),
-        3600..=86_399 => (secs / 3600, "hour"),
-        _ => (secs / 86_400, "day"),
+    let (n, message) = match secs {
+        ..=59 => return text(msg::CLI_JUST_NOW),
+        60..=3599 => (secs / 60, msg::CLI_MINUTES_AGO),
+        3600..=86_399 => (secs / 3600, msg::CLI_HOURS_AGO),
+        _ => (secs / 86_400, msg::CLI_DAYS_AGO),
     };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+    say(message, &[("count", n.into())])
 }
 
 /// `last synced 5 minutes ago` / `never synced`.
 pub fn last_synced(t: Option<DateTime<Utc>>) -> String {
     match t {
-        Some(t) => format!("last synced {}", ago(t, Utc::now())),
-        None => "never synced".into(),
+        Some(t) => say(msg::CLI_LAST_SYNCED, &[("ago", ago(t, Utc::now()).into())]),
+        None => text(msg::CLI_NEVER_SYNCED),
     }
 }
 
@@ -62,7 +62,7 @@ pub fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
             }
         }
     }
-    bail!("cannot read {s:?} as a time: use RFC 3339, YYYY-MM-DD, or 30m / 24h / 7d")
+    bail!(say(msg::CLI_BAD_TIME, &[("text", quoted(s).into())]))
 }
 
 /// A future time: RFC 3339, `YYYY-MM-DD` (local midnight), or a duration from now (`3d`).
@@ -74,15 +74,20 @@ pub fn parse_until(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     if relative {
         // A duration "ago" mirrored into the future.
         let ago = parse_when(s, now)?;
-        return now
-            .checked_add_signed(now - ago)
-            .ok_or_else(|| anyhow::anyhow!("{s:?} is too far ahead"));
+        return now.checked_add_signed(now - ago).ok_or_else(|| {
+            anyhow::anyhow!(say(msg::CLI_TIME_TOO_FAR, &[("text", quoted(s).into())]))
+        });
     }
     let t = parse_when(s, now)?;
     if t <= now {
-        bail!("{s:?} is in the past");
+        bail!(say(msg::CLI_TIME_IN_PAST, &[("text", quoted(s).into())]));
     }
     Ok(t)
+}
+
+/// What the person typed, quoted and with anything unprintable escaped.
+fn quoted(s: &str) -> String {
+    format!("{s:?}")
 }
 
 #[cfg(test)]

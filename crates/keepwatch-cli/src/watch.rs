@@ -11,9 +11,10 @@ use std::time::Duration;
 use anyhow::Result;
 use keepwatch_core::notifier::NoticeAction;
 use keepwatch_core::{DesktopNotifier, Notifier, SyncEngine, SyncMode, SyncOptions, SyncUpdate};
+use keepwatch_l10n::msg;
 
 use crate::commands::Ctx;
-use crate::{output, time};
+use crate::output::{self, say, text};
 
 /// Watches every account (or the one `--account` names) until Ctrl-C, printing alerts as
 /// they come; with several, each line names its account.
@@ -56,7 +57,8 @@ pub async fn watch(ctx: &Ctx, no_notify: bool, poll_interval: Option<u64>) -> Re
         let name = account
             .notice_name()
             .unwrap_or_else(|| account.id().to_owned());
-        eprintln!("Watching {} (Ctrl-C to stop).", account.id());
+        let args = [("account", account.id().into())];
+        eprintln!("{}", say(msg::CLI_WATCHING, &args));
         let engine = SyncEngine::new(account, notifier.clone(), options.clone());
         let (engine_tx, mut engine_rx) = tokio::sync::mpsc::unbounded_channel();
         let (tagged, label) = (tx.clone(), name.clone());
@@ -95,7 +97,11 @@ pub async fn watch(ctx: &Ctx, no_notify: bool, poll_interval: Option<u64>) -> Re
                     }
                     failure = Some(e);
                 }
-                Some(Err(e)) => failure = Some(keepwatch_core::Error::Invalid(format!("watcher failed: {e}"))),
+                Some(Err(e)) => {
+                    let args = [("reason", e.to_string().into())];
+                    let why = say(msg::CLI_WATCHER_FAILED, &args);
+                    failure = Some(keepwatch_core::Error::Invalid(why));
+                }
             },
         }
     }
@@ -145,22 +151,18 @@ impl WatchPrinter {
                 last_synced_at,
             } => {
                 if self.last_offline.get(name) != Some(&reason) {
-                    // The reason may quote the server.
-                    eprintln!(
-                        "{prefix}offline — {} ({})",
-                        time::last_synced(last_synced_at),
-                        keepwatch_core::inert::text(&reason)
-                    );
+                    // The reason may quote the server: offline() makes it inert.
+                    eprintln!("{prefix}{}", output::offline(last_synced_at, &reason));
                     self.last_offline.insert(name.to_owned(), reason);
                 }
             }
             SyncUpdate::Synced { mode, .. } => {
                 if self.last_offline.remove(name).is_some() {
-                    eprintln!("{prefix}back online");
+                    eprintln!("{prefix}{}", text(msg::CLI_BACK_ONLINE));
                 }
                 let last = self.last_mode.insert(name.to_owned(), mode);
                 if last != Some(mode) && mode == SyncMode::Stream {
-                    eprintln!("{prefix}live: following the account's event stream");
+                    eprintln!("{prefix}{}", text(msg::CLI_LIVE));
                 }
             }
             // A terminal has no window to show the alert in (its notifier offers no Open).
@@ -173,15 +175,27 @@ impl WatchPrinter {
                 action,
                 error,
                 ..
-            } => match error {
-                None => eprintln!("{prefix}done: {action:?} for session {session_id}"),
-                Some(e) => eprintln!(
-                    "{prefix}failed: {action:?} for session {session_id}: {}",
-                    keepwatch_core::inert::text(&e)
-                ),
-            },
+            } => {
+                // The action by its name in the code (`SignOut`, as before): a name, not wording.
+                let action = format!("{action:?}");
+                let line = match error {
+                    None => say(
+                        msg::CLI_ACTION_DONE,
+                        &[("action", action.into()), ("session", session_id.into())],
+                    ),
+                    Some(e) => say(
+                        msg::CLI_ACTION_FAILED,
+                        &[
+                            ("action", action.into()),
+                            ("session", session_id.into()),
+                            ("reason", keepwatch_core::inert::text(&e).into()),
+                        ],
+                    ),
+                };
+                eprintln!("{prefix}{line}");
+            }
             SyncUpdate::SignedOut => {
-                eprintln!("{prefix}signed out; run `keepwatch login` again");
+                eprintln!("{prefix}{}", text(msg::CLI_WATCH_SIGNED_OUT));
             }
             SyncUpdate::Changed => {}
         }
@@ -209,5 +223,5 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-    eprintln!("stopping");
+    eprintln!("{}", text(msg::CLI_STOPPING));
 }

@@ -1,6 +1,6 @@
 //! Keepwatch's one wording catalogue: every sentence the app shows — the window, notifications,
-//! the tray menu, native dialogs, the detector's alert titles and reasons — written once, in
-//! Fluent, per language (`locales/<lang>/keepwatch.ftl`).
+//! the tray menu, native dialogs, the detector's alert titles and reasons, the command line —
+//! written once, in Fluent, per language (`locales/<lang>/keepwatch.ftl`).
 //!
 //! The Rust side formats messages through a [`Catalogue`] and the typed [`Message`] constants of
 //! [`msg`]: a `Message` cannot be made from a string, so an id the Rust code uses is always one

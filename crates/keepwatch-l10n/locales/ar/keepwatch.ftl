@@ -447,3 +447,171 @@ cli-session-length =
     }.
 cli-history-shown = عُرض { $shown } من { $total }؛ ضيّق البحث أو ارفع ‎--limit‎.
 cli-history-shown-more = عُرض { $shown } من أكثر من { $total }؛ ضيّق البحث أو ارفع ‎--limit‎.
+
+# Prompts and questions. The command adds ": " after a prompt and "[Y/n]" after a question.
+
+cli-password-for = كلمة مرور { $name }
+cli-sign-out-password = كلمة مرور الحساب (لتأكيد تسجيل الخروج)
+cli-two-factor-code = رمز المصادقة الثنائية
+cli-keep-history = هل تريد الاحتفاظ بسجلّ { $account } على هذا الحاسوب؟
+cli-confirm-sign-out-others = هل تريد تسجيل الخروج من كل الجلسات الأخرى لهذا الحساب (بما فيها أجهزتك الأخرى)؟
+
+# What a command did.
+
+cli-signed-out-history-kept = سُجّل الخروج من { $account }، وحُفظ السجلّ.
+cli-signed-out-history-deleted = سُجّل الخروج من { $account }، وحُذف السجلّ.
+cli-signed-out-session = سُجّل خروج الجلسة { $id }.
+cli-trusted-session = وُثق بالجلسة { $id }: أصبح جهازها وبلدها مألوفين.
+cli-alert-acknowledged = وُضعت على التنبيه { $key } علامة «تمت رؤيته».
+cli-travel-on = وضع السفر مفعَّل حتى { $until }.
+cli-travel-off = وضع السفر متوقف.
+cli-exported-to = صُدّر السجلّ إلى { $path }.
+cli-exporting =
+    جارٍ التصدير: { $done } من { $total ->
+        [zero] { $total } صف
+        [one] صف واحد
+        [two] صفّين
+        [few] { $total } صفوف
+        [many] { $total } صفًا
+       *[other] { $total } صف
+    } ({ $percent }%)
+cli-two-factor-reset =
+    { $codes ->
+        [zero] أُعيد ضبط المصادقة الثنائية. السرّ الجديد، بلا رموز احتياطية، في { $path } (لا يقرؤه أحد سواك)؛ أضف السرّ إلى تطبيق المصادقة، ثم احذف الملف.
+        [one] أُعيد ضبط المصادقة الثنائية. السرّ الجديد ورمز احتياطي واحد في { $path } (لا يقرؤه أحد سواك)؛ أضف السرّ إلى تطبيق المصادقة، ثم احذف الملف.
+        [two] أُعيد ضبط المصادقة الثنائية. السرّ الجديد ورمزان احتياطيان في { $path } (لا يقرؤه أحد سواك)؛ أضف السرّ إلى تطبيق المصادقة، ثم احذف الملف.
+        [few] أُعيد ضبط المصادقة الثنائية. السرّ الجديد و{ $codes } رموز احتياطية في { $path } (لا يقرؤه أحد سواك)؛ أضف السرّ إلى تطبيق المصادقة، ثم احذف الملف.
+        [many] أُعيد ضبط المصادقة الثنائية. السرّ الجديد و{ $codes } رمزًا احتياطيًا في { $path } (لا يقرؤه أحد سواك)؛ أضف السرّ إلى تطبيق المصادقة، ثم احذف الملف.
+       *[other] أُعيد ضبط المصادقة الثنائية. السرّ الجديد و{ $codes } رمز احتياطي في { $path } (لا يقرؤه أحد سواك)؛ أضف السرّ إلى تطبيق المصادقة، ثم احذف الملف.
+    }
+cli-blocked = حُظر { $range } (البند { $id }).
+cli-block-removed = أُزيل البند { $id } من قائمة الحظر.
+cli-forgot-trusted-device = نُسي الجهاز الموثوق { $id }؛ سيُطلب منه رمز المصادقة الثنائية عند تسجيل دخوله التالي.
+
+# Empty lists, and the words inside tables.
+
+cli-no-accounts = لا توجد حسابات؛ شغّل ‎`keepwatch login`‎.
+cli-no-sessions = لا توجد جلسات.
+cli-no-alerts = لا توجد تنبيهات.
+cli-blocklist-empty = قائمة الحظر فارغة.
+cli-no-withdrawals = لا توجد عمليات سحب.
+cli-no-sign-in-attempts = لا توجد محاولات تسجيل دخول.
+cli-this-device = هذا الجهاز (جلسة Keepwatch نفسه)
+cli-trusted = موثوقة
+cli-trusted-by = موثوقة ({ $source })
+cli-unknown-place = غير معروف
+cli-in-address-book = نعم
+cli-not-in-address-book = لا
+cli-alert-session = [الجلسة { $id }]
+
+# Table columns.
+
+cli-column-account = الحساب
+cli-column-added = تاريخ الإضافة
+cli-column-alert = التنبيه
+cli-column-amount = المبلغ
+cli-column-device = الجهاز
+cli-column-ended = الانتهاء
+cli-column-first-login = أول دخول
+cli-column-from-ip = من عنوان IP
+cli-column-id = المعرّف
+cli-column-in-address-book = في دفتر العناوين
+cli-column-ip = عنوان IP
+cli-column-isp = مزوّد الإنترنت
+cli-column-last-activity = آخر نشاط
+cli-column-location = الموقع
+cli-column-note = الملاحظة
+cli-column-outcome = النتيجة
+cli-column-range = النطاق
+cli-column-server = الخادم
+cli-column-session = الجلسة
+cli-column-severity = الخطورة
+cli-column-state = الحالة
+cli-column-status = الوضع
+cli-column-summary = الملخّص
+cli-column-title = العنوان
+cli-column-to = إلى
+cli-column-trusted = تاريخ الوثوق
+cli-column-until = حتى
+cli-column-when = الوقت
+
+# `keepwatch status`: labels padded to the widest by the command, then their values.
+
+cli-status-account = الحساب:
+cli-status-server = الخادم:
+cli-status-signed-in = مسجَّل الدخول:
+cli-status-last-synced = آخر مزامنة:
+cli-status-active-sessions = الجلسات النشطة:
+cli-status-open-alerts = التنبيهات غير المحلولة:
+cli-status-history = السجلّ:
+cli-status-yes = نعم
+cli-status-no = لا — شغّل ‎`keepwatch login`‎ مجددًا
+cli-status-unknown = غير معروف (غير متصل: { $reason })
+
+# How fresh the data is, and `keepwatch watch` on stderr.
+
+cli-offline = غير متصل — { $synced } ({ $reason })
+cli-signed-out-showing-history = تم تسجيل الخروج — يُعرض السجلّ، { $synced }؛ شغّل ‎`keepwatch login`‎ مجددًا
+cli-server-unreachable = تعذّر الوصول إلى الخادم
+cli-last-synced = آخر مزامنة { $ago }
+cli-never-synced = لم تتم المزامنة بعد
+cli-just-now = الآن
+cli-minutes-ago =
+    { $count ->
+        [zero] منذ أقل من دقيقة
+        [one] منذ دقيقة واحدة
+        [two] منذ دقيقتين
+        [few] منذ { $count } دقائق
+        [many] منذ { $count } دقيقة
+       *[other] منذ { $count } دقيقة
+    }
+cli-hours-ago =
+    { $count ->
+        [zero] منذ أقل من ساعة
+        [one] منذ ساعة واحدة
+        [two] منذ ساعتين
+        [few] منذ { $count } ساعات
+        [many] منذ { $count } ساعة
+       *[other] منذ { $count } ساعة
+    }
+cli-days-ago =
+    { $count ->
+        [zero] منذ أقل من يوم
+        [one] منذ يوم واحد
+        [two] منذ يومين
+        [few] منذ { $count } أيام
+        [many] منذ { $count } يومًا
+       *[other] منذ { $count } يوم
+    }
+cli-watching = جارٍ مراقبة { $account } (‎Ctrl-C‎ للإيقاف).
+cli-back-online = عاد الاتصال
+cli-live = مباشر: يتابع بثّ أحداث الحساب
+cli-action-done = تم: { $action } للجلسة { $session }
+cli-action-failed = فشل: { $action } للجلسة { $session }: { $reason }
+cli-watch-signed-out = تم تسجيل الخروج؛ شغّل ‎`keepwatch login`‎ مجددًا
+cli-watcher-failed = فشل المراقِب: { $reason }
+cli-stopping = جارٍ الإيقاف
+
+# Errors, after "keepwatch: " on one line.
+
+cli-cancelled = أُلغي
+cli-cannot-start = تعذّر التشغيل: { $reason }
+cli-give-email-or-user = حدّد ‎--email‎ أو ‎--user‎
+cli-give-session-or-all-others = حدّد معرّف جلسة أو ‎--all-others‎
+cli-give-until-or-off = حدّد ‎--until‎ أو ‎--off‎
+cli-passwords-differ = كلمتا المرور الجديدتان مختلفتان
+cli-cannot-read-ca = تعذّرت قراءة شهادة الجهة المصدِّقة { $path }
+cli-cannot-export = تعذّر التصدير إلى { $path }
+cli-cannot-create = تعذّر إنشاء { $path } (يجب ألا يكون موجودًا من قبل)
+cli-cannot-read-stdin = تعذّرت قراءة الدخل القياسي
+cli-stdin-ended = انتهى الدخل القياسي قبل قراءة أي سطر
+cli-cannot-read-password = تعذّرت قراءة كلمة المرور
+cli-no-terminal-password = لا توجد طرفية لطلب كلمة المرور؛ استخدم ‎--password-stdin‎
+cli-no-terminal-prompt = لا توجد طرفية لطلب «{ $prompt }»؛ مرّره كخيار في سطر الأوامر
+cli-no-terminal-question = السؤال «{ $question }» يحتاج إلى إجابة ولا توجد طرفية لطرحه؛ مرّر الخيار الذي يجيب عنه (انظر ‎--help‎)
+cli-bad-time = تعذّرت قراءة { $text } كوقت: استخدم RFC 3339 أو YYYY-MM-DD أو ‎30m / 24h / 7d‎
+cli-time-too-far = { $text } بعيد جدًا في المستقبل
+cli-time-in-past = { $text } في الماضي
+cli-setting-keys = الإعدادات هي { $keys }
+cli-cannot-render-man = تعذّر إنشاء صفحة الدليل
+cli-cannot-write-stdout = تعذّرت الكتابة إلى الخرج القياسي

@@ -1,5 +1,5 @@
-# Keepwatch's wording in English: the window, notifications, the tray, native dialogs and
-# the detector's alert titles and reasons. Every message here must exist in ../ar/keepwatch.ftl
+# Keepwatch's wording in English: the window, notifications, the tray, native dialogs, the
+# detector's alert titles and reasons, and the command line. Every message here must exist in ../ar/keepwatch.ftl
 # with the same variables (tested in Rust and in the UI). See ../../README.md.
 
 ## The window: navigation and common buttons
@@ -390,3 +390,151 @@ cli-session-length =
     }.
 cli-history-shown = { $shown } of { $total } shown; narrow the search or raise --limit.
 cli-history-shown-more = { $shown } of more than { $total } shown; narrow the search or raise --limit.
+
+# Prompts and questions. The command adds ": " after a prompt and "[Y/n]" after a question.
+
+cli-password-for = Password for { $name }
+cli-sign-out-password = Account password (to confirm the sign-out)
+cli-two-factor-code = Two-factor code
+cli-keep-history = Keep the history of { $account } on this machine?
+cli-confirm-sign-out-others = Sign out every other session of this account (your other devices too)?
+
+# What a command did.
+
+cli-signed-out-history-kept = Signed out of { $account }; history kept.
+cli-signed-out-history-deleted = Signed out of { $account }; history deleted.
+cli-signed-out-session = Signed out session { $id }.
+cli-trusted-session = Trusted session { $id }: its device and country are now familiar.
+cli-alert-acknowledged = Alert { $key } acknowledged.
+cli-travel-on = Travel mode on until { $until }.
+cli-travel-off = Travel mode off.
+cli-exported-to = Exported to { $path }.
+cli-exporting =
+    Exporting: { $done } of { $total ->
+        [one] { $total } row
+       *[other] { $total } rows
+    } ({ $percent }%)
+cli-two-factor-reset =
+    2FA reset. The new secret and { $codes ->
+        [one] { $codes } backup code
+       *[other] { $codes } backup codes
+    } are in { $path } (readable by you only); add the secret to your authenticator app, then delete the file.
+cli-blocked = Blocked { $range } (entry { $id }).
+cli-block-removed = Removed blocklist entry { $id }.
+cli-forgot-trusted-device = Forgot trusted device { $id }; its next sign-in asks for the 2FA code.
+
+# Empty lists, and the words inside tables.
+
+cli-no-accounts = No accounts; run `keepwatch login`.
+cli-no-sessions = No sessions.
+cli-no-alerts = No alerts.
+cli-blocklist-empty = The blocklist is empty.
+cli-no-withdrawals = No withdrawals.
+cli-no-sign-in-attempts = No sign-in attempts.
+cli-this-device = this device (Keepwatch's own session)
+cli-trusted = trusted
+cli-trusted-by = trusted ({ $source })
+cli-unknown-place = unknown
+cli-in-address-book = yes
+cli-not-in-address-book = NO
+cli-alert-session = [session { $id }]
+
+# Table columns.
+
+cli-column-account = ACCOUNT
+cli-column-added = ADDED
+cli-column-alert = ALERT
+cli-column-amount = AMOUNT
+cli-column-device = DEVICE
+cli-column-ended = ENDED
+cli-column-first-login = FIRST LOGIN
+cli-column-from-ip = FROM IP
+cli-column-id = ID
+cli-column-in-address-book = IN ADDRESS BOOK
+cli-column-ip = IP
+cli-column-isp = ISP
+cli-column-last-activity = LAST ACTIVITY
+cli-column-location = LOCATION
+cli-column-note = NOTE
+cli-column-outcome = OUTCOME
+cli-column-range = RANGE
+cli-column-server = SERVER
+cli-column-session = SESSION
+cli-column-severity = SEVERITY
+cli-column-state = STATE
+cli-column-status = STATUS
+cli-column-summary = SUMMARY
+cli-column-title = TITLE
+cli-column-to = TO
+cli-column-trusted = TRUSTED
+cli-column-until = UNTIL
+cli-column-when = WHEN
+
+# `keepwatch status`: labels padded to the widest by the command, then their values.
+
+cli-status-account = Account:
+cli-status-server = Server:
+cli-status-signed-in = Signed in:
+cli-status-last-synced = Last synced:
+cli-status-active-sessions = Active sessions:
+cli-status-open-alerts = Open alerts:
+cli-status-history = History:
+cli-status-yes = yes
+cli-status-no = no — run `keepwatch login` again
+cli-status-unknown = unknown (offline: { $reason })
+
+# How fresh the data is, and `keepwatch watch` on stderr.
+
+cli-offline = offline — { $synced } ({ $reason })
+cli-signed-out-showing-history = signed out — showing history, { $synced }; run `keepwatch login` again
+cli-server-unreachable = server unreachable
+cli-last-synced = last synced { $ago }
+cli-never-synced = never synced
+cli-just-now = just now
+cli-minutes-ago =
+    { $count ->
+        [one] { $count } minute ago
+       *[other] { $count } minutes ago
+    }
+cli-hours-ago =
+    { $count ->
+        [one] { $count } hour ago
+       *[other] { $count } hours ago
+    }
+cli-days-ago =
+    { $count ->
+        [one] { $count } day ago
+       *[other] { $count } days ago
+    }
+cli-watching = Watching { $account } (Ctrl-C to stop).
+cli-back-online = back online
+cli-live = live: following the account's event stream
+cli-action-done = done: { $action } for session { $session }
+cli-action-failed = failed: { $action } for session { $session }: { $reason }
+cli-watch-signed-out = signed out; run `keepwatch login` again
+cli-watcher-failed = watcher failed: { $reason }
+cli-stopping = stopping
+
+# Errors, after "keepwatch: " on one line.
+
+cli-cancelled = cancelled
+cli-cannot-start = cannot start: { $reason }
+cli-give-email-or-user = give --email or --user
+cli-give-session-or-all-others = give a session id or --all-others
+cli-give-until-or-off = give --until or --off
+cli-passwords-differ = the new passwords differ
+cli-cannot-read-ca = cannot read the CA certificate { $path }
+cli-cannot-export = cannot export to { $path }
+cli-cannot-create = cannot create { $path } (it must not exist yet)
+cli-cannot-read-stdin = cannot read standard input
+cli-stdin-ended = standard input ended before a line was read
+cli-cannot-read-password = cannot read the password
+cli-no-terminal-password = no terminal to ask for a password; use --password-stdin
+cli-no-terminal-prompt = no terminal to ask "{ $prompt }"; pass it as a flag
+cli-no-terminal-question = "{ $question }" needs an answer: no terminal to ask; pass the flag that answers it (see --help)
+cli-bad-time = cannot read { $text } as a time: use RFC 3339, YYYY-MM-DD, or 30m / 24h / 7d
+cli-time-too-far = { $text } is too far ahead
+cli-time-in-past = { $text } is in the past
+cli-setting-keys = the settings are { $keys }
+cli-cannot-render-man = cannot render the manual page
+cli-cannot-write-stdout = cannot write to standard output
