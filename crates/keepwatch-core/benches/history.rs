@@ -514,15 +514,18 @@ fn main() {
     );
 
     for (name, format) in [("CSV", ExportFormat::Csv), ("JSON", ExportFormat::Json)] {
-        let out = std::fs::File::create(dir.path().join(format!("export.{name}"))).expect("file");
+        let file = dir.path().join(format!("export.{name}"));
+        let out = std::fs::File::create(&file).expect("file");
         let t = Instant::now();
         let mut reports = 0u32;
         let written = export_with_progress(&h, format, out, &mut |_| reports += 1).expect("export");
         let secs = t.elapsed().max(Duration::from_micros(1)).as_secs_f64();
         let rate = rows as f64 / secs;
+        let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         println!(
-            "{:<40} {rate:>10.0} sessions/s ({written} rows in {secs:.2} s, {reports} progress reports)  {} (≥ {GOAL_ROWS_PER_S})",
+            "{:<40} {rate:>10.0} sessions/s ({written} rows in {secs:.2} s, {} bytes a row, {reports} progress reports)  {} (≥ {GOAL_ROWS_PER_S})",
             format!("export {name}"),
+            bytes / written.max(1),
             if rate >= GOAL_ROWS_PER_S { "PASS" } else { "FAIL" }
         );
     }

@@ -25,11 +25,18 @@ use crate::notifier::{ActionRequest, AlertNotice, NoticeAction, Notifier};
 use crate::retry::Backoff;
 use crate::wording::Language;
 
+/// How long one Matrix `/sync` long-poll is held open: under the minute or two after which
+/// proxies cut idle connections.
+const MATRIX_LONG_POLL: Duration = Duration::from_secs(30);
+
+/// How soon a Matrix device listed without its address is listed again.
+const MATRIX_SETTLE_CHECK: Duration = Duration::from_secs(2);
+
 /// How the engine is getting news.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncMode {
-    /// Following `/v1/events/stream`.
+    /// Following `/v1/events/stream` (Matrix: `/sync` long-polls).
     Stream,
     /// Polling `/v1/sessions` and `/v1/events` at the poll interval.
     Polling,
@@ -261,6 +268,106 @@ impl SyncEngine {
         });
     }
 
+    /// Follows a Matrix account through `/sync` long-polls until one fails: a change to the
+    /// account's devices syncs at once, and a sync also runs every poll interval, since
+    /// last-seen times and addresses change without a device-list change. `Ok(Continue)`:
+    /// reconnect; `Ok(Stop)`: shut down.
+    async fn follow_matrix(
+        &self,
+        matrix: &crate::provider::matrix::MatrixAccount,
+        updates: &mpsc::UnboundedSender<SyncUpdate>,
+        action_tx: &mpsc::UnboundedSender<ActionRequest>,
+        action_rx: &mut mpsc::UnboundedReceiver<ActionRequest>,
+        backoff: &mut Backoff,
+        shutdown: &mut std::pin::Pin<&mut impl Future<Output = ()>>,
+    ) -> Result<Flow> {
+        let (mut since, _) = tokio::select! {
+            _ = shutdown.as_mut() => return Ok(Flow::Stop),
+            r = matrix.wait_for_changes(None, Duration::ZERO) => match r {
+                Err(e) if e.is_signed_out() => return Err(self.recorded_end(e).await),
+                other => other?,
+            },
+        };
+        let _ = updates.send(SyncUpdate::Synced {
+            at: Utc::now(),
+            mode: SyncMode::Stream,
+        });
+        let every = self.options.poll_interval.max(Duration::from_millis(100));
+        let mut resync = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        resync.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut retry = self.retry_ticks();
+        // Kept across the other branches: restarting a long-poll on every tick would only
+        // churn requests.
+        let mut poll = Box::pin(matrix.wait_for_changes(Some(since.clone()), MATRIX_LONG_POLL));
+        // A device listed before its address was known is listed again soon.
+        let settle = tokio::time::sleep(Duration::ZERO);
+        tokio::pin!(settle);
+        let mut settling = matrix.has_settling();
+        loop {
+            tokio::select! {
+                _ = shutdown.as_mut() => return Ok(Flow::Stop),
+                Some(req) = action_rx.recv() => self.perform(req, updates).await,
+                _ = retry.tick() => self.deliver(updates, action_tx).await,
+                _ = resync.tick() => self.resync(updates, action_tx).await?,
+                _ = &mut settle, if settling => {
+                    self.resync(updates, action_tx).await?;
+                    settling = matrix.has_settling();
+                    settle.as_mut().reset(tokio::time::Instant::now() + MATRIX_SETTLE_CHECK);
+                }
+                r = &mut poll => {
+                    let (next, changed) = match r {
+                        Ok(answer) => answer,
+                        Err(e) if e.is_signed_out() => return Err(self.recorded_end(e).await),
+                        Err(e) => {
+                            tracing::info!(error = %e, "the /sync long-poll broke; reconnecting");
+                            return Ok(Flow::Continue);
+                        }
+                    };
+                    backoff.reset();
+                    since = next;
+                    if changed {
+                        self.resync(updates, action_tx).await?;
+                        if !settling && matrix.has_settling() {
+                            settling = true;
+                            settle.as_mut().reset(tokio::time::Instant::now() + MATRIX_SETTLE_CHECK);
+                        }
+                    }
+                    poll = Box::pin(matrix.wait_for_changes(Some(since.clone()), MATRIX_LONG_POLL));
+                }
+            }
+        }
+    }
+
+    /// A long-poll refused because Keepwatch's device is gone: [`Account::sync`] meets the
+    /// same refusal and records the end of the session and judges it (the alarm); its error
+    /// is the one to stop with.
+    async fn recorded_end(&self, e: Error) -> Error {
+        match self.account.sync().await {
+            Err(recorded) => recorded,
+            Ok(_) => e,
+        }
+    }
+
+    /// Syncs now, tells the listener, and shows what it raised.
+    async fn resync(
+        &self,
+        updates: &mpsc::UnboundedSender<SyncUpdate>,
+        action_tx: &mpsc::UnboundedSender<ActionRequest>,
+    ) -> Result<()> {
+        match self.account.sync().await {
+            Ok(_) => {
+                self.deliver(updates, action_tx).await;
+                let _ = updates.send(SyncUpdate::Changed);
+                Ok(())
+            }
+            Err(e) if e.is_signed_out() => Err(e),
+            Err(e) => {
+                self.offline(updates, &e).await;
+                Ok(())
+            }
+        }
+    }
+
     /// Follows the stream until it ends. `Ok(Continue)`: reconnect; `Ok(Stop)`: shut down.
     async fn follow_stream(
         &self,
@@ -270,6 +377,11 @@ impl SyncEngine {
         backoff: &mut Backoff,
         shutdown: &mut std::pin::Pin<&mut impl Future<Output = ()>>,
     ) -> Result<Flow> {
+        if let crate::provider::Provider::Matrix(matrix) = self.account.provider() {
+            return self
+                .follow_matrix(matrix, updates, action_tx, action_rx, backoff, shutdown)
+                .await;
+        }
         let cursor = self.account.db(|h| h.last_event_id()).await?;
         let mut stream = tokio::select! {
             _ = shutdown.as_mut() => return Ok(Flow::Stop),

@@ -11,9 +11,12 @@
 mod support;
 
 use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use keepwatch_core::provider::ProviderKind;
-use keepwatch_core::{AlertKind, Error, LoginParams, Severity};
+use keepwatch_core::{
+    AlertKind, Error, LoginParams, Severity, SyncEngine, SyncMode, SyncOptions, SyncUpdate,
+};
 use keepwatch_matrix::{AccessToken, MatrixClient, Password};
 use support::world::*;
 
@@ -134,4 +137,62 @@ async fn a_matrix_account_is_watched_like_any_other() {
         .collect();
     assert_eq!(alarm.len(), 1, "{alarm:?}");
     assert_eq!(alarm[0].alert.severity, Severity::Critical);
+}
+
+#[tokio::test]
+async fn a_new_device_is_reported_within_seconds_through_sync() {
+    let synapse = require_synapse!();
+    let user = synapse.new_user("bob").await;
+    let dir = tempfile::tempdir().unwrap();
+    keepwatch_geo::fixture::write_standard(&dir.path().join("geo")).unwrap();
+    synapse.browser_login(&user, berlin(), CHROME_MAC).await;
+    let kw = keepwatch_at(dir.path().to_path_buf(), Default::default());
+    kw.login(sign_in(synapse.base_url(), &user)).await.unwrap();
+    // Polls ten minutes apart: only /sync can bring the news in time.
+    let engine = SyncEngine::new(
+        kw.account(None).unwrap(),
+        None,
+        SyncOptions {
+            poll_interval: Duration::from_secs(600),
+            ..Default::default()
+        },
+    );
+    let (tx, mut updates) = tokio::sync::mpsc::unbounded_channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(engine.run(tx, async {
+        let _ = stopped.await;
+    }));
+    while !matches!(
+        next(&mut updates).await,
+        SyncUpdate::Synced {
+            mode: SyncMode::Stream,
+            ..
+        }
+    ) {}
+
+    let began = Instant::now();
+    let intruder = synapse.browser_login(&user, lagos(), FIREFOX_LINUX).await;
+    let alert = loop {
+        if let SyncUpdate::Alert { alert, .. } = next(&mut updates).await {
+            if alert.alert.session_id.as_deref() == Some(&intruder.device_id) {
+                break alert;
+            }
+        }
+    };
+    assert_eq!(alert.alert.severity, Severity::Critical);
+    assert!(
+        began.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        began.elapsed()
+    );
+    stop.send(()).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+/// The engine's next update, within half a minute.
+async fn next(updates: &mut tokio::sync::mpsc::UnboundedReceiver<SyncUpdate>) -> SyncUpdate {
+    tokio::time::timeout(Duration::from_secs(30), updates.recv())
+        .await
+        .expect("an update in time")
+        .expect("the engine runs")
 }

@@ -78,7 +78,16 @@ pub struct MatrixAccount {
     access: Mutex<Option<AccessToken>>,
     /// One refresh at a time: a refresh token is spent by its first use.
     refresh_lock: tokio::sync::Mutex<()>,
+    /// Devices listed without an address yet, and when Keepwatch first saw them so.
+    settling: Mutex<std::collections::HashMap<String, DateTime<Utc>>>,
 }
+
+/// How long a new device may stay without an address before it is judged without one.
+/// Servers list a device as soon as it signs in, but record its address and User-Agent only
+/// with its first request (Synapse writes them out every few seconds): judged at once, an
+/// intruder's device would look like an unknown device from nowhere, and a known browser
+/// like an unknown one.
+pub const SETTLING: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
 impl std::fmt::Debug for MatrixAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -110,6 +119,7 @@ impl MatrixAccount {
             geo,
             access: Mutex::new(None),
             refresh_lock: tokio::sync::Mutex::new(()),
+            settling: Mutex::new(Default::default()),
         }
     }
 
@@ -153,11 +163,23 @@ impl MatrixAccount {
                     .await
             })
             .await?;
-        let sessions = found
-            .devices
-            .iter()
-            .map(|d| session_of(d, &self.geo, now))
-            .collect();
+        let sessions = {
+            let mut settling = lock(&self.settling);
+            settling.retain(|id, _| found.devices.iter().any(|d| d.device.device_id == *id));
+            found
+                .devices
+                .iter()
+                .filter(|d| {
+                    if d.is_current || d.device.last_seen_ip.is_some() {
+                        settling.remove(&d.device.device_id);
+                        return true;
+                    }
+                    let since = *settling.entry(d.device.device_id.clone()).or_insert(now);
+                    now - since >= SETTLING
+                })
+                .map(|d| session_of(d, &self.geo, now))
+                .collect()
+        };
         Ok(SessionList {
             current_session_id: self.device_id.clone(),
             sessions,
@@ -203,6 +225,35 @@ impl MatrixAccount {
             })
             .await?;
         Ok(u32::try_from(ended.len()).unwrap_or(u32::MAX))
+    }
+
+    /// Whether the last list left out a device still waiting for its address ([`SETTLING`]):
+    /// list again in a few seconds.
+    pub fn has_settling(&self) -> bool {
+        !lock(&self.settling).is_empty()
+    }
+
+    /// One `/sync` long-poll after `since` (none: the first, which answers at once), held
+    /// open up to `timeout`. Returns the token for the next one, and whether the account's
+    /// devices changed meanwhile (one added, removed or renamed, or Element's client
+    /// information for one), which calls for listing them again.
+    pub async fn wait_for_changes(
+        &self,
+        since: Option<String>,
+        timeout: std::time::Duration,
+    ) -> Result<(String, bool)> {
+        let update = self
+            .authed(|token| {
+                let since = since.clone();
+                async move {
+                    self.client
+                        .sync(&token, &self.user_id, since.as_deref(), timeout)
+                        .await
+                }
+            })
+            .await?;
+        let changed = update.own_devices_changed || !update.client_information_changed.is_empty();
+        Ok((update.next_batch, changed))
     }
 
     /// Signs Keepwatch's device out (`POST /logout`).
