@@ -60,6 +60,10 @@ pub enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,
+        /// Read the account's password from standard input, for accounts that confirm a
+        /// sign-out with it (Matrix), instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// "This was me": trust a session, so it and its device and country stop alerting.
     Trust {

@@ -74,7 +74,8 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<()> {
             id,
             all_others,
             yes,
-        } => revoke(ctx, id, all_others, yes).await,
+            password_stdin,
+        } => revoke(ctx, id, all_others, yes, password_stdin).await,
         Command::Trust { id } => trust(ctx, &id).await,
         Command::Alerts { state } => alerts(ctx, state).await,
         Command::Ack { key } => ack(ctx, &key).await,
@@ -201,12 +202,18 @@ async fn sessions(ctx: &Ctx) -> Result<()> {
 }
 
 /// `keepwatch revoke`.
-async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> Result<()> {
+async fn revoke(
+    ctx: &Ctx,
+    id: Option<String>,
+    all_others: bool,
+    yes: bool,
+    password_stdin: bool,
+) -> Result<()> {
     if all_others {
         if !yes && !prompt::confirm(&text(msg::CLI_CONFIRM_SIGN_OUT_OTHERS), false)? {
             return Err(exit::Cancelled.into());
         }
-        let password = sign_out_password(ctx)?;
+        let password = sign_out_password(ctx, password_stdin)?;
         let answer = ctx
             .api
             .revoke_others(ctx.account(), password.as_deref().map(String::as_str))
@@ -221,7 +228,7 @@ async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> R
     let Some(id) = id else {
         bail!(exit::Usage(text(msg::CLI_GIVE_SESSION_OR_ALL_OTHERS)));
     };
-    let password = sign_out_password(ctx)?;
+    let password = sign_out_password(ctx, password_stdin)?;
     ctx.api
         .revoke_session(ctx.account(), &id, password.as_deref().map(String::as_str))
         .await?;
@@ -234,13 +241,16 @@ async fn revoke(ctx: &Ctx, id: Option<String>, all_others: bool, yes: bool) -> R
 
 /// The account's password, asked for now where its provider confirms sign-outs with it
 /// (Matrix); never kept.
-fn sign_out_password(ctx: &Ctx) -> Result<Option<zeroize::Zeroizing<String>>> {
+fn sign_out_password(ctx: &Ctx, from_stdin: bool) -> Result<Option<zeroize::Zeroizing<String>>> {
     if !ctx.api.capabilities(ctx.account())?.sign_out_needs_password {
         return Ok(None);
     }
-    Ok(Some(zeroize::Zeroizing::new(prompt::password(&text(
-        msg::CLI_SIGN_OUT_PASSWORD,
-    ))?)))
+    let password = if from_stdin {
+        prompt::stdin_line()?
+    } else {
+        prompt::password(&text(msg::CLI_SIGN_OUT_PASSWORD))?
+    };
+    Ok(Some(zeroize::Zeroizing::new(password)))
 }
 
 /// `keepwatch trust`.
