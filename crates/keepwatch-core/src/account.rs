@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::history::{
     AlertRecord, AlertState, EndReason, History, HistoryQuery, SessionRecord, Trust,
 };
-use crate::provider::Provider;
+use crate::provider::{Capabilities, Provider};
 
 /// Largest page asked of `/v1/events` while catching up.
 const EVENTS_PAGE: u32 = 500;
@@ -182,6 +182,7 @@ impl Account {
             return Ok(Vec::new());
         };
         let prefs = self.preferences();
+        let caps = self.inner.provider.capabilities();
         self.db(move |h| {
             h.atomically(|h| {
                 let now = Utc::now();
@@ -192,7 +193,7 @@ impl Account {
                     None,
                 )?;
                 let verdict = detection::assess_lost_session(h, &prefs, &own, &revocation, now)?;
-                Ok(store_alert(h, verdict, now)?.into_iter().collect())
+                Ok(store_alert(h, verdict, now, caps)?.into_iter().collect())
             })
         })
         .await
@@ -259,6 +260,7 @@ impl Account {
 
         let active: Vec<String> = list.sessions.iter().map(|s| s.id.clone()).collect();
         let prefs = self.preferences();
+        let caps = self.inner.provider.capabilities();
         let (ended, alerts) = self
             .db(move |h| {
                 h.atomically(|h| {
@@ -266,7 +268,7 @@ impl Account {
                     let mut alerts = Vec::new();
                     for s in &new_sessions {
                         let verdict = detection::assess_session(h, &prefs, s, now)?;
-                        alerts.extend(store_alert(h, verdict, now)?);
+                        alerts.extend(store_alert(h, verdict, now, caps)?);
                     }
                     h.mark_synced(now)?;
                     Ok((ended, alerts))
@@ -308,6 +310,7 @@ impl Account {
     pub(crate) async fn record_event(&self, event: Event) -> Result<(bool, Vec<AlertRecord>)> {
         let own = self.own_session_id().map(str::to_owned);
         let prefs = self.preferences();
+        let caps = self.inner.provider.capabilities();
         self.db(move |h| {
             h.atomically(|h| {
                 let now = Utc::now();
@@ -350,12 +353,12 @@ impl Account {
                         _ => {}
                     }
                     let verdict = detection::assess_event(h, &prefs, &event, now)?;
-                    alerts.extend(store_alert(h, verdict, now)?);
+                    alerts.extend(store_alert(h, verdict, now, caps)?);
                     if let Some(revocation) = own_session_ended(&event, own.as_deref()) {
                         let own = own.as_deref().unwrap_or_default();
                         let verdict =
                             detection::assess_lost_session(h, &prefs, own, &revocation, now)?;
-                        alerts.extend(store_alert(h, verdict, now)?);
+                        alerts.extend(store_alert(h, verdict, now, caps)?);
                     }
                 }
                 if event.id > h.last_event_id()? {
@@ -473,14 +476,18 @@ impl Account {
 }
 
 /// Stores a verdict of the detector, returning the alert when it is raised for the first time.
+/// Records `verdict`, with only the response steps the account's provider can carry out
+/// (no "review withdrawals" for a Matrix account); returns it when it is new.
 fn store_alert(
     h: &History,
     verdict: Option<keepwatch_detector::Alert>,
     now: keepwatch_api::Timestamp,
+    caps: Capabilities,
 ) -> Result<Option<AlertRecord>> {
-    let Some(new) = verdict else {
+    let Some(mut new) = verdict else {
         return Ok(None);
     };
+    new.steps.retain(|step| caps.offers(step));
     if h.insert_alert(&new, now)? {
         h.alert(&new.key)
     } else {

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use keepwatch_core::provider::ProviderKind;
 use keepwatch_core::{
-    AlertKind, Error, LoginParams, Severity, SyncEngine, SyncMode, SyncOptions, SyncUpdate,
+    AlertKind, Error, LoginParams, ResponseStep, Severity, SyncEngine, SyncMode, SyncOptions,
+    SyncUpdate,
 };
 use keepwatch_matrix::{AccessToken, MatrixClient, Password};
 use support::world::*;
@@ -72,6 +73,23 @@ async fn a_matrix_account_is_watched_like_any_other() {
         .collect();
     assert_eq!(takeover.len(), 1, "{:?}", report.new_alerts);
     assert_eq!(takeover[0].alert.severity, Severity::Critical);
+    // Its response is what Matrix can do: sign the device out, not review withdrawals.
+    let steps = &takeover[0].alert.steps;
+    assert!(
+        steps
+            .iter()
+            .any(|s| matches!(s, ResponseStep::SignOutSession { .. })),
+        "{steps:?}"
+    );
+    assert!(
+        !steps.iter().any(|s| matches!(
+            s,
+            ResponseStep::ReviewWithdrawals
+                | ResponseStep::BlockIp { .. }
+                | ResponseStep::ResetTwoFactor
+        )),
+        "{steps:?}"
+    );
 
     // The owner's Chrome through a VPN in São Paulo: a known device in an odd place.
     let detour = synapse.browser_login(&user, sao_paulo(), CHROME_MAC).await;

@@ -57,6 +57,20 @@ pub struct Capabilities {
     pub sign_out_needs_password: bool,
 }
 
+impl Capabilities {
+    /// Whether the provider can carry out `step` of an alert's response.
+    pub fn offers(&self, step: &keepwatch_detector::ResponseStep) -> bool {
+        use keepwatch_detector::ResponseStep as S;
+        match step {
+            S::SignInAgain | S::SignOutSession { .. } | S::ContactSupport => true,
+            S::ChangePassword => self.change_password,
+            S::ResetTwoFactor => self.reset_two_factor,
+            S::ReviewWithdrawals => self.withdrawals,
+            S::BlockIp { .. } => self.blocklist,
+        }
+    }
+}
+
 impl ProviderKind {
     /// What accounts of this kind offer.
     pub fn capabilities(self) -> Capabilities {
