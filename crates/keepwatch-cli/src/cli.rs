@@ -147,6 +147,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigCommand,
     },
+    /// The location data that places Matrix sessions (DB-IP Lite, CC BY 4.0).
+    Geo {
+        #[command(subcommand)]
+        action: GeoCommand,
+    },
     /// Recent withdrawals.
     Withdrawals {
         /// How many.
@@ -265,6 +270,21 @@ pub enum TrustedDevicesCommand {
         /// The trusted device's id (see `trusted-devices list`).
         id: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GeoCommand {
+    /// List the location files Keepwatch has, and where they are kept.
+    Status,
+    /// Copy .mmdb files (or .csv for ISPs) into Keepwatch's location data, checking each.
+    Import {
+        /// The files, e.g. dbip-city-lite-2026-12.mmdb GeoLite2-ASN.mmdb.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Download this month's DB-IP Lite city and ISP files (KEEPWATCH_GEO_BASE_URL moves where
+    /// from).
+    Update,
 }
 
 #[derive(Subcommand, Debug)]

@@ -17,8 +17,8 @@ use keepwatch_core::{Api, Error as CoreError};
 use keepwatch_l10n::msg;
 
 use crate::cli::{
-    BlocklistCommand, Command, ConfigCommand, HistoryArgs, LoginArgs, SessionLengthCommand,
-    TrustedDevicesCommand,
+    BlocklistCommand, Command, ConfigCommand, GeoCommand, HistoryArgs, LoginArgs,
+    SessionLengthCommand, TrustedDevicesCommand,
 };
 use crate::output::{say, text};
 use crate::{exit, output, prompt, time};
@@ -95,6 +95,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::SessionLength { action } => session_length(ctx, action).await,
         Command::TrustedDevices { action } => trusted_devices(ctx, action).await,
         Command::Config { action } => config(ctx, action),
+        Command::Geo { action } => geo(ctx, action).await,
         Command::Withdrawals { limit } => withdrawals(ctx, limit).await,
         Command::LoginHistory { limit } => login_history(ctx, limit).await,
     }
@@ -345,6 +346,16 @@ async fn export(ctx: &Ctx, format: ExportFormat, output: Option<PathBuf>) -> Res
             Ok(())
         }
     }
+}
+
+/// `keepwatch geo`.
+async fn geo(ctx: &Ctx, action: GeoCommand) -> Result<()> {
+    let status = match action {
+        GeoCommand::Status => ctx.api.geo_status()?,
+        GeoCommand::Import { files } => ctx.api.import_geo(&files)?,
+        GeoCommand::Update => ctx.api.update_geo(&mut output::geo_progress).await?,
+    };
+    ctx.show(&status, output::geo_status)
 }
 
 /// `keepwatch password`.

@@ -406,6 +406,68 @@ pub fn export_progress(p: keepwatch_core::api::ExportProgress) {
     eprint!("\r{}{end}", say(msg::CLI_EXPORTING, &args));
 }
 
+/// `keepwatch geo status`: the folder, its files, and the data's attribution.
+pub fn geo_status(g: &keepwatch_core::api::GeoStatus) {
+    println!(
+        "{}",
+        say(msg::CLI_GEO_DIR, &[("dir", g.dir.as_str().into())])
+    );
+    list_table(
+        &g.files,
+        msg::CLI_GEO_NONE,
+        &[
+            msg::CLI_COLUMN_FILE,
+            msg::CLI_COLUMN_GIVES,
+            msg::CLI_COLUMN_SIZE,
+            msg::CLI_COLUMN_WRITTEN,
+        ],
+        |f| {
+            vec![
+                clean(&f.name),
+                text(match f.kind {
+                    keepwatch_core::geo_data::GeoKind::Place => msg::CLI_GEO_PLACES,
+                    keepwatch_core::geo_data::GeoKind::Isp => msg::CLI_GEO_ISPS,
+                }),
+                format!("{:.1} MB", f.bytes as f64 / 1e6),
+                f.modified.map(local).unwrap_or_else(|| "-".into()),
+            ]
+        },
+    );
+    println!("{}", g.attribution);
+}
+
+/// A download's progress on standard error, when it is a terminal.
+pub fn geo_progress(p: keepwatch_core::geo_data::GeoProgress) {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    let mb = |b: u64| format!("{:.1}", b as f64 / 1e6);
+    let line = match p.bytes_total {
+        Some(total) => say(
+            msg::CLI_GEO_DOWNLOADING,
+            &[
+                ("file", p.file.as_str().into()),
+                ("done", mb(p.bytes_done).into()),
+                ("total", mb(total).into()),
+            ],
+        ),
+        None => say(
+            msg::CLI_GEO_DOWNLOADING_UNSIZED,
+            &[
+                ("file", p.file.as_str().into()),
+                ("done", mb(p.bytes_done).into()),
+            ],
+        ),
+    };
+    let end = if p.bytes_total.is_some_and(|t| p.bytes_done >= t) {
+        "\n"
+    } else {
+        ""
+    };
+    eprint!("\r{line}{end}");
+}
+
 /// A setting's value for people: strings bare, nothing as `none` (the word `config set` takes,
 /// so not wording).
 pub fn setting_value(v: &serde_json::Value) -> String {

@@ -207,39 +207,22 @@ impl Keepwatch {
         ))
     }
 
-    /// The location data in [`DataDirs::geo_dir`]: its `.mmdb` files (those named for ASNs, and
-    /// CSV files, give ISPs; the others, places). None there, or none readable, places
-    /// nothing, and says so in the log.
+    /// The location data in [`DataDirs::geo_dir`] ([`crate::geo_data`]), read on first use.
+    /// None there, or none readable, places nothing, and says so in the log.
     fn geo(&self) -> Arc<keepwatch_geo::GeoDb> {
         Arc::clone(self.geo.get_or_init(|| {
             let dir = self.dirs.geo_dir();
-            let (mut city, mut asn) = (Vec::new(), Vec::new());
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-                paths.sort();
-                for path in paths {
-                    let name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-                        .unwrap_or_default();
-                    if name.ends_with(".csv") || name.ends_with(".mmdb") && name.contains("asn") {
-                        asn.push(path);
-                    } else if name.ends_with(".mmdb") {
-                        city.push(path);
-                    }
-                }
-            }
-            match keepwatch_geo::GeoDb::open(&city, &asn) {
-                Ok(db) if city.is_empty() && asn.is_empty() => {
+            let opened = crate::geo_data::paths(&dir).and_then(|(places, isps)| {
+                if places.is_empty() && isps.is_empty() {
                     tracing::info!(dir = %dir.display(), "no location data; addresses are not placed");
-                    Arc::new(db)
                 }
-                Ok(db) => Arc::new(db),
-                Err(e) => {
-                    tracing::warn!(error = %e, "location data could not be read; addresses are not placed");
-                    Arc::new(keepwatch_geo::GeoDb::empty())
-                }
-            }
+                keepwatch_geo::GeoDb::open(&places, &isps)
+                    .map_err(|e| Error::Invalid(e.to_string()))
+            });
+            Arc::new(opened.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "location data could not be read; addresses are not placed");
+                keepwatch_geo::GeoDb::empty()
+            }))
         }))
     }
 

@@ -22,6 +22,7 @@ pub mod detection;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod geo_data;
 pub mod history;
 pub mod inert;
 pub mod notifier;

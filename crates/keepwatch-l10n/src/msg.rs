@@ -120,6 +120,16 @@ messages! {
     CLI_STOPPING = "cli-stopping";
     CLI_CANCELLED = "cli-cancelled";
     CLI_CANNOT_START = "cli-cannot-start" ["reason"];
+    CLI_GEO_DIR = "cli-geo-dir" ["dir"];
+    CLI_GEO_NONE = "cli-geo-none";
+    CLI_GEO_PLACES = "cli-geo-places";
+    CLI_GEO_ISPS = "cli-geo-isps";
+    CLI_GEO_DOWNLOADING = "cli-geo-downloading" ["file", "done", "total"];
+    CLI_GEO_DOWNLOADING_UNSIZED = "cli-geo-downloading-unsized" ["file", "done"];
+    CLI_COLUMN_FILE = "cli-column-file";
+    CLI_COLUMN_GIVES = "cli-column-gives";
+    CLI_COLUMN_SIZE = "cli-column-size";
+    CLI_COLUMN_WRITTEN = "cli-column-written";
     CLI_GIVE_EMAIL_OR_USER = "cli-give-email-or-user";
     CLI_GIVE_SESSION_OR_ALL_OTHERS = "cli-give-session-or-all-others";
     CLI_GIVE_UNTIL_OR_OFF = "cli-give-until-or-off";

@@ -22,6 +22,7 @@ mod alerts;
 mod changes;
 mod commands;
 mod error;
+mod geo;
 mod history;
 mod qr;
 mod queries;
@@ -41,6 +42,7 @@ pub use accounts::{About, AccountStatus, AccountSummary, DemoDefaults, SignInReq
 pub use alerts::{AlertFilter, AlertRecord, AlertState, AlertsPage, Resolution};
 pub use changes::{Change, ChangeBus};
 pub use error::{CoreErrorKind, ErrorKind, IpcError, IpcResult};
+pub use geo::GeoStatus;
 pub use history::{ExportResult, HistoryFilter, HistoryPage, HistoryRow, HistoryState};
 pub use qr::{NewTwoFactor, QrCode};
 pub use sessions::{AlertBrief, SessionItem, SessionsPage};

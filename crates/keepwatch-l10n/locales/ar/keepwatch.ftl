@@ -615,3 +615,15 @@ cli-time-in-past = { $text } في الماضي
 cli-setting-keys = الإعدادات هي { $keys }
 cli-cannot-render-man = تعذّر إنشاء صفحة الدليل
 cli-cannot-write-stdout = تعذّرت الكتابة إلى الخرج القياسي
+
+## keepwatch geo
+cli-geo-dir = بيانات المواقع في { $dir }
+cli-geo-none = لا توجد بيانات مواقع بعد: تُعرض جلسات Matrix بلا أماكن. شغّل ‎`keepwatch geo update`‎ أو ‎`keepwatch geo import FILE…`‎.
+cli-geo-places = الأماكن
+cli-geo-isps = مزوّدو الإنترنت
+cli-geo-downloading = جارٍ تنزيل { $file }: { $done } من { $total } ميغابايت
+cli-geo-downloading-unsized = جارٍ تنزيل { $file }: { $done } ميغابايت
+cli-column-file = الملف
+cli-column-gives = يعطي
+cli-column-size = الحجم
+cli-column-written = كُتب في

@@ -538,3 +538,15 @@ cli-time-in-past = { $text } is in the past
 cli-setting-keys = the settings are { $keys }
 cli-cannot-render-man = cannot render the manual page
 cli-cannot-write-stdout = cannot write to standard output
+
+## keepwatch geo
+cli-geo-dir = Location data in { $dir }
+cli-geo-none = No location data yet: Matrix sessions are listed without places. Run `keepwatch geo update`, or `keepwatch geo import FILE…`.
+cli-geo-places = places
+cli-geo-isps = ISPs
+cli-geo-downloading = Downloading { $file }: { $done } of { $total } MB
+cli-geo-downloading-unsized = Downloading { $file }: { $done } MB
+cli-column-file = FILE
+cli-column-gives = GIVES
+cli-column-size = SIZE
+cli-column-written = WRITTEN

@@ -390,6 +390,16 @@ export interface MessageArgs {
   "cli-setting-keys": { keys: string | number };
   "cli-cannot-render-man": undefined;
   "cli-cannot-write-stdout": undefined;
+  "cli-geo-dir": { dir: string | number };
+  "cli-geo-none": undefined;
+  "cli-geo-places": undefined;
+  "cli-geo-isps": undefined;
+  "cli-geo-downloading": { file: string | number; done: string | number; total: string | number };
+  "cli-geo-downloading-unsized": { file: string | number; done: string | number };
+  "cli-column-file": undefined;
+  "cli-column-gives": undefined;
+  "cli-column-size": undefined;
+  "cli-column-written": undefined;
 }
 
 /** A message id of the catalogue. */

@@ -1,0 +1,189 @@
+//! `keepwatch geo`: the location data that places Matrix sessions. Downloads come from a
+//! loopback HTTP server laid out as DB-IP's (`KEEPWATCH_GEO_BASE_URL`), serving the project's
+//! generated fixtures gzipped, as DB-IP publishes them.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Output;
+
+use chrono::{Datelike, Months, Utc};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// `keepwatch ARGS` with `data` as its data folder, downloads from `base`.
+async fn keepwatch(data: &Path, base: &str, args: &[&str]) -> Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_keepwatch"));
+    c.args(args)
+        .env("KEEPWATCH_DATA_DIR", data)
+        .env("KEEPWATCH_GEO_BASE_URL", base)
+        .env_remove("KEEPWATCH_GEO_DIR")
+        .env_remove("KEEPWATCH_LOG");
+    tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{}\n{out}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+fn fails(o: &Output) -> String {
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        !o.status.success(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// A loopback server answering `files` (path → body) with 200, and 404 for anything else.
+async fn serve(files: Vec<(String, Vec<u8>)>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let files = files.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&request);
+                let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let (status, body) = files
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, b)| ("200 OK", b.clone()))
+                    .unwrap_or(("404 Not Found", Vec::new()));
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&body).await;
+            });
+        }
+    });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn location_data_is_downloaded_imported_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let none = ok(&keepwatch(&data, "http://127.0.0.1:9", &["geo", "status"]).await);
+    assert!(none.contains("No location data yet"), "{none}");
+
+    // DB-IP's layout: this month's ISP file, and only last month's city file (this month's is
+    // not out yet), gzipped.
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let records = keepwatch_geo::fixture::standard();
+    keepwatch_geo::fixture::write_city_geoip2(&src.join("city.mmdb"), records).unwrap();
+    keepwatch_geo::fixture::write_asn_mmdb(&src.join("asn.mmdb"), records).unwrap();
+    let today = Utc::now().date_naive();
+    let last = today.checked_sub_months(Months::new(1)).unwrap();
+    let month = |d: chrono::NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
+    let city = std::fs::read(src.join("city.mmdb")).unwrap();
+    let asn = std::fs::read(src.join("asn.mmdb")).unwrap();
+    let base = serve(vec![
+        (
+            format!("/dbip-city-lite-{}.mmdb.gz", month(last)),
+            gzip(&city),
+        ),
+        (
+            format!("/dbip-asn-lite-{}.mmdb.gz", month(today)),
+            gzip(&asn),
+        ),
+    ])
+    .await;
+    ok(&keepwatch(&data, &base, &["geo", "update"]).await);
+    let status: serde_json::Value =
+        serde_json::from_str(&ok(
+            &keepwatch(&data, &base, &["--json", "geo", "status"]).await
+        ))
+        .unwrap();
+    let files: Vec<(&str, &str)> = status["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("dbip-asn-lite.mmdb", "isp"),
+            ("dbip-city-lite.mmdb", "place")
+        ]
+    );
+    assert!(status["attribution"].as_str().unwrap().contains("DB-IP"));
+    let geo = data.join("geo");
+    assert_eq!(
+        std::fs::read(geo.join("dbip-city-lite.mmdb")).unwrap(),
+        city
+    );
+
+    // A download that is not a database changes nothing.
+    let broken = serve(vec![
+        (
+            format!("/dbip-city-lite-{}.mmdb.gz", month(today)),
+            gzip(b"<html>maintenance</html>"),
+        ),
+        (
+            format!("/dbip-asn-lite-{}.mmdb.gz", month(today)),
+            gzip(&asn),
+        ),
+    ])
+    .await;
+    let err = fails(&keepwatch(&data, &broken, &["geo", "update"]).await);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(
+        std::fs::read(geo.join("dbip-city-lite.mmdb")).unwrap(),
+        city
+    );
+    let left: Vec<_> = std::fs::read_dir(&geo)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "no scraps left behind: {left:?}");
+
+    // Nothing at all to download: one clear line.
+    let empty = serve(Vec::new()).await;
+    fails(&keepwatch(&data, &empty, &["geo", "update"]).await);
+
+    // Import checks what it copies.
+    let fixtures = keepwatch_geo::fixture::write_standard(&src.join("standard")).unwrap();
+    let imported = ok(&keepwatch(
+        &data,
+        &base,
+        &[
+            "geo",
+            "import",
+            fixtures.asn[0].to_str().unwrap(),
+            fixtures.city[0].to_str().unwrap(),
+        ],
+    )
+    .await);
+    assert!(imported.contains("test-asn-ipv4.csv"), "{imported}");
+    let readme = src.join("notes.txt");
+    std::fs::write(&readme, "hello").unwrap();
+    fails(&keepwatch(&data, &base, &["geo", "import", readme.to_str().unwrap()]).await);
+}
