@@ -56,6 +56,7 @@ sign-out = تسجيل الخروج
 signing-out = جارٍ تسجيل الخروج…
 current-session = هذا الجهاز
 first-login = أول دخول
+first-seen-by-keepwatch = أول ظهور لدى Keepwatch
 last-activity = آخر نشاط
 location = الموقع
 ip-address = عنوان IP

@@ -53,6 +53,7 @@ sign-out = Sign out
 signing-out = Signing out…
 current-session = This device
 first-login = First login
+first-seen-by-keepwatch = First seen by Keepwatch
 last-activity = Last activity
 location = Location
 ip-address = IP address

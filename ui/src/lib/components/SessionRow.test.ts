@@ -34,6 +34,12 @@ describe("SessionRow", () => {
     expect(container.textContent).toContain("<script>alert(2)</script>");
   });
 
+  it("says when Keepwatch first saw a session whose provider does not tell its first login", () => {
+    const { container } = render(SessionRow, { session: stranger, now: NOW, firstLoginKnown: false });
+    expect(container.textContent).toContain("First seen by Keepwatch");
+    expect(container.textContent).not.toContain("First login");
+  });
+
   it("shows device, address, network and place", () => {
     const { container } = render(SessionRow, { session: stranger, now: NOW });
     const text = container.textContent ?? "";

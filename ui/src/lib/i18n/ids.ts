@@ -43,6 +43,7 @@ export interface MessageArgs {
   "signing-out": undefined;
   "current-session": undefined;
   "first-login": undefined;
+  "first-seen-by-keepwatch": undefined;
   "last-activity": undefined;
   "location": undefined;
   "ip-address": undefined;
