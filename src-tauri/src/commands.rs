@@ -14,7 +14,7 @@ use keepwatch_api::{
 use keepwatch_core::api::{
     About, AccountSummary, AlertFilter, AlertRecord, AlertState, AlertsPage, CoreErrorKind,
     DemoDefaults, ExportFormat, ExportResult, HistoryFilter, HistoryPage, IpcError, IpcResult,
-    NewTwoFactor, SessionsPage, Settings, SignInRequest, SignedIn, SyncStatus,
+    NewTwoFactor, ProviderFound, SessionsPage, Settings, SignInRequest, SignedIn, SyncStatus,
 };
 use keepwatch_core::Api;
 use tauri::{AppHandle, State};
@@ -32,6 +32,12 @@ pub async fn status(api: ApiState<'_>) -> IpcResult<SyncStatus> {
 #[tauri::command]
 pub async fn accounts(api: ApiState<'_>) -> IpcResult<Vec<AccountSummary>> {
     Ok(api.accounts())
+}
+
+/// What kind of account system answers at `server` (a URL or a Matrix ID).
+#[tauri::command]
+pub async fn detect_provider(api: ApiState<'_>, server: String) -> IpcResult<ProviderFound> {
+    Ok(api.detect_provider(&server).await?)
 }
 
 /// Signs in and makes the account active.

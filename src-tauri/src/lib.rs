@@ -105,6 +105,7 @@ pub fn run() {
             commands::status,
             commands::accounts,
             commands::sign_in,
+            commands::detect_provider,
             commands::sign_out,
             commands::switch_account,
             commands::sync_now,

@@ -214,3 +214,22 @@ async fn next(updates: &mut tokio::sync::mpsc::UnboundedReceiver<SyncUpdate>) ->
         .expect("an update in time")
         .expect("the engine runs")
 }
+
+#[tokio::test]
+async fn the_sign_in_form_learns_what_answers_at_an_address() {
+    let synapse = require_synapse!();
+    let world = World::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let api = keepwatch_core::Api::new(
+        keepwatch_at(dir.path().to_path_buf(), Default::default()),
+        tokio::runtime::Handle::current(),
+    );
+    let matrix = api.detect_provider(synapse.base_url()).await.unwrap();
+    assert_eq!(matrix.provider, ProviderKind::Matrix);
+    assert!(matrix.sign_in_supported);
+    assert_eq!(matrix.server_url, synapse.base_url().trim_end_matches('/'));
+    let ours = api.detect_provider(&world.base).await.unwrap();
+    assert_eq!(ours.provider, ProviderKind::KeepwatchApi);
+    // Nothing listening: an error to show, not a guess.
+    assert!(api.detect_provider("http://127.0.0.1:9").await.is_err());
+}

@@ -10,6 +10,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { BlocklistEntry } from "../bindings/BlocklistEntry";
 import type { ChangePasswordResponse } from "../bindings/ChangePasswordResponse";
 import type { NewBlocklistEntry } from "../bindings/NewBlocklistEntry";
+import type { ProviderFound } from "../bindings/ProviderFound";
 import type { RevokeOthersResponse } from "../bindings/RevokeOthersResponse";
 import type { SessionLength } from "../bindings/SessionLength";
 import type { TrustedDevice } from "../bindings/TrustedDevice";
@@ -90,6 +91,8 @@ export const RETRYABLE: readonly IpcErrorKind[] = [
 export const status = () => call<SyncStatus>("status");
 export const accounts = () => call<AccountSummary[]>("accounts");
 export const signIn = (request: SignInRequest) => call<SignedIn>("sign_in", { request });
+/** What kind of account system answers at `server` (a URL, or a Matrix ID like `@ann:example.org`). */
+export const detectProvider = (server: string) => call<ProviderFound>("detect_provider", { server });
 /** Ends the account's session on the server; `forget` also deletes its keyring entry and cache. */
 export const signOut = (accountId: string, forget: boolean) =>
   call<void>("sign_out", { accountId, forget });

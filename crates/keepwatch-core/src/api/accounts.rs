@@ -188,3 +188,22 @@ mod tests {
         assert!(shown.contains("trust_existing: true"), "{shown}");
     }
 }
+
+/// What kind of account system answers at an address the user typed (a server URL, or a
+/// Matrix ID such as `@ann:example.org`), for the sign-in form to say and adapt to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ProviderFound {
+    /// The kind.
+    pub provider: crate::provider::ProviderKind,
+    /// The server to sign in to: the address typed, or the homeserver a Matrix ID's
+    /// `.well-known` names.
+    pub server_url: String,
+    /// The user name a Matrix ID carried, to fill in.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub user: Option<String>,
+    /// Whether Keepwatch can sign in there: `false` for homeservers that sign in only through
+    /// OAuth 2.0 or single sign-on, which Keepwatch does not support yet.
+    pub sign_in_supported: bool,
+}

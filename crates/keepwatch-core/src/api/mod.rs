@@ -38,7 +38,9 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, oneshot};
 
-pub use accounts::{About, AccountStatus, AccountSummary, DemoDefaults, SignInRequest, SignedIn};
+pub use accounts::{
+    About, AccountStatus, AccountSummary, DemoDefaults, ProviderFound, SignInRequest, SignedIn,
+};
 pub use alerts::{AlertFilter, AlertRecord, AlertState, AlertsPage, Resolution};
 pub use changes::{Change, ChangeBus};
 pub use error::{CoreErrorKind, ErrorKind, IpcError, IpcResult};
@@ -156,6 +158,33 @@ impl Api {
         let account = self.kw.account(Some(&config.id))?;
         self.state.lock().open.insert(config.id, account.clone());
         Ok(account)
+    }
+
+    /// What answers at `input` (a server URL or a Matrix ID): a Matrix homeserver (found
+    /// through `/_matrix/client/versions`, or a Matrix ID's `.well-known`), else the Keepwatch
+    /// API. Asks the server; signs in to nothing.
+    pub async fn detect_provider(&self, input: &str) -> Result<ProviderFound> {
+        use crate::provider::ProviderKind;
+        let input = input.trim();
+        let options = keepwatch_matrix::ClientOptions::default();
+        match keepwatch_matrix::discover(input, &options).await {
+            Ok(hs) => Ok(ProviderFound {
+                provider: ProviderKind::Matrix,
+                server_url: hs.base_url.as_str().trim_end_matches('/').to_owned(),
+                user: hs.user_id.as_ref().map(|u| u.as_str().to_owned()),
+                sign_in_supported: hs.require_password_sign_in().is_ok(),
+            }),
+            Err(keepwatch_matrix::Error::NotMatrix { .. }) => {
+                crate::client::validate_server_url(input)?;
+                Ok(ProviderFound {
+                    provider: ProviderKind::KeepwatchApi,
+                    server_url: input.trim_end_matches('/').to_owned(),
+                    user: None,
+                    sign_in_supported: true,
+                })
+            }
+            Err(e) => Err(crate::provider::matrix::from_matrix(e)),
+        }
     }
 
     /// What the account `selector` names offers beyond its sessions (read from its saved

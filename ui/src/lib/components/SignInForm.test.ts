@@ -29,6 +29,48 @@ describe("SignInForm", () => {
     });
   });
 
+  it("finds a Matrix homeserver, asks for a user name and signs in to it as Matrix", async () => {
+    const calls = answerIpc({
+      detect_provider: () => ({
+        provider: "matrix",
+        server_url: "https://matrix.example.org",
+        user: "@amira:example.org",
+        sign_in_supported: true,
+      }),
+      sign_in: () => ({ account: accounts[0], sessions: 2, alerts: 0 }),
+    });
+    render(SignInForm);
+    const server = screen.getByLabelText("Account service address");
+    await fireEvent.input(server, { target: { value: "@amira:example.org" } });
+    await fireEvent.change(server);
+    expect((await screen.findByTestId("provider-found")).textContent).toContain("Matrix homeserver");
+    const user = screen.getByLabelText("User name") as HTMLInputElement;
+    expect(user.value).toBe("@amira:example.org");
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "correct horse" } });
+    await fireEvent.submit(screen.getByRole("button", { name: "Sign in" }).closest("form")!);
+    await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_in")).toBe(true));
+    expect(calls.find((c) => c.cmd === "detect_provider")?.args).toEqual({ server: "@amira:example.org" });
+    expect(calls.find((c) => c.cmd === "sign_in")?.args).toMatchObject({
+      request: { provider: "matrix", server_url: "https://matrix.example.org", email: "@amira:example.org" },
+    });
+  });
+
+  it("says plainly when a homeserver signs in only in ways Keepwatch does not support", async () => {
+    answerIpc({
+      detect_provider: () => ({
+        provider: "matrix",
+        server_url: "https://matrix-client.matrix.org",
+        sign_in_supported: false,
+      }),
+    });
+    render(SignInForm);
+    const server = screen.getByLabelText("Account service address");
+    await fireEvent.input(server, { target: { value: "https://matrix.org" } });
+    await fireEvent.change(server);
+    expect((await screen.findByTestId("sign-in-unsupported")).textContent).toContain("OAuth 2.0");
+    expect((screen.getByRole("button", { name: "Sign in" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it("explains a lockout with the time left", async () => {
     answerIpc({
       sign_in: () => {

@@ -216,6 +216,10 @@ export interface MessageArgs {
   "accounts-title": undefined;
   "add-account": undefined;
   "server-url": undefined;
+  "found-matrix": undefined;
+  "found-keepwatch-api": undefined;
+  "matrix-user": undefined;
+  "matrix-sign-in-unsupported": undefined;
   "email": undefined;
   "totp-code": undefined;
   "totp-prompt": undefined;
