@@ -105,8 +105,11 @@ export const syncNow = () => call<SyncStatus>("sync_now");
 
 /** The active account's sessions, as history last saw them (the engine keeps it fresh). */
 export const listSessions = () => call<SessionsPage>("list_sessions");
-export const revokeSession = (sessionId: string) => call<void>("revoke_session", { sessionId });
-export const revokeOthers = () => call<RevokeOthersResponse>("revoke_others");
+/** `password` where the account's server confirms sign-outs with it (Matrix). */
+export const revokeSession = (sessionId: string, password?: string) =>
+  call<void>("revoke_session", password === undefined ? { sessionId } : { sessionId, password });
+export const revokeOthers = (password?: string) =>
+  call<RevokeOthersResponse>("revoke_others", password === undefined ? {} : { password });
 /** "This was me": the core learns the session as familiar and resolves its alerts. */
 export const confirmSession = (sessionId: string) =>
   call<void>("confirm_session", { sessionId });

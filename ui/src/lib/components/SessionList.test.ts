@@ -37,6 +37,28 @@ describe("SessionList", () => {
     expect(screen.queryByRole("alertdialog")).toBeNull();
   });
 
+  it("asks for the password first where the account's server confirms sign-outs with it", async () => {
+    const calls = answerIpc({ revoke_session: () => null, revoke_others: () => ({ revoked: 2 }) });
+    const onchanged = vi.fn();
+    render(SessionList, { list: sessionList, alerts: [], now: NOW, onchanged, needsPassword: true });
+
+    await fireEvent.click(screen.getAllByRole("button", { name: "Sign out" })[0]!);
+    expect(calls).toEqual([]);
+    expect(screen.getByRole("alertdialog").textContent).toContain("asks for its password");
+    await fireEvent.input(screen.getByTestId("confirm-password"), { target: { value: "correct horse" } });
+    await fireEvent.click(screen.getByTestId("confirm-action"));
+    await vi.waitFor(() => expect(onchanged).toHaveBeenCalled());
+    expect(calls[0]?.cmd).toBe("revoke_session");
+    expect(calls[0]?.args).toMatchObject({ password: "correct horse" });
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+
+    await fireEvent.click(screen.getByRole("button", { name: "Sign out all other sessions" }));
+    await fireEvent.input(screen.getByTestId("confirm-password"), { target: { value: "correct horse" } });
+    await fireEvent.click(screen.getByTestId("confirm-action"));
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    expect(calls[1]).toEqual({ cmd: "revoke_others", args: { password: "correct horse" } });
+  });
+
   it("rewords its notice when the language changes", async () => {
     answerIpc({ revoke_others: () => ({ revoked: 2 }) });
     render(SessionList, { list: sessionList, alerts, now: NOW });

@@ -35,6 +35,9 @@ export interface MessageArgs {
   "sessions-title": undefined;
   "sessions-intro": undefined;
   "sign-out-others": undefined;
+  "password-to-sign-out": undefined;
+  "confirm-sign-out-title": undefined;
+  "confirm-sign-out-body": undefined;
   "confirm-sign-out-others-title": undefined;
   "confirm-sign-out-others-body": undefined;
   "confirm-sign-out-others-action": undefined;
