@@ -4,6 +4,7 @@ const COMMANDS: &[&str] = &[
     "status",
     "accounts",
     "sign_in",
+    "detect_provider",
     "sign_out",
     "switch_account",
     "list_sessions",
