@@ -199,7 +199,8 @@ async fn status(ctx: &Ctx) -> Result<()> {
 async fn sessions(ctx: &Ctx) -> Result<()> {
     ctx.synced().await?;
     let page = ctx.api.sessions(ctx.account()).await?;
-    ctx.show(&page, output::sessions)
+    let first_login_known = ctx.api.capabilities(ctx.account())?.first_login;
+    ctx.show(&page, |p| output::sessions(p, first_login_known))
 }
 
 /// `keepwatch revoke`.

@@ -126,7 +126,9 @@ pub fn offline(last_synced_at: Option<chrono::DateTime<Utc>>, reason: &str) -> S
 }
 
 /// The sessions table.
-pub fn sessions(page: &SessionsPage) {
+/// `first_login_known`: the provider says when each session signed in; else (Matrix) the
+/// column is when Keepwatch first saw it, and says so.
+pub fn sessions(page: &SessionsPage, first_login_known: bool) {
     if page.sessions.is_empty() {
         println!("{}", text(msg::CLI_NO_SESSIONS));
         return;
@@ -170,7 +172,11 @@ pub fn sessions(page: &SessionsPage) {
                 msg::CLI_COLUMN_IP,
                 msg::CLI_COLUMN_ISP,
                 msg::CLI_COLUMN_LOCATION,
-                msg::CLI_COLUMN_FIRST_LOGIN,
+                if first_login_known {
+                    msg::CLI_COLUMN_FIRST_LOGIN
+                } else {
+                    msg::CLI_COLUMN_FIRST_SEEN
+                },
                 msg::CLI_COLUMN_LAST_ACTIVITY,
                 msg::CLI_COLUMN_ALERT,
                 msg::CLI_COLUMN_ID,

@@ -60,6 +60,8 @@ async fn a_matrix_account_from_the_command_line() {
     assert!(table.contains("Chrome 124"), "{table}");
     assert!(table.contains("Berlin, Germany"), "{table}");
     assert!(table.contains(&browser.device_id), "{table}");
+    assert!(table.contains("FIRST SEEN BY KEEPWATCH"), "{table}");
+    assert!(!table.contains("FIRST LOGIN"), "{table}");
 
     // Matrix has no withdrawals: one clear line, not an empty list.
     let err = fails_cleanly(&keepwatch(data, &["withdrawals"], "").await);

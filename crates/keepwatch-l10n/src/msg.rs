@@ -70,6 +70,7 @@ messages! {
     CLI_COLUMN_DEVICE = "cli-column-device";
     CLI_COLUMN_ENDED = "cli-column-ended";
     CLI_COLUMN_FIRST_LOGIN = "cli-column-first-login";
+    CLI_COLUMN_FIRST_SEEN = "cli-column-first-seen";
     CLI_COLUMN_FROM_IP = "cli-column-from-ip";
     CLI_COLUMN_ID = "cli-column-id";
     CLI_COLUMN_IN_ADDRESS_BOOK = "cli-column-in-address-book";

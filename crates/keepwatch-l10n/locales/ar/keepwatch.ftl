@@ -521,6 +521,7 @@ cli-column-amount = المبلغ
 cli-column-device = الجهاز
 cli-column-ended = الانتهاء
 cli-column-first-login = أول دخول
+cli-column-first-seen = أول ظهور لدى Keepwatch
 cli-column-from-ip = من عنوان IP
 cli-column-id = المعرّف
 cli-column-in-address-book = في دفتر العناوين

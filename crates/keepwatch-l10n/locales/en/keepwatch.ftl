@@ -456,6 +456,7 @@ cli-column-amount = AMOUNT
 cli-column-device = DEVICE
 cli-column-ended = ENDED
 cli-column-first-login = FIRST LOGIN
+cli-column-first-seen = FIRST SEEN BY KEEPWATCH
 cli-column-from-ip = FROM IP
 cli-column-id = ID
 cli-column-in-address-book = IN ADDRESS BOOK

@@ -329,6 +329,7 @@ export interface MessageArgs {
   "cli-column-device": undefined;
   "cli-column-ended": undefined;
   "cli-column-first-login": undefined;
+  "cli-column-first-seen": undefined;
   "cli-column-from-ip": undefined;
   "cli-column-id": undefined;
   "cli-column-in-address-book": undefined;
