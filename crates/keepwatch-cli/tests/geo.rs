@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 
 use chrono::{Datelike, Months, Utc};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use keepwatch_testkit::{serve_files, Answer};
 
 /// `keepwatch ARGS` with `data` as its data folder, downloads from `base`.
 async fn keepwatch(data: &Path, base: &str, args: &[&str]) -> Output {
@@ -51,37 +51,11 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// A loopback server answering `files` (path → body) with 200, and 404 for anything else.
 async fn serve(files: Vec<(String, Vec<u8>)>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let files = files.clone();
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&request);
-                let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let (status, body) = files
-                    .iter()
-                    .find(|(p, _)| *p == path)
-                    .map(|(_, b)| ("200 OK", b.clone()))
-                    .unwrap_or(("404 Not Found", Vec::new()));
-                let head = format!(
-                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(&body).await;
-            });
-        }
-    });
-    base
+    let answers = files
+        .into_iter()
+        .map(|(path, body)| Answer::new(path, 200, body))
+        .collect();
+    serve_files(answers, "application/octet-stream", b"").await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,9 +10,9 @@ use keepwatch_matrix::{
     NotMatrixKind, Password, SignIn,
 };
 use keepwatch_testkit::{
-    foreign_address, require_synapse, Synapse, SynapseUser, World, FIREFOX_LINUX,
+    foreign_address, require_synapse, serve_files, Answer, Synapse, SynapseUser, World,
+    FIREFOX_LINUX,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Chrome on macOS: the owner's own browser.
 const CHROME_MAC: &str = keepwatch_testkit::CHROME_MAC;
@@ -23,46 +23,16 @@ fn options() -> ClientOptions {
 
 /// A loopback HTTP server answering `routes` (path → status, JSON body) and 404 elsewhere.
 async fn serve(routes: Vec<(&'static str, u16, String)>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            let routes = routes.clone();
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&request);
-                let path = text
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or("/")
-                    .split('?')
-                    .next()
-                    .unwrap_or("/")
-                    .to_owned();
-                let (status, body) = routes
-                    .iter()
-                    .find(|(p, _, _)| *p == path)
-                    .map(|(_, s, b)| (*s, b.clone()))
-                    .unwrap_or((404, r#"{"errcode":"M_UNRECOGNIZED"}"#.to_owned()));
-                let reply = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(reply.as_bytes()).await;
-            });
-        }
-    });
-    base
+    let answers = routes
+        .into_iter()
+        .map(|(path, status, body)| Answer::new(path, status, body))
+        .collect();
+    serve_files(
+        answers,
+        "application/json",
+        br#"{"errcode":"M_UNRECOGNIZED"}"#,
+    )
+    .await
 }
 
 /// Keepwatch's client for `synapse`, signed in as `user`.

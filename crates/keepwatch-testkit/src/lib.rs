@@ -4,11 +4,12 @@
 //! real D-Bus notification server ([`NotificationDaemon`]), a desktop panel's tray host
 //! that tray icons register with and whose menus it can open and click ([`TrayHost`]), and a
 //! real Matrix homeserver, Synapse, shared by a test binary ([`shared_synapse`],
-//! [`require_synapse!`]).
+//! [`require_synapse!`]), and a loopback server of fixed answers ([`serve_files`]).
 //!
 //! It depends on the server but never on `keepwatch-core`, so the core's own tests can use it
 //! without a second copy of the core's types.
 
+mod files_server;
 mod notifications;
 mod python;
 mod secret_service;
@@ -16,6 +17,7 @@ mod synapse;
 pub mod tray_host;
 mod world;
 
+pub use files_server::{serve_files, Answer};
 pub use notifications::NotificationDaemon;
 pub use tray_host::{TrayHost, TrayItem};
 
