@@ -175,7 +175,18 @@ impl Keepwatch {
 
     fn open_account(&self, config: AccountConfig) -> Result<Account> {
         let history = self.open_history(&config.id)?;
-        let provider = match config.provider {
+        let provider = self.provider_for(&config, &history)?;
+        Ok(Account::new(
+            config,
+            provider,
+            history,
+            Arc::clone(&self.config),
+        ))
+    }
+
+    /// The connection to `config`'s account system; `history` seeds what it caches.
+    fn provider_for(&self, config: &AccountConfig, history: &History) -> Result<Provider> {
+        Ok(match config.provider {
             ProviderKind::KeepwatchApi => {
                 let client = AccountClient::new(
                     &config.server,
@@ -198,13 +209,36 @@ impl Keepwatch {
                 self.secrets.clone(),
                 self.geo(),
             )),
-        };
-        Ok(Account::new(
-            config,
-            provider,
-            history,
-            Arc::clone(&self.config),
-        ))
+        })
+    }
+
+    /// Saves the account just signed in to: added, or replacing the one with its id (which
+    /// keeps when it was first added). Returns the session of the sign-in it replaces.
+    fn save_signed_in(&self, account: &AccountConfig) -> Result<Option<String>> {
+        self.config.update(|disk| {
+            let mut replaced = None;
+            match disk.accounts.iter_mut().find(|a| a.id == account.id) {
+                Some(existing) => {
+                    replaced = existing.session_id.take();
+                    *existing = AccountConfig {
+                        added_at: existing.added_at,
+                        ..account.clone()
+                    };
+                }
+                None => disk.accounts.push(account.clone()),
+            }
+            Ok(replaced)
+        })
+    }
+
+    /// The history of account `id` just signed in to, told on its first sign-in whether the
+    /// sessions there now are the user's own.
+    fn history_for_sign_in(&self, id: &str, trust_existing: bool) -> Result<History> {
+        let history = self.open_history(id)?;
+        if !history.initialised()? {
+            history.set_trust_existing(trust_existing)?;
+        }
+        Ok(history)
     }
 
     /// The location data in [`DataDirs::geo_dir`] ([`crate::geo_data`]), read on first use.
@@ -295,20 +329,7 @@ impl Keepwatch {
             remember: params.remember,
             provider: ProviderKind::KeepwatchApi,
         };
-        let replaced = self.config.update(|disk| {
-            let mut replaced = None;
-            match disk.accounts.iter_mut().find(|a| a.id == id) {
-                Some(existing) => {
-                    replaced = existing.session_id.take();
-                    existing.session_id = account.session_id.clone();
-                    existing.server = account.server.clone();
-                    existing.ca_cert = account.ca_cert.clone();
-                    existing.remember = account.remember;
-                }
-                None => disk.accounts.push(account.clone()),
-            }
-            Ok(replaced)
-        })?;
+        let replaced = self.save_signed_in(&account)?;
         // Signing in again makes a new session; the one it replaces would otherwise stay on
         // the server, unused, listed as one more device.
         if let Some(old) = replaced.filter(|old| *old != pair.session_id) {
@@ -317,10 +338,7 @@ impl Keepwatch {
                 Err(e) => tracing::warn!(error = %e, "could not end the replaced session"),
             }
         }
-        let history = self.open_history(&id)?;
-        if !history.initialised()? {
-            history.set_trust_existing(params.trust_existing)?;
-        }
+        let history = self.history_for_sign_in(&id, params.trust_existing)?;
         let config = self.config().select(Some(&id))?.clone();
         let opened = Account::new(
             config,
@@ -380,27 +398,11 @@ impl Keepwatch {
             remember: params.remember,
             provider: ProviderKind::Matrix,
         };
-        let replaced = self.config.update(|disk| {
-            let mut replaced = None;
-            match disk.accounts.iter_mut().find(|a| a.id == id) {
-                Some(existing) => {
-                    replaced = existing.session_id.take();
-                    *existing = AccountConfig {
-                        added_at: existing.added_at,
-                        ..account.clone()
-                    };
-                }
-                None => disk.accounts.push(account.clone()),
-            }
-            Ok(replaced)
-        })?;
-        let history = self.open_history(&id)?;
-        if !history.initialised()? {
-            history.set_trust_existing(params.trust_existing)?;
-        }
+        let replaced = self.save_signed_in(&account)?;
+        let history = self.history_for_sign_in(&id, params.trust_existing)?;
         let config = self.config().select(Some(&id))?.clone();
-        let opened = self.open_account(config)?;
-        drop(history);
+        let provider = self.provider_for(&config, &history)?;
+        let opened = Account::new(config, provider, history, Arc::clone(&self.config));
         if let Some(old) = replaced.filter(|old| *old != session.device_id) {
             // The device of the sign-in this one replaces would stay listed, unused; ending
             // it needs the password, which is at hand only now.
