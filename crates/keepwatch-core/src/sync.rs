@@ -29,6 +29,15 @@ use crate::wording::Language;
 /// proxies cut idle connections.
 const MATRIX_LONG_POLL: Duration = Duration::from_secs(30);
 
+/// Ticks every `every` (at least every 100 ms), the first one `every` from now; ticks missed
+/// while busy are not made up.
+fn ticks_every(every: Duration) -> tokio::time::Interval {
+    let every = every.max(Duration::from_millis(100));
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks
+}
+
 /// How soon a Matrix device listed without its address is listed again.
 const MATRIX_SETTLE_CHECK: Duration = Duration::from_secs(2);
 
@@ -253,10 +262,7 @@ impl SyncEngine {
     }
 
     fn retry_ticks(&self) -> tokio::time::Interval {
-        let every = self.options.notify_retry.max(Duration::from_millis(100));
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticks
+        ticks_every(self.options.notify_retry)
     }
 
     async fn offline(&self, updates: &mpsc::UnboundedSender<SyncUpdate>, e: &Error) {
@@ -292,17 +298,22 @@ impl SyncEngine {
             at: Utc::now(),
             mode: SyncMode::Stream,
         });
-        let every = self.options.poll_interval.max(Duration::from_millis(100));
-        let mut resync = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        resync.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut resync = ticks_every(self.options.poll_interval);
         let mut retry = self.retry_ticks();
         // Kept across the other branches: restarting a long-poll on every tick would only
         // churn requests.
         let mut poll = Box::pin(matrix.wait_for_changes(Some(since.clone()), MATRIX_LONG_POLL));
-        // A device listed before its address was known is listed again soon.
+        // A device listed before its address was known is listed again soon (at once, if the
+        // sync just before left one).
         let settle = tokio::time::sleep(Duration::ZERO);
         tokio::pin!(settle);
         let mut settling = matrix.has_settling();
+        let recheck = |settling: &mut bool, settle: std::pin::Pin<&mut tokio::time::Sleep>| {
+            if !*settling && matrix.has_settling() {
+                *settling = true;
+                settle.reset(tokio::time::Instant::now() + MATRIX_SETTLE_CHECK);
+            }
+        };
         loop {
             tokio::select! {
                 _ = shutdown.as_mut() => return Ok(Flow::Stop),
@@ -310,9 +321,9 @@ impl SyncEngine {
                 _ = retry.tick() => self.deliver(updates, action_tx).await,
                 _ = resync.tick() => self.resync(updates, action_tx).await?,
                 _ = &mut settle, if settling => {
+                    settling = false;
                     self.resync(updates, action_tx).await?;
-                    settling = matrix.has_settling();
-                    settle.as_mut().reset(tokio::time::Instant::now() + MATRIX_SETTLE_CHECK);
+                    recheck(&mut settling, settle.as_mut());
                 }
                 r = &mut poll => {
                     let (next, changed) = match r {
@@ -327,10 +338,7 @@ impl SyncEngine {
                     since = next;
                     if changed {
                         self.resync(updates, action_tx).await?;
-                        if !settling && matrix.has_settling() {
-                            settling = true;
-                            settle.as_mut().reset(tokio::time::Instant::now() + MATRIX_SETTLE_CHECK);
-                        }
+                        recheck(&mut settling, settle.as_mut());
                     }
                     poll = Box::pin(matrix.wait_for_changes(Some(since.clone()), MATRIX_LONG_POLL));
                 }
