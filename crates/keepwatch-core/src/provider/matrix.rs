@@ -412,18 +412,7 @@ fn device_of(d: &DeviceSession) -> Device {
         .connection
         .as_ref()
         .and_then(|c| c.connection.user_agent.as_deref());
-    let mut device = match user_agent {
-        Some(ua) => parser().parse(Some(ua), ClientHints::default()),
-        None => Device {
-            label: String::new(),
-            browser: None,
-            browser_version: None,
-            os: None,
-            os_version: None,
-            device_type: keepwatch_api::DeviceType::Unknown,
-            user_agent: None,
-        },
-    };
+    let mut device = parser().parse(user_agent, ClientHints::default());
     if let Some(name) = d
         .client_information
         .as_ref()
