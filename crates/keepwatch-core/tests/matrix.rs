@@ -25,6 +25,18 @@ fn lagos() -> IpAddr {
     keepwatch_geo::fixture::LAGOS_V4.parse().unwrap()
 }
 
+/// The alerts `report` raised about session `id`.
+fn about<'a>(
+    report: &'a keepwatch_core::SyncReport,
+    id: &str,
+) -> Vec<&'a keepwatch_core::AlertRecord> {
+    report
+        .new_alerts
+        .iter()
+        .filter(|a| a.alert.session_id.as_deref() == Some(id))
+        .collect()
+}
+
 fn sign_in(server: &str, user: &SynapseUser) -> LoginParams {
     let mut params = login_params_for(server.into(), &user.localpart, &user.password, true);
     params.provider = Some(ProviderKind::Matrix);
@@ -66,11 +78,7 @@ async fn a_matrix_account_is_watched_like_any_other() {
     // An intruder: a browser the owner never used, from a country the owner never was in.
     let intruder = synapse.browser_login(&user, lagos(), FIREFOX_LINUX).await;
     let report = account.sync().await.unwrap();
-    let takeover: Vec<_> = report
-        .new_alerts
-        .iter()
-        .filter(|a| a.alert.session_id.as_deref() == Some(&intruder.device_id))
-        .collect();
+    let takeover = about(&report, &intruder.device_id);
     assert_eq!(takeover.len(), 1, "{:?}", report.new_alerts);
     assert_eq!(takeover[0].alert.severity, Severity::Critical);
     // Its response is what Matrix can do: sign the device out, not review withdrawals.
@@ -94,11 +102,7 @@ async fn a_matrix_account_is_watched_like_any_other() {
     // The owner's Chrome through a VPN in São Paulo: a known device in an odd place.
     let detour = synapse.browser_login(&user, sao_paulo(), CHROME_MAC).await;
     let report = account.sync().await.unwrap();
-    let vpn: Vec<_> = report
-        .new_alerts
-        .iter()
-        .filter(|a| a.alert.session_id.as_deref() == Some(&detour.device_id))
-        .collect();
+    let vpn = about(&report, &detour.device_id);
     assert_eq!(vpn.len(), 1, "{:?}", report.new_alerts);
     assert_eq!(vpn[0].alert.severity, Severity::Warning);
 

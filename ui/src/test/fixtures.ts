@@ -2,6 +2,7 @@
 // and the dev-only preview page. Never imported by the app itself.
 
 import type { Alert } from "../bindings/Alert";
+import type { Capabilities } from "../bindings/Capabilities";
 import type { Session } from "../bindings/Session";
 import type { Withdrawal } from "../bindings/Withdrawal";
 import type {
@@ -237,6 +238,19 @@ export const accounts: AccountSummary[] = [
     },
   },
 ];
+
+/** What a Matrix account's provider offers: its sessions, and no account settings. */
+export const matrixCapabilities: Capabilities = {
+  change_password: false,
+  reset_two_factor: false,
+  withdrawals: false,
+  blocklist: false,
+  session_length: false,
+  trusted_devices: false,
+  login_history: false,
+  first_login: false,
+  sign_out_needs_password: true,
+};
 
 export const settings: Settings = {
   language: null,

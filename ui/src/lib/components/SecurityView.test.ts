@@ -1,24 +1,10 @@
 import { render, screen } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { Capabilities } from "../../bindings/Capabilities";
-import { accounts, NOW, settings } from "../../test/fixtures";
+import { accounts, matrixCapabilities, NOW, settings } from "../../test/fixtures";
 import { answerIpc } from "../../test/ipc-mock";
 import SecurityView from "./SecurityView.svelte";
 
 const ACCOUNT_CARDS = ["Change password", "IP blocklist", "Trusted devices"];
-
-/// What a Matrix account's provider offers: sessions only.
-const matrix: Capabilities = {
-  change_password: false,
-  reset_two_factor: false,
-  withdrawals: false,
-  blocklist: false,
-  session_length: false,
-  trusted_devices: false,
-  login_history: false,
-  first_login: false,
-  sign_out_needs_password: true,
-};
 
 function headings(): string[] {
   return screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent ?? "");
@@ -33,7 +19,7 @@ describe("SecurityView", () => {
 
   it("offers a Matrix account none of the settings Matrix does not have", () => {
     answerIpc({});
-    render(SecurityView, { settings, now: NOW, capabilities: matrix, onsave: async () => {} });
+    render(SecurityView, { settings, now: NOW, capabilities: matrixCapabilities, onsave: async () => {} });
     for (const card of ACCOUNT_CARDS) expect(headings()).not.toContain(card);
     expect(headings()).toContain("App");
   });
