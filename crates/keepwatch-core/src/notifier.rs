@@ -43,6 +43,11 @@ pub struct AlertNotice {
     pub critical: bool,
     /// Whether to offer the "Sign this session out" / "This was me" buttons.
     pub offer_actions: bool,
+    /// Whether signing the session out needs what only the window can ask for (the
+    /// account's password, on Matrix): its button then opens the window at that step, and a
+    /// notifier with no window to open leaves the button out.
+    #[serde(default)]
+    pub sign_out_in_window: bool,
     /// The language of the title and the buttons.
     pub language: Language,
 }
@@ -79,6 +84,7 @@ impl AlertNotice {
             body,
             critical,
             offer_actions: alert.session_id.is_some() && !signed_out,
+            sign_out_in_window: false,
             language,
         }
     }
@@ -108,6 +114,7 @@ impl AlertNotice {
             body: lines.join("\n"),
             critical: worst.alert.severity == Severity::Critical,
             offer_actions: false,
+            sign_out_in_window: false,
             language,
         }
     }
@@ -330,9 +337,13 @@ impl Notifier for DesktopNotifier {
             });
         }
         let wording = Wording(notice.language);
+        // Signing out in the window needs a window to open.
+        let with_sign_out = with_actions && (!notice.sign_out_in_window || with_open);
+        if with_sign_out {
+            n.action(ACTION_SIGN_OUT, &wording.sign_out_session());
+        }
         if with_actions {
-            n.action(ACTION_SIGN_OUT, &wording.sign_out_session())
-                .action(ACTION_THIS_WAS_ME, &wording.this_was_me());
+            n.action(ACTION_THIS_WAS_ME, &wording.this_was_me());
         }
         if with_open {
             // Servers show no button for it; the label is for those that read it aloud.
@@ -361,7 +372,11 @@ impl Notifier for DesktopNotifier {
                     let session_id = notice.session_id.clone().unwrap_or_default();
                     handle.wait_for_action(|action| {
                         let action = match action {
-                            ACTION_SIGN_OUT if with_actions => NoticeAction::SignOut,
+                            // The window asks for the password at the alert's sign-out step.
+                            ACTION_SIGN_OUT if with_sign_out && notice.sign_out_in_window => {
+                                NoticeAction::Open
+                            }
+                            ACTION_SIGN_OUT if with_sign_out => NoticeAction::SignOut,
                             ACTION_THIS_WAS_ME if with_actions => NoticeAction::ThisWasMe,
                             ACTION_OPEN if with_open => NoticeAction::Open,
                             _ => return,
@@ -375,7 +390,7 @@ impl Notifier for DesktopNotifier {
                 }
                 #[cfg(not(all(unix, not(target_os = "macos"))))]
                 {
-                    let _ = (handle, actions, with_actions, with_open);
+                    let _ = (handle, actions, with_actions, with_open, with_sign_out);
                 }
             })
             .map_err(|e| Error::Invalid(format!("cannot start notification thread: {e}")))?;

@@ -454,8 +454,7 @@ impl SyncEngine {
                 .collect()
         };
         for alert in unreported {
-            let session = self.session_of(alert).await;
-            let notice = AlertNotice::for_alert(alert, session.as_ref(), language);
+            let notice = self.notice_for(alert, language).await;
             let _ = updates.send(SyncUpdate::Alert {
                 alert: Box::new(alert.clone()),
                 notice,
@@ -492,10 +491,7 @@ impl SyncEngine {
         };
         let mut notice = match wanted.as_slice() {
             [] => return,
-            [one] => {
-                let session = self.session_of(one).await;
-                AlertNotice::for_alert(one, session.as_ref(), language)
-            }
+            [one] => self.notice_for(one, language).await,
             several => AlertNotice::for_alerts(several, language),
         };
         if let Some(name) = self.account.notice_name() {
@@ -526,6 +522,18 @@ impl SyncEngine {
                 showing.remove(key);
             }
         });
+    }
+
+    /// The notice for one alert, about its session as history last saw it.
+    async fn notice_for(&self, alert: &AlertRecord, language: Language) -> AlertNotice {
+        let session = self.session_of(alert).await;
+        let mut notice = AlertNotice::for_alert(alert, session.as_ref(), language);
+        notice.sign_out_in_window = self
+            .account
+            .provider()
+            .capabilities()
+            .sign_out_needs_password;
+        notice
     }
 
     /// The session an alert is about, as history last saw it.

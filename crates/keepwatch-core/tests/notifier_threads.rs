@@ -1,9 +1,11 @@
-//! Notifications waiting for a button hold a thread each: their number is bounded, checked
-//! against a real D-Bus notification server (python3-dbusmock).
+//! The desktop notifier's buttons, checked against a real D-Bus notification server
+//! (python3-dbusmock): notifications waiting for a button hold a thread each, and their
+//! number is bounded; a sign-out that needs the password is done in the window.
 
 use std::time::{Duration, Instant};
 
 use keepwatch_core::notifier::AlertNotice;
+use keepwatch_core::notifier::NoticeAction;
 use keepwatch_core::wording::Language;
 use keepwatch_core::{DesktopNotifier, Notifier};
 use keepwatch_testkit::require_secret_service;
@@ -17,8 +19,19 @@ fn notice(n: usize) -> AlertNotice {
         body: format!("Chrome 124 on Windows 11 · São Paulo, Brazil ({n})"),
         critical: true,
         offer_actions: true,
+        sign_out_in_window: false,
         language: Language::En,
     }
+}
+
+/// One notification server owns the bus name at a time, and the thread count is the
+/// process's: the tests take turns.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Threads of this process named like the notifier's (Linux truncates names to 15 bytes).
@@ -41,6 +54,7 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 #[test]
 fn no_more_than_the_cap_wait_for_a_button_and_a_closed_one_frees_its_place() {
     require_secret_service!();
+    let _turn = take_turn();
     let dir = tempfile::tempdir().unwrap();
     let daemon = NotificationDaemon::start(dir.path());
     let notifier = DesktopNotifier::with_open_action().with_max_waiting(2);
@@ -72,4 +86,41 @@ fn no_more_than_the_cap_wait_for_a_button_and_a_closed_one_frees_its_place() {
         "buttons again"
     );
     assert!(notice_threads() <= 2);
+}
+
+#[test]
+fn a_sign_out_that_needs_the_password_opens_the_window_and_is_not_offered_without_one() {
+    require_secret_service!();
+    let _turn = take_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = NotificationDaemon::start(dir.path());
+    let (actions, mut requests) = tokio::sync::mpsc::unbounded_channel();
+    let matrix = AlertNotice {
+        sign_out_in_window: true,
+        ..notice(1)
+    };
+
+    // The app: the button is there, and pressing it asks the window to show the alert, whose
+    // sign-out step asks for the password.
+    DesktopNotifier::with_open_action()
+        .notify(matrix.clone(), actions.clone())
+        .unwrap();
+    wait_for("the app's Notify call", || daemon.notify_calls().len() == 1);
+    assert!(daemon.notify_calls()[0].contains("sign_out"));
+    daemon.invoke_action(1, "sign_out");
+    let request = requests.blocking_recv().unwrap();
+    assert_eq!(request.action, NoticeAction::Open);
+    assert_eq!(request.alert_key, "session:s1");
+
+    // A terminal's `watch`: no window to ask in, so no sign-out button; "This was me" stays.
+    DesktopNotifier::new().notify(matrix, actions).unwrap();
+    wait_for("the terminal's Notify call", || {
+        daemon.notify_calls().len() == 2
+    });
+    let call = &daemon.notify_calls()[1];
+    assert!(!call.contains("sign_out"), "{call}");
+    assert!(call.contains("this_was_me"), "{call}");
+    daemon.invoke_action(2, "this_was_me");
+    let request = requests.blocking_recv().unwrap();
+    assert_eq!(request.action, NoticeAction::ThisWasMe);
 }

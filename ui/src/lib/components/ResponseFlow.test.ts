@@ -127,4 +127,23 @@ describe("ResponseFlow", () => {
     expect(screen.queryByText("JBSWY3DPEHPK3PXP")).toBeNull();
     expect(screen.getByText("All steps are done.")).toBeTruthy();
   });
+
+  it("asks for the password at the sign-out step where the server wants it, and keeps none", async () => {
+    const calls = answerIpc({ revoke_session: () => null });
+    const { container } = render(ResponseFlow, { alert: takeover, now: NOW, needsPassword: true });
+    const doIt = screen.getByRole("button", { name: "Do it" }) as HTMLButtonElement;
+    const password = screen.getByLabelText("Password") as HTMLInputElement;
+    // Opened from a notification's "Sign out session": ready to type in.
+    expect(document.activeElement).toBe(password);
+    expect(doIt.disabled).toBe(true);
+    await fireEvent.input(password, { target: { value: "correct horse" } });
+    expect(doIt.disabled).toBe(false);
+    await fireEvent.click(doIt);
+    await vi.waitFor(() => expect(active(container)).toBe("Change your password"));
+    expect(calls[0]).toEqual({
+      cmd: "revoke_session",
+      args: { sessionId: "s-stranger", password: "correct horse" },
+    });
+    expect(container.querySelector("input[type=password][data-testid=step-password]")).toBeNull();
+  });
 });
