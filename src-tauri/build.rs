@@ -29,6 +29,10 @@ const COMMANDS: &[&str] = &[
     "set_settings",
     "demo_defaults",
     "take_focus_request",
+    "geo_status",
+    "update_geo",
+    "set_location_data_folder",
+    "choose_folder",
 ];
 
 fn main() {

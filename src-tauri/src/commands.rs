@@ -13,11 +13,12 @@ use keepwatch_api::{
 };
 use keepwatch_core::api::{
     About, AccountSummary, AlertFilter, AlertRecord, AlertState, AlertsPage, CoreErrorKind,
-    DemoDefaults, ExportFormat, ExportResult, HistoryFilter, HistoryPage, IpcError, IpcResult,
-    NewTwoFactor, ProviderFound, SessionsPage, Settings, SignInRequest, SignedIn, SyncStatus,
+    DemoDefaults, ExportFormat, ExportResult, GeoStatus, HistoryFilter, HistoryPage, IpcError,
+    IpcResult, NewTwoFactor, ProviderFound, SessionsPage, Settings, SignInRequest, SignedIn,
+    SyncStatus,
 };
 use keepwatch_core::Api;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 
 type ApiState<'a> = State<'a, Arc<Api>>;
@@ -247,6 +248,47 @@ pub async fn set_settings(
 #[tauri::command]
 pub async fn take_focus_request(api: ApiState<'_>) -> IpcResult<Option<String>> {
     Ok(api.take_focus_request())
+}
+
+/// The location data that places Matrix sessions: Keepwatch's files and the chosen folder's.
+#[tauri::command]
+pub async fn geo_status(api: ApiState<'_>) -> IpcResult<GeoStatus> {
+    Ok(api.geo_status()?)
+}
+
+/// Downloads DB-IP Lite's current files; how far it has got is the `geo://progress` event.
+#[tauri::command]
+pub async fn update_geo(app: AppHandle, api: ApiState<'_>) -> IpcResult<GeoStatus> {
+    Ok(api
+        .update_geo(&mut |p| {
+            let _ = app.emit("geo://progress", p);
+        })
+        .await?)
+}
+
+/// Reads location data from `folder` too (checked first), or from Keepwatch's own only.
+#[tauri::command]
+pub async fn set_location_data_folder(
+    api: ApiState<'_>,
+    folder: Option<String>,
+) -> IpcResult<GeoStatus> {
+    Ok(api.set_location_data_folder(folder).await?)
+}
+
+/// A folder the user picks in the platform's dialog; `None` when they cancel.
+#[tauri::command]
+pub async fn choose_folder(app: AppHandle) -> IpcResult<Option<String>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().pick_folder(move |path| {
+        let _ = tx.send(path);
+    });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|e| IpcError::new(CoreErrorKind::Storage, e.to_string()))?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// Where Keepwatch keeps its files, and the log folder a user can send.

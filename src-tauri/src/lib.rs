@@ -131,6 +131,10 @@ pub fn run() {
             commands::set_settings,
             commands::demo_defaults,
             commands::take_focus_request,
+            commands::geo_status,
+            commands::update_geo,
+            commands::set_location_data_folder,
+            commands::choose_folder,
             commands::about,
         ])
         .build(tauri::generate_context!())

@@ -72,8 +72,10 @@ fn prerequisites_present() -> bool {
     false
 }
 
-/// Signs in to a Matrix account on `synapse` from Accounts, checks its sessions, forgets it.
-async fn matrix_account(app: &Session, synapse: &Synapse) {
+/// Signs in to a Matrix account on `synapse` from Accounts; downloads the location data its
+/// sessions need from the window; signs an intruder out from the notification, which opens the
+/// window at the password prompt; forgets the account.
+async fn matrix_account(app: &Session, synapse: &Synapse, notifications: &NotificationDaemon) {
     let user = synapse.new_user("e2e").await;
     synapse
         .browser_login(&user, ip(keepwatch_geo::fixture::BERLIN_V4), CHROME_MAC)
@@ -92,15 +94,58 @@ async fn matrix_account(app: &Session, synapse: &Synapse) {
     app.wait_for("[aria-current=page][data-testid=nav-sessions]", WAIT)
         .await;
     wait_rows(app, 2).await;
+
+    // No location data yet: the sessions view says what that costs and offers the download
+    // (from the loopback mirror KEEPWATCH_GEO_BASE_URL names); once it is in, the sessions
+    // are placed without a restart.
+    let prompt = app.wait_for("[data-testid=location-data]", WAIT).await;
+    let said = app.text(&prompt).await;
+    assert!(said.contains("No location data yet"), "{said}");
+    app.click_on("[data-testid=geo-download]", WAIT).await;
     wait_until("the Matrix browser, labelled and placed", async || {
         let main = app.wait_for("main", WAIT).await;
         let text = app.text(&main).await;
         text.contains("Chrome 124")
             && text.contains("Berlin")
             && text.contains("First seen by Keepwatch")
+            && text.contains("Location data downloaded")
     })
     .await;
     screenshot(app, "13-matrix-sessions").await;
+
+    // An intruder's browser from Lagos: a critical notification whose "Sign out session"
+    // opens the alert at its sign-out step, asking for the password there.
+    let before = notifications.notify_calls().len();
+    let intruder = synapse
+        .browser_login(&user, ip(keepwatch_geo::fixture::LAGOS_V4), FIREFOX_LINUX)
+        .await;
+    wait_until("a Notify call for the intruder", async || {
+        notifications.notify_calls().len() > before
+    })
+    .await;
+    let notice = notifications.notify_calls()[before].clone();
+    assert!(notice.contains("sign_out"), "{notice}");
+    let notice_id = before + 1;
+    wait_until(
+        "its Sign out button opens the password prompt",
+        async || {
+            tokio::task::block_in_place(|| notifications.invoke_action(notice_id, "sign_out"));
+            count(app, "[data-testid=step-password]").await == 1
+        },
+    )
+    .await;
+    fill(app, "[data-testid=step-password]", &user.password).await;
+    screenshot(app, "14-matrix-sign-out-prompt").await;
+    app.click_on(".step.active button.primary", WAIT).await;
+    let deadline = Instant::now() + WAIT;
+    while synapse.is_signed_in(&intruder).await {
+        assert!(
+            Instant::now() < deadline,
+            "the intruder's device is still signed in"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
     app.click_on("[data-testid=nav-accounts]", WAIT).await;
     app.click_on(
         &format!(
@@ -216,9 +261,11 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
     let display = Display::start();
     let config_home = dir.path().join("config");
     let data_dir = dir.path().join("keepwatch");
-    // Where the app finds location data for accounts whose servers do not place addresses.
-    keepwatch_geo::fixture::write_standard(&data_dir.join("geo")).expect("location fixtures");
+    // Where the window downloads location data from, for accounts whose servers do not
+    // place addresses: DB-IP's layout, with the project's fixtures.
+    let geo_mirror = dbip_mirror().await;
     let envs = [
+        ("KEEPWATCH_GEO_BASE_URL", geo_mirror),
         ("KEEPWATCH_DATA_DIR", data_dir.display().to_string()),
         // Window state and autostart files stay in the scratch folder.
         ("XDG_CONFIG_HOME", config_home.display().to_string()),
@@ -696,10 +743,10 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         app.click_on("[data-testid=nav-sessions]", WAIT).await;
 
         // A Matrix account, from the same form: it finds the homeserver, asks for a user
-        // name instead of an email, and lists the account's devices, placed from the location
-        // data in the data folder. Then it is forgotten, so what follows has one account.
+        // name instead of an email, and lists the account's devices, placed once the window
+        // has downloaded location data. Then it is forgotten, so what follows has one account.
         match shared_synapse().await {
-            Some(synapse) => matrix_account(&app, synapse).await,
+            Some(synapse) => matrix_account(&app, synapse, &notifications).await,
             None => {
                 eprintln!("\n!!!!! SKIPPING the Matrix step: no Synapse (KEEPWATCH_SYNAPSE_VENV)\n")
             }

@@ -285,6 +285,12 @@ pub enum GeoCommand {
     /// Download this month's DB-IP Lite city and ISP files (KEEPWATCH_GEO_BASE_URL moves where
     /// from).
     Update,
+    /// Also read the location files in FOLDER, before Keepwatch's own (e.g. the folder
+    /// MaxMind's geoipupdate keeps up to date); `none` stops.
+    Folder {
+        /// The folder, or `none`.
+        folder: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

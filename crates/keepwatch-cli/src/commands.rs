@@ -353,8 +353,12 @@ async fn export(ctx: &Ctx, format: ExportFormat, output: Option<PathBuf>) -> Res
 async fn geo(ctx: &Ctx, action: GeoCommand) -> Result<()> {
     let status = match action {
         GeoCommand::Status => ctx.api.geo_status()?,
-        GeoCommand::Import { files } => ctx.api.import_geo(&files)?,
+        GeoCommand::Import { files } => ctx.api.import_geo(&files).await?,
         GeoCommand::Update => ctx.api.update_geo(&mut output::geo_progress).await?,
+        GeoCommand::Folder { folder } => {
+            let chosen = (folder != "none").then_some(folder);
+            ctx.api.set_location_data_folder(chosen).await?
+        }
     };
     ctx.show(&status, output::geo_status)
 }

@@ -418,8 +418,21 @@ pub fn geo_status(g: &keepwatch_core::api::GeoStatus) {
         "{}",
         say(msg::CLI_GEO_DIR, &[("dir", g.dir.as_str().into())])
     );
+    geo_files(&g.files);
+    if let Some(folder) = &g.folder {
+        println!(
+            "\n{}",
+            say(msg::CLI_GEO_FOLDER, &[("folder", folder.as_str().into())])
+        );
+        geo_files(&g.folder_files);
+    }
+    println!("{}", g.attribution);
+}
+
+/// A table of location files.
+fn geo_files(files: &[keepwatch_core::geo_data::GeoFile]) {
     list_table(
-        &g.files,
+        files,
         msg::CLI_GEO_NONE,
         &[
             msg::CLI_COLUMN_FILE,
@@ -439,7 +452,6 @@ pub fn geo_status(g: &keepwatch_core::api::GeoStatus) {
             ]
         },
     );
-    println!("{}", g.attribution);
 }
 
 /// A download's progress on standard error, when it is a terminal.

@@ -2,12 +2,11 @@
 //! loopback HTTP server laid out as DB-IP's (`KEEPWATCH_GEO_BASE_URL`), serving the project's
 //! generated fixtures gzipped, as DB-IP publishes them.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Output;
 
-use chrono::{Datelike, Months, Utc};
-use keepwatch_testkit::{serve_files, Answer};
+use chrono::{Months, Utc};
+use keepwatch_testkit::{dbip_path, fixture_databases, gzip, serve_files, Answer};
 
 /// `keepwatch ARGS` with `data` as its data folder, downloads from `base`.
 async fn keepwatch(data: &Path, base: &str, args: &[&str]) -> Output {
@@ -43,12 +42,6 @@ fn fails(o: &Output) -> String {
     err
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
-}
-
 /// A loopback server answering `files` (path → body) with 200, and 404 for anything else.
 async fn serve(files: Vec<(String, Vec<u8>)>) -> String {
     let answers = files
@@ -67,25 +60,12 @@ async fn location_data_is_downloaded_imported_and_checked() {
 
     // DB-IP's layout: this month's ISP file, and only last month's city file (this month's is
     // not out yet), gzipped.
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    let records = keepwatch_geo::fixture::standard();
-    keepwatch_geo::fixture::write_city_geoip2(&src.join("city.mmdb"), records).unwrap();
-    keepwatch_geo::fixture::write_asn_mmdb(&src.join("asn.mmdb"), records).unwrap();
+    let (city, asn) = fixture_databases();
     let today = Utc::now().date_naive();
     let last = today.checked_sub_months(Months::new(1)).unwrap();
-    let month = |d: chrono::NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
-    let city = std::fs::read(src.join("city.mmdb")).unwrap();
-    let asn = std::fs::read(src.join("asn.mmdb")).unwrap();
     let base = serve(vec![
-        (
-            format!("/dbip-city-lite-{}.mmdb.gz", month(last)),
-            gzip(&city),
-        ),
-        (
-            format!("/dbip-asn-lite-{}.mmdb.gz", month(today)),
-            gzip(&asn),
-        ),
+        (dbip_path("dbip-city-lite", last), gzip(&city)),
+        (dbip_path("dbip-asn-lite", today), gzip(&asn)),
     ])
     .await;
     ok(&keepwatch(&data, &base, &["geo", "update"]).await);
@@ -117,13 +97,10 @@ async fn location_data_is_downloaded_imported_and_checked() {
     // A download that is not a database changes nothing.
     let broken = serve(vec![
         (
-            format!("/dbip-city-lite-{}.mmdb.gz", month(today)),
+            dbip_path("dbip-city-lite", today),
             gzip(b"<html>maintenance</html>"),
         ),
-        (
-            format!("/dbip-asn-lite-{}.mmdb.gz", month(today)),
-            gzip(&asn),
-        ),
+        (dbip_path("dbip-asn-lite", today), gzip(&asn)),
     ])
     .await;
     let err = fails(&keepwatch(&data, &broken, &["geo", "update"]).await);
@@ -144,6 +121,7 @@ async fn location_data_is_downloaded_imported_and_checked() {
     fails(&keepwatch(&data, &empty, &["geo", "update"]).await);
 
     // Import checks what it copies.
+    let src = dir.path().join("src");
     let fixtures = keepwatch_geo::fixture::write_standard(&src.join("standard")).unwrap();
     let imported = ok(&keepwatch(
         &data,
@@ -160,4 +138,30 @@ async fn location_data_is_downloaded_imported_and_checked() {
     let readme = src.join("notes.txt");
     std::fs::write(&readme, "hello").unwrap();
     fails(&keepwatch(&data, &base, &["geo", "import", readme.to_str().unwrap()]).await);
+
+    // A folder another program keeps is read too, once checked; `none` stops.
+    let kept = src.join("standard");
+    let chosen = ok(&keepwatch(&data, &base, &["geo", "folder", kept.to_str().unwrap()]).await);
+    assert!(
+        chosen.contains(&format!("Also read first: {}", kept.display())),
+        "{chosen}"
+    );
+    assert!(chosen.contains("test-dbip-city-ipv6.mmdb"), "{chosen}");
+    let setting = ok(&keepwatch(&data, &base, &["config", "get", "location_data_folder"]).await);
+    assert!(setting.contains(kept.to_str().unwrap()), "{setting}");
+    let wrong = fails(&keepwatch(&data, &base, &["geo", "folder", readme.to_str().unwrap()]).await);
+    assert!(wrong.contains("is not a folder"), "{wrong}");
+    let empty_dir = dir.path().join("empty");
+    std::fs::create_dir_all(&empty_dir).unwrap();
+    let empty = fails(
+        &keepwatch(
+            &data,
+            &base,
+            &["geo", "folder", empty_dir.to_str().unwrap()],
+        )
+        .await,
+    );
+    assert!(empty.contains("holds no location data"), "{empty}");
+    let stopped = ok(&keepwatch(&data, &base, &["geo", "folder", "none"]).await);
+    assert!(!stopped.contains("Also read first"), "{stopped}");
 }

@@ -12,6 +12,7 @@ use crate::client::{server_authority, validate_server_url, AccountClient, Client
 use crate::config::{AccountConfig, Config, DataDirs, Preferences};
 use crate::config_store::ConfigStore;
 use crate::error::{Error, Result};
+use crate::geo_data::GeoShelf;
 use crate::history::History;
 use crate::provider::matrix::MatrixAccount;
 use crate::provider::{Provider, ProviderKind};
@@ -28,8 +29,8 @@ pub struct Keepwatch {
     options: ClientOptions,
     config: Arc<ConfigStore>,
     recoveries: Mutex<Vec<String>>,
-    /// Location data for providers that do not place addresses themselves, read on first use.
-    geo: std::sync::OnceLock<Arc<keepwatch_geo::GeoDb>>,
+    /// Location data for providers that do not place addresses themselves.
+    geo: Arc<GeoShelf>,
 }
 
 impl std::fmt::Debug for Keepwatch {
@@ -44,6 +45,19 @@ impl std::fmt::Debug for Keepwatch {
 pub fn account_id(server: &str, email: &str) -> Result<String> {
     let url = validate_server_url(server)?;
     Ok(format!("{}@{}", email.trim(), server_authority(&url)))
+}
+
+/// Where location data is read from: the folder chosen in the settings, if any, then
+/// Keepwatch's own ([`DataDirs::geo_dir`], where downloads and imports go). The settings are
+/// read as they are on disk, so a folder chosen in another process counts at once.
+fn geo_folders(dirs: &DataDirs, config: &Arc<ConfigStore>) -> crate::geo_data::Folders {
+    let own = dirs.geo_dir();
+    let config = Arc::clone(config);
+    Box::new(move || {
+        config.refresh();
+        let chosen = config.get().preferences.location_data_folder;
+        chosen.into_iter().chain([own.clone()]).collect()
+    })
 }
 
 /// A Matrix client for the homeserver at `server`.
@@ -69,13 +83,15 @@ impl Keepwatch {
         for account in config.get().accounts.iter().filter(|a| !a.remember) {
             secrets.hold_in_memory(&account.id);
         }
+        let config = Arc::new(config);
+        let geo = Arc::new(GeoShelf::new(geo_folders(&dirs, &config)));
         Ok(Self {
             dirs,
             secrets,
             options,
-            config: Arc::new(config),
+            config,
             recoveries: Mutex::new(recovered.iter().map(|r| r.message()).collect()),
-            geo: std::sync::OnceLock::new(),
+            geo,
         })
     }
 
@@ -207,7 +223,7 @@ impl Keepwatch {
                 config.session_id.clone().unwrap_or_default(),
                 config.id.clone(),
                 self.secrets.clone(),
-                self.geo(),
+                Arc::clone(&self.geo),
             )),
         })
     }
@@ -239,25 +255,6 @@ impl Keepwatch {
             history.set_trust_existing(trust_existing)?;
         }
         Ok(history)
-    }
-
-    /// The location data in [`DataDirs::geo_dir`] ([`crate::geo_data`]), read on first use.
-    /// None there, or none readable, places nothing, and says so in the log.
-    fn geo(&self) -> Arc<keepwatch_geo::GeoDb> {
-        Arc::clone(self.geo.get_or_init(|| {
-            let dir = self.dirs.geo_dir();
-            let opened = crate::geo_data::paths(&dir).and_then(|(places, isps)| {
-                if places.is_empty() && isps.is_empty() {
-                    tracing::info!(dir = %dir.display(), "no location data; addresses are not placed");
-                }
-                keepwatch_geo::GeoDb::open(&places, &isps)
-                    .map_err(|e| Error::Invalid(e.to_string()))
-            });
-            Arc::new(opened.unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "location data could not be read; addresses are not placed");
-                keepwatch_geo::GeoDb::empty()
-            }))
-        }))
     }
 
     /// Signs in, stores the refresh token in the keyring, adds (or updates) the account, and

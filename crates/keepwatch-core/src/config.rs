@@ -198,6 +198,9 @@ pub struct Preferences {
     pub start_at_login: bool,
     /// No notifications until then ("pause alerts for an hour"); alerts are still recorded.
     pub notifications_paused_until: Option<Timestamp>,
+    /// A folder of location data kept up to date by something else (MaxMind's
+    /// `geoipupdate`, a DB-IP download), read before Keepwatch's own.
+    pub location_data_folder: Option<PathBuf>,
 }
 
 impl Default for Preferences {
@@ -211,6 +214,7 @@ impl Default for Preferences {
             notification_sound: true,
             start_at_login: false,
             notifications_paused_until: None,
+            location_data_folder: None,
         }
     }
 }

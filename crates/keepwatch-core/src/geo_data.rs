@@ -10,6 +10,9 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use keepwatch_geo::GeoDb;
 
 use chrono::{Datelike, Months, Utc};
 use serde::{Deserialize, Serialize};
@@ -99,16 +102,113 @@ pub fn list(dir: &Path) -> Result<Vec<GeoFile>> {
     Ok(files)
 }
 
-/// The files of `dir`, split by kind, as [`keepwatch_geo::GeoDb::open`] takes them.
-pub fn paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-    let (mut places, mut isps) = (Vec::new(), Vec::new());
-    for file in list(dir)? {
-        match file.kind {
-            GeoKind::Place => places.push(dir.join(&file.name)),
-            GeoKind::Isp => isps.push(dir.join(&file.name)),
+/// Checks that `dir` is a folder holding location data, before it is chosen as one.
+pub fn check_folder(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Err(Error::Invalid(format!("{} is not a folder", dir.display())));
+    }
+    if list(dir)?.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{} holds no location data (.mmdb files, or .csv for ISPs)",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Where location data is read from, as a running process sees it now.
+pub type Folders = Box<dyn Fn() -> Vec<PathBuf> + Send + Sync>;
+
+/// Each folder with its location files, as [`list`] gives them.
+type Listing = Vec<(PathBuf, Vec<GeoFile>)>;
+
+/// The location data of some folders, opened on first use and opened again whenever their
+/// files change: a download from the window, a `keepwatch geo update` from a terminal or a
+/// folder chosen in the settings reaches a running process without a restart.
+pub struct GeoShelf {
+    folders: Folders,
+    /// The folders and their files as last opened, and what they opened to.
+    loaded: Mutex<Option<(Listing, Arc<GeoDb>)>>,
+}
+
+impl std::fmt::Debug for GeoShelf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GeoShelf").finish_non_exhaustive()
+    }
+}
+
+impl GeoShelf {
+    /// A shelf of the files in `folders()`, earlier folders looked up first.
+    pub fn new(folders: Folders) -> Self {
+        Self {
+            folders,
+            loaded: Mutex::new(None),
         }
     }
-    Ok((places, isps))
+
+    /// The data as the folders hold it now. Costs a listing of the folders when nothing
+    /// changed; a file that cannot be read is left out (and logged), so that one bad file
+    /// does not stop the others from placing addresses.
+    pub fn current(&self) -> Arc<GeoDb> {
+        let seen: Listing = (self.folders)()
+            .into_iter()
+            .map(|dir| {
+                let files = list(&dir).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "location data folder could not be read");
+                    Vec::new()
+                });
+                (dir, files)
+            })
+            .collect();
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((files, db)) = loaded.as_ref() {
+            if *files == seen {
+                return Arc::clone(db);
+            }
+        }
+        let db = Arc::new(open_all(&seen));
+        *loaded = Some((seen, Arc::clone(&db)));
+        db
+    }
+}
+
+/// Opens every file of `folders`, leaving out the ones that do not open.
+fn open_all(folders: &Listing) -> GeoDb {
+    let (mut places, mut isps) = (Vec::new(), Vec::new());
+    for (dir, files) in folders {
+        for file in files {
+            let path = dir.join(&file.name);
+            match file.kind {
+                GeoKind::Place => places.push(path),
+                GeoKind::Isp => isps.push(path),
+            }
+        }
+    }
+    if places.is_empty() && isps.is_empty() {
+        tracing::info!("no location data; addresses are not placed");
+        return GeoDb::empty();
+    }
+    if let Ok(db) = GeoDb::open(&places, &isps) {
+        return db;
+    }
+    // Only on failure: which file is it?
+    let readable = |paths: Vec<PathBuf>, kind: GeoKind| -> Vec<PathBuf> {
+        paths
+            .into_iter()
+            .filter(|path| match check(path, kind) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "location file left out");
+                    false
+                }
+            })
+            .collect()
+    };
+    let (places, isps) = (
+        readable(places, GeoKind::Place),
+        readable(isps, GeoKind::Isp),
+    );
+    GeoDb::open(&places, &isps).unwrap_or_else(|_| GeoDb::empty())
 }
 
 /// Checks that `path` opens as the kind of data `kind` says.
@@ -265,6 +365,35 @@ mod tests {
         assert_eq!(kind_of("GeoLite2-ASN.mmdb"), Some(GeoKind::Isp));
         assert_eq!(kind_of("asn-ipv4.csv"), Some(GeoKind::Isp));
         assert_eq!(kind_of("DBIP-LICENSE"), None);
+    }
+
+    #[test]
+    fn the_shelf_follows_its_folders_and_leaves_a_bad_file_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixtures = keepwatch_geo::fixture::write_standard(&dir.path().join("src")).unwrap();
+        let geo = dir.path().join("geo");
+        let folder = geo.clone();
+        let shelf = GeoShelf::new(Box::new(move || vec![folder.clone()]));
+        let berlin: std::net::IpAddr = keepwatch_geo::fixture::BERLIN_V4.parse().unwrap();
+        assert_eq!(shelf.current().lookup(berlin).0.city, None, "no data yet");
+        let unchanged = shelf.current();
+        assert!(
+            Arc::ptr_eq(&unchanged, &shelf.current()),
+            "not opened again"
+        );
+
+        import(&geo, &fixtures.city).unwrap();
+        assert_eq!(
+            shelf.current().lookup(berlin).0.city.as_deref(),
+            Some("Berlin"),
+            "a file imported meanwhile is read"
+        );
+        // A broken file beside them (copied in by hand) costs only itself.
+        std::fs::write(geo.join("broken-city.mmdb"), "not a database").unwrap();
+        assert_eq!(
+            shelf.current().lookup(berlin).0.city.as_deref(),
+            Some("Berlin")
+        );
     }
 
     #[test]

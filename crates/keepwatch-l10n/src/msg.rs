@@ -127,6 +127,7 @@ messages! {
     CLI_GEO_ISPS = "cli-geo-isps";
     CLI_GEO_DOWNLOADING = "cli-geo-downloading" ["file", "done", "total"];
     CLI_GEO_DOWNLOADING_UNSIZED = "cli-geo-downloading-unsized" ["file", "done"];
+    CLI_GEO_FOLDER = "cli-geo-folder" ["folder"];
     CLI_COLUMN_FILE = "cli-column-file";
     CLI_COLUMN_GIVES = "cli-column-gives";
     CLI_COLUMN_SIZE = "cli-column-size";

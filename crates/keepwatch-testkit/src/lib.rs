@@ -9,6 +9,7 @@
 //! It depends on the server but never on `keepwatch-core`, so the core's own tests can use it
 //! without a second copy of the core's types.
 
+mod dbip_mirror;
 mod files_server;
 mod notifications;
 mod python;
@@ -17,6 +18,7 @@ mod synapse;
 pub mod tray_host;
 mod world;
 
+pub use dbip_mirror::{dbip_mirror, dbip_path, fixture_databases, gzip};
 pub use files_server::{serve_files, Answer};
 pub use notifications::NotificationDaemon;
 pub use tray_host::{TrayHost, TrayItem};

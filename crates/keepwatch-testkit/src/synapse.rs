@@ -346,6 +346,22 @@ impl Synapse {
         device
     }
 
+    /// Whether `device` is still signed in (its access token still works).
+    pub async fn is_signed_in(&self, device: &BrowserDevice) -> bool {
+        let status = reqwest::Client::new()
+            .get(format!("{}/_matrix/client/v3/account/whoami", self.base))
+            .bearer_auth(&device.access_token)
+            .send()
+            .await
+            .expect("the whoami request")
+            .status();
+        assert!(
+            status.is_success() || status == reqwest::StatusCode::UNAUTHORIZED,
+            "whoami answered {status}"
+        );
+        status.is_success()
+    }
+
     /// Stops the server now: closes the keeper's lifeline, waits a little, then kills the
     /// whole process group.
     fn stop(&self) {

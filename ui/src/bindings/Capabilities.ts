@@ -41,4 +41,9 @@ first_login: boolean,
  * Whether signing a session out asks for the account's password there and then
  * (Matrix's user-interactive authentication); the password is never kept.
  */
-sign_out_needs_password: boolean, };
+sign_out_needs_password: boolean, 
+/**
+ * Whether addresses are placed by Keepwatch's own location data ([`crate::geo_data`])
+ * rather than by the server, so that the window offers to get that data.
+ */
+places_from_local_data: boolean, };

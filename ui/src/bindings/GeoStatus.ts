@@ -6,13 +6,21 @@ import type { GeoFile } from "./GeoFile";
  */
 export type GeoStatus = { 
 /**
- * The folder it is kept in.
+ * The folder Keepwatch keeps it in (downloads and imports go there).
  */
 dir: string, 
 /**
  * Its files, by name.
  */
 files: Array<GeoFile>, 
+/**
+ * The folder chosen in the settings, read first, if any.
+ */
+folder: string | null, 
+/**
+ * The chosen folder's files, by name.
+ */
+folder_files: Array<GeoFile>, 
 /**
  * The attribution the data's licence asks for.
  */

@@ -21,4 +21,9 @@ travel_mode_until: string | null,
 /**
  * Start Keepwatch when the user logs in.
  */
-start_at_login: boolean, };
+start_at_login: boolean, 
+/**
+ * A folder of location data kept up to date by something else, read before
+ * Keepwatch's own (see [`crate::geo_data`]); `None` for Keepwatch's own only.
+ */
+location_data_folder: string | null, };

@@ -74,6 +74,11 @@ export function count(value: number, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
 }
 
+/** Bytes as megabytes to one decimal ("12.5"), for the unit the sentence around it names. */
+export function megabytes(bytes: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(bytes / 1_000_000);
+}
+
 /** "10,009 km" */
 export function kilometres(value: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: "unit", unit: "kilometer" }).format(value);

@@ -24,6 +24,8 @@ import type {
   DemoDefaults,
   ExportFormat,
   ExportResult,
+  GeoProgress,
+  GeoStatus,
   HistoryFilter,
   HistoryPage,
   IpcError,
@@ -152,6 +154,17 @@ export const forgetTrustedDevice = (id: string) => call<void>("forget_trusted_de
 export const settings = () => call<Settings>("settings");
 export const setSettings = (value: Settings) => call<Settings>("set_settings", { settings: value });
 
+// --- Location data (what places Matrix sessions) -------------------------------------------
+
+export const geoStatus = () => call<GeoStatus>("geo_status");
+/** Downloads DB-IP Lite's current files; progress comes as `geo://progress` events. */
+export const updateGeo = () => call<GeoStatus>("update_geo");
+/** Reads location files from `folder` too (checked first), or none (null). */
+export const setLocationDataFolder = (folder: string | null) =>
+  call<GeoStatus>("set_location_data_folder", { folder });
+/** A folder picked in the platform's dialog; null when cancelled. */
+export const chooseFolder = () => call<string | null>("choose_folder");
+
 /** Where Keepwatch keeps its files, and the log folder a user can send. */
 export const about = () => call<About>("about");
 
@@ -174,6 +187,8 @@ export type Events = {
   "sync://accounts": AccountSummary[];
   /** A notification was clicked: show this alert (its key). */
   "sync://focus-alert": string;
+  /** How far the download `updateGeo` started has got. */
+  "geo://progress": GeoProgress;
 };
 
 /** Subscribes to a live event; resolves to a function that unsubscribes. No-op when offline. */

@@ -235,6 +235,7 @@ export const accounts: AccountSummary[] = [
       login_history: true,
       first_login: true,
       sign_out_needs_password: false,
+      places_from_local_data: false,
     },
   },
 ];
@@ -250,6 +251,7 @@ export const matrixCapabilities: Capabilities = {
   login_history: false,
   first_login: false,
   sign_out_needs_password: true,
+  places_from_local_data: true,
 };
 
 export const settings: Settings = {
@@ -257,6 +259,7 @@ export const settings: Settings = {
   notifications: { enabled: true, min_severity: "warning", sound: false },
   travel_mode_until: null,
   start_at_login: true,
+  location_data_folder: null,
 };
 
 function row(session: Session, state: HistoryRow["state"], extra: Partial<HistoryRow> = {}): HistoryRow {

@@ -368,6 +368,11 @@ impl Api {
     /// Saves `settings` over the preferences saved now (the rest kept as another process may
     /// just have set them).
     pub fn set_settings(&self, settings: &Settings) -> Result<Settings> {
+        if settings.location_data_folder != self.settings().location_data_folder {
+            if let Some(folder) = &settings.location_data_folder {
+                crate::geo_data::check_folder(std::path::Path::new(folder.trim()))?;
+            }
+        }
         self.kw
             .update_preferences(|prefs| *prefs = settings.apply(prefs.clone()))?;
         let now = self.settings();

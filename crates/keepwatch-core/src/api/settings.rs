@@ -30,6 +30,9 @@ pub struct Settings {
     pub travel_mode_until: Option<DateTime<Utc>>,
     /// Start Keepwatch when the user logs in.
     pub start_at_login: bool,
+    /// A folder of location data kept up to date by something else, read before
+    /// Keepwatch's own (see [`crate::geo_data`]); `None` for Keepwatch's own only.
+    pub location_data_folder: Option<String>,
 }
 
 impl Settings {
@@ -44,6 +47,10 @@ impl Settings {
             },
             travel_mode_until: p.travel_mode_until,
             start_at_login: p.start_at_login,
+            location_data_folder: p
+                .location_data_folder
+                .as_ref()
+                .map(|f| f.display().to_string()),
         }
     }
 
@@ -55,6 +62,12 @@ impl Settings {
         prefs.notification_sound = self.notifications.sound;
         prefs.travel_mode_until = self.travel_mode_until;
         prefs.start_at_login = self.start_at_login;
+        prefs.location_data_folder = self
+            .location_data_folder
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(std::path::PathBuf::from);
         prefs
     }
 }
@@ -140,6 +153,7 @@ mod tests {
             },
             travel_mode_until: None,
             start_at_login: true,
+            location_data_folder: Some("/var/lib/GeoIP".into()),
         };
         let prefs = settings.apply(Preferences::default());
         assert_eq!(prefs.poll_interval_secs, 30, "untouched fields are kept");
@@ -156,6 +170,7 @@ mod tests {
             "notifications.sound",
             "travel_mode_until",
             "start_at_login",
+            "location_data_folder",
         ] {
             assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
         }

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::geo_data::GeoShelf;
 use crate::inert::Inert;
 use crate::secrets::Secrets;
 
@@ -73,7 +74,7 @@ pub struct MatrixAccount {
     device_id: String,
     account_key: String,
     secrets: Secrets,
-    geo: Arc<GeoDb>,
+    geo: Arc<GeoShelf>,
     /// The access token, once read from the keyring or refreshed.
     access: Mutex<Option<AccessToken>>,
     /// One refresh at a time: a refresh token is spent by its first use.
@@ -101,14 +102,14 @@ impl std::fmt::Debug for MatrixAccount {
 
 impl MatrixAccount {
     /// The account `user_id` on `client`'s homeserver, signed in as `device_id`, its tokens
-    /// under `account_key` in `secrets`, addresses placed with `geo`.
+    /// under `account_key` in `secrets`, addresses placed with what `geo` holds when they are listed.
     pub fn new(
         client: MatrixClient,
         user_id: impl Into<String>,
         device_id: impl Into<String>,
         account_key: impl Into<String>,
         secrets: Secrets,
-        geo: Arc<GeoDb>,
+        geo: Arc<GeoShelf>,
     ) -> Self {
         Self {
             client,
@@ -163,6 +164,7 @@ impl MatrixAccount {
                     .await
             })
             .await?;
+        let geo = self.geo.current();
         let sessions = {
             let mut settling = lock(&self.settling);
             settling.retain(|id, _| found.devices.iter().any(|d| d.device.device_id == *id));
@@ -177,7 +179,7 @@ impl MatrixAccount {
                     let since = *settling.entry(d.device.device_id.clone()).or_insert(now);
                     now - since >= SETTLING
                 })
-                .map(|d| session_of(d, &self.geo, now))
+                .map(|d| session_of(d, &geo, now))
                 .collect()
         };
         Ok(SessionList {

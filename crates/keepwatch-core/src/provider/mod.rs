@@ -55,6 +55,9 @@ pub struct Capabilities {
     /// Whether signing a session out asks for the account's password there and then
     /// (Matrix's user-interactive authentication); the password is never kept.
     pub sign_out_needs_password: bool,
+    /// Whether addresses are placed by Keepwatch's own location data ([`crate::geo_data`])
+    /// rather than by the server, so that the window offers to get that data.
+    pub places_from_local_data: bool,
 }
 
 impl Capabilities {
@@ -85,6 +88,7 @@ impl ProviderKind {
                 login_history: true,
                 first_login: true,
                 sign_out_needs_password: false,
+                places_from_local_data: false,
             },
             ProviderKind::Matrix => Capabilities {
                 change_password: false,
@@ -96,6 +100,7 @@ impl ProviderKind {
                 login_history: false,
                 first_login: false,
                 sign_out_needs_password: true,
+                places_from_local_data: true,
             },
         }
     }

@@ -304,6 +304,38 @@ language-title = اللغة
 language-system = لغة النظام
 app-title = التطبيق
 
+## Location data (places the sessions of servers that do not place them, such as Matrix)
+
+geo-title = بيانات المواقع
+geo-intro = خادم هذا الحساب لا يذكر أماكن جلساته. يحدّد Keepwatch أماكن عناوينها بنفسه، بملفات DB-IP Lite المجانية المحفوظة على هذا الحاسوب: لا يغادره أي عنوان.
+geo-missing = لا توجد بيانات مواقع بعد: تُعرض الجلسات بلا أماكن، فيبدو تسجيل الدخول من بلد آخر كأنه من بلدك.
+geo-files =
+    { $count ->
+        [zero] لا ملفات مواقع.
+        [one] ملف مواقع واحد، كُتب { $when }.
+        [two] ملفا مواقع، أحدثهما كُتب { $when }.
+        [few] { $count } ملفات مواقع، أحدثها كُتب { $when }.
+        [many] { $count } ملفًا للمواقع، أحدثها كُتب { $when }.
+       *[other] { $count } ملف مواقع، أحدثها كُتب { $when }.
+    }
+geo-download = تنزيل بيانات المواقع
+geo-update = تنزيل ملفات هذا الشهر
+geo-downloading = جارٍ تنزيل { $file }: { $done } من { $total } ميغابايت
+geo-downloading-unsized = جارٍ تنزيل { $file }: { $done } ميغابايت
+geo-downloaded = نُزّلت بيانات المواقع. ستُحدَّد أماكن الجلسات من الآن.
+geo-folder = مجلد ملفات مواقع يُقرأ أيضًا
+geo-folder-hint = مجلد يحدّثه برنامج آخر، مثل geoipupdate من MaxMind (ملفات ‎.mmdb‎، أو ‎.csv‎ لمزوّدي الإنترنت). اتركه فارغًا لاستخدام ملفات Keepwatch وحدها.
+geo-choose-folder = اختيار…
+geo-use-folder = استخدام هذا المجلد
+geo-folder-saved = حُفظ المجلد: { $count ->
+        [zero] لا ملفات مواقع فيه.
+        [one] قُرئ منه ملف مواقع واحد.
+        [two] قُرئ منه ملفا مواقع.
+        [few] قُرئت منه { $count } ملفات مواقع.
+        [many] قُرئ منه { $count } ملفًا للمواقع.
+       *[other] قُرئ منه { $count } ملف مواقع.
+    }
+
 ## Accounts and sign-in
 
 accounts-title = الحسابات
@@ -632,6 +664,7 @@ cli-geo-places = الأماكن
 cli-geo-isps = مزوّدو الإنترنت
 cli-geo-downloading = جارٍ تنزيل { $file }: { $done } من { $total } ميغابايت
 cli-geo-downloading-unsized = جارٍ تنزيل { $file }: { $done } ميغابايت
+cli-geo-folder = يُقرأ أولًا أيضًا: { $folder }
 cli-column-file = الملف
 cli-column-gives = يعطي
 cli-column-size = الحجم

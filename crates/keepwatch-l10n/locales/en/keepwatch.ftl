@@ -279,6 +279,30 @@ language-title = Language
 language-system = System language
 app-title = App
 
+## Location data (places the sessions of servers that do not place them, such as Matrix)
+
+geo-title = Location data
+geo-intro = This account’s server does not say where its sessions are. Keepwatch places their addresses itself, with DB-IP Lite’s free files kept on this computer: no address leaves it.
+geo-missing = No location data yet: sessions are listed without places, so a sign-in from another country looks like one from home.
+geo-files =
+    { $count ->
+        [one] One location file, written { $when }.
+       *[other] { $count } location files, the newest written { $when }.
+    }
+geo-download = Download location data
+geo-update = Download this month’s files
+geo-downloading = Downloading { $file }: { $done } of { $total } MB
+geo-downloading-unsized = Downloading { $file }: { $done } MB
+geo-downloaded = Location data downloaded. Sessions are placed from now on.
+geo-folder = Folder of location files to read too
+geo-folder-hint = A folder another program keeps up to date, such as MaxMind’s geoipupdate (.mmdb files, or .csv for ISPs). Leave it empty to use Keepwatch’s own files only.
+geo-choose-folder = Choose…
+geo-use-folder = Use this folder
+geo-folder-saved = Folder saved: { $count ->
+        [one] one location file read from it.
+       *[other] { $count } location files read from it.
+    }
+
 ## Accounts and sign-in
 
 accounts-title = Accounts
@@ -555,6 +579,7 @@ cli-geo-places = places
 cli-geo-isps = ISPs
 cli-geo-downloading = Downloading { $file }: { $done } of { $total } MB
 cli-geo-downloading-unsized = Downloading { $file }: { $done } MB
+cli-geo-folder = Also read first: { $folder }
 cli-column-file = FILE
 cli-column-gives = GIVES
 cli-column-size = SIZE

@@ -216,6 +216,20 @@ export interface MessageArgs {
   "language-title": undefined;
   "language-system": undefined;
   "app-title": undefined;
+  "geo-title": undefined;
+  "geo-intro": undefined;
+  "geo-missing": undefined;
+  "geo-files": { count: number; when: string | number };
+  "geo-download": undefined;
+  "geo-update": undefined;
+  "geo-downloading": { file: string | number; done: string | number; total: string | number };
+  "geo-downloading-unsized": { file: string | number; done: string | number };
+  "geo-downloaded": undefined;
+  "geo-folder": undefined;
+  "geo-folder-hint": undefined;
+  "geo-choose-folder": undefined;
+  "geo-use-folder": undefined;
+  "geo-folder-saved": { count: number };
   "accounts-title": undefined;
   "add-account": undefined;
   "server-url": undefined;
@@ -405,6 +419,7 @@ export interface MessageArgs {
   "cli-geo-isps": undefined;
   "cli-geo-downloading": { file: string | number; done: string | number; total: string | number };
   "cli-geo-downloading-unsized": { file: string | number; done: string | number };
+  "cli-geo-folder": { folder: string | number };
   "cli-column-file": undefined;
   "cli-column-gives": undefined;
   "cli-column-size": undefined;
