@@ -211,6 +211,45 @@ async fn a_new_device_is_reported_within_seconds_through_sync() {
     running.await.unwrap().unwrap();
 }
 
+#[tokio::test]
+async fn an_offline_start_shows_the_matrix_sessions_history_has() {
+    let synapse = require_synapse!();
+    let user = synapse.new_user("offline").await;
+    let dir = tempfile::tempdir().unwrap();
+    keepwatch_geo::fixture::write_standard(&dir.path().join("geo")).unwrap();
+    let home = synapse.browser_login(&user, berlin(), CHROME_MAC).await;
+    {
+        let kw = keepwatch_at(dir.path().to_path_buf(), Default::default());
+        kw.login(sign_in(synapse.base_url(), &user)).await.unwrap();
+    }
+    // The homeserver cannot be reached any more: the account now points where nothing listens.
+    let config = dir.path().join("config.json");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let base = synapse.base_url().trim_end_matches('/');
+    assert!(text.contains(base), "{text}");
+    std::fs::write(&config, text.replace(base, "http://127.0.0.1:9")).unwrap();
+
+    let api = keepwatch_core::Api::new(
+        keepwatch_at(dir.path().to_path_buf(), Default::default()),
+        tokio::runtime::Handle::current(),
+    );
+    let status = api.sync_now(None).await.unwrap();
+    assert_eq!(
+        status.phase,
+        keepwatch_core::api::SyncPhase::Offline,
+        "{status:?}"
+    );
+    let page = api.sessions(None).await.unwrap();
+    let chrome = page
+        .sessions
+        .iter()
+        .find(|s| s.session.id == home.device_id)
+        .expect("the owner's browser, from history");
+    assert_eq!(chrome.session.location.city.as_deref(), Some("Berlin"));
+    assert_eq!(page.sessions.len(), 2, "{:?}", page.sessions);
+    assert_eq!(page.status.phase, keepwatch_core::api::SyncPhase::Offline);
+}
+
 /// The engine's next update, within half a minute.
 async fn next(updates: &mut tokio::sync::mpsc::UnboundedReceiver<SyncUpdate>) -> SyncUpdate {
     tokio::time::timeout(Duration::from_secs(30), updates.recv())
