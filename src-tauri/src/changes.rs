@@ -51,7 +51,10 @@ async fn show(app: &AppHandle, api: &Arc<Api>, change: Change) {
             let _ = app.emit("sync://alert", &alert);
         }
         Change::Sessions { .. } | Change::Alert { .. } => {}
-        Change::FocusAlert { account_id, key } => {
+        Change::Focus {
+            account_id,
+            request,
+        } => {
             // The alert may be about an account the window does not show: show that one.
             if !is_active(api, &account_id) {
                 if let Err(e) = api.switch_account(&account_id) {
@@ -59,7 +62,7 @@ async fn show(app: &AppHandle, api: &Arc<Api>, change: Change) {
                 }
             }
             crate::window::show(app);
-            let _ = app.emit("sync://focus-alert", key);
+            let _ = app.emit("sync://focus", request);
         }
         Change::Settings { settings } => {
             let _ = app.emit("sync://settings", &settings);

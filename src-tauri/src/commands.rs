@@ -13,9 +13,9 @@ use keepwatch_api::{
 };
 use keepwatch_core::api::{
     About, AccountSummary, AlertFilter, AlertRecord, AlertState, AlertsPage, CoreErrorKind,
-    DemoDefaults, ExportFormat, ExportResult, GeoStatus, HistoryFilter, HistoryPage, IpcError,
-    IpcResult, NewTwoFactor, ProviderFound, SessionsPage, Settings, SignInRequest, SignedIn,
-    SyncStatus,
+    DemoDefaults, ExportFormat, ExportResult, FocusRequest, GeoStatus, HistoryFilter, HistoryPage,
+    IpcError, IpcResult, NewTwoFactor, ProviderFound, SessionsPage, Settings, SignInRequest,
+    SignedIn, SyncStatus,
 };
 use keepwatch_core::Api;
 use tauri::{AppHandle, Emitter, State};
@@ -244,9 +244,9 @@ pub async fn set_settings(
     Ok(api.set_settings(&settings)?)
 }
 
-/// The alert a click on its notification asked the window to show, once.
+/// What a notification or the tray asked the window to show, once.
 #[tauri::command]
-pub async fn take_focus_request(api: ApiState<'_>) -> IpcResult<Option<String>> {
+pub async fn take_focus_request(api: ApiState<'_>) -> IpcResult<Option<FocusRequest>> {
     Ok(api.take_focus_request())
 }
 

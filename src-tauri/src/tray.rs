@@ -117,8 +117,14 @@ pub async fn paint(app: &AppHandle, api: &Arc<Api>) {
     }
 }
 
-/// Asks first, natively; signing every other session out cannot be undone.
+/// Asks first, natively; signing every other session out cannot be undone. Where the
+/// account's server wants the password for it (Matrix), the window asks instead.
 fn confirm_revoke_others(app: &AppHandle) {
+    match app.state::<Arc<Api>>().sign_out_others_in_window() {
+        Ok(true) => return,
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not tell who signs the others out"),
+    }
     let app2 = app.clone();
     let w = wording(app);
     app.dialog()

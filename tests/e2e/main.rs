@@ -74,10 +74,16 @@ fn prerequisites_present() -> bool {
 
 /// Signs in to a Matrix account on `synapse` from Accounts; downloads the location data its
 /// sessions need from the window; signs an intruder out from the notification, which opens the
-/// window at the password prompt; forgets the account.
-async fn matrix_account(app: &Session, synapse: &Synapse, notifications: &NotificationDaemon) {
+/// window at the password prompt, and every other device from the tray, which asks for the
+/// password in the window too; forgets the account.
+async fn matrix_account(
+    app: &Session,
+    synapse: &Synapse,
+    notifications: &NotificationDaemon,
+    item: &TrayItem,
+) {
     let user = synapse.new_user("e2e").await;
-    synapse
+    let home = synapse
         .browser_login(&user, ip(keepwatch_geo::fixture::BERLIN_V4), CHROME_MAC)
         .await;
     app.click_on("[data-testid=nav-accounts]", WAIT).await;
@@ -137,14 +143,21 @@ async fn matrix_account(app: &Session, synapse: &Synapse, notifications: &Notifi
     fill(app, "[data-testid=step-password]", &user.password).await;
     screenshot(app, "14-matrix-sign-out-prompt").await;
     app.click_on(".step.active button.primary", WAIT).await;
-    let deadline = Instant::now() + WAIT;
-    while synapse.is_signed_in(&intruder).await {
-        assert!(
-            Instant::now() < deadline,
-            "the intruder's device is still signed in"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_signed_out(synapse, &intruder, "the intruder's device").await;
+
+    // The tray's "Sign out every other session…" cannot ask for the password itself: the
+    // window comes up at the sessions, asking for it.
+    let phone = synapse
+        .browser_login(&user, ip(keepwatch_geo::fixture::BERLIN_V4), CHROME_MAC)
+        .await;
+    tokio::task::block_in_place(|| tray::click(item, tray::SIGN_OUT_OTHERS));
+    fill(app, "[data-testid=confirm-password]", &user.password).await;
+    app.wait_for("[aria-current=page][data-testid=nav-sessions]", WAIT)
+        .await;
+    app.click_on("[data-testid=confirm-action]", WAIT).await;
+    wait_signed_out(synapse, &home, "the owner's browser").await;
+    wait_signed_out(synapse, &phone, "the second browser").await;
+    wait_rows(app, 1).await;
 
     app.click_on("[data-testid=nav-accounts]", WAIT).await;
     app.click_on(
@@ -160,6 +173,15 @@ async fn matrix_account(app: &Session, synapse: &Synapse, notifications: &Notifi
     })
     .await;
     app.click_on("[data-testid=nav-sessions]", WAIT).await;
+}
+
+/// Waits until `device` is signed out of `synapse`.
+async fn wait_signed_out(synapse: &Synapse, device: &BrowserDevice, what: &str) {
+    let deadline = Instant::now() + WAIT;
+    while synapse.is_signed_in(device).await {
+        assert!(Instant::now() < deadline, "{what} is still signed in");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// Replaces an input's value.
@@ -746,7 +768,7 @@ async fn the_desktop_app_watches_an_account_end_to_end() {
         // name instead of an email, and lists the account's devices, placed once the window
         // has downloaded location data. Then it is forgotten, so what follows has one account.
         match shared_synapse().await {
-            Some(synapse) => matrix_account(&app, synapse, &notifications).await,
+            Some(synapse) => matrix_account(&app, synapse, &notifications, &item).await,
             None => {
                 eprintln!("\n!!!!! SKIPPING the Matrix step: no Synapse (KEEPWATCH_SYNAPSE_VENV)\n")
             }

@@ -6,6 +6,7 @@ import {
   accounts,
   alerts,
   historyPage,
+  matrixCapabilities,
   offlineStatus,
   record,
   sessionList,
@@ -14,7 +15,7 @@ import {
   vpn,
 } from "./test/fixtures";
 import { answerIpc } from "./test/ipc-mock";
-import type { AccountSummary, SyncStatus } from "./lib/types";
+import type { AccountSummary, FocusRequest, SyncStatus } from "./lib/types";
 
 describe("App", () => {
   it("says it is not connected, rather than showing a blank page, outside the app", async () => {
@@ -126,7 +127,7 @@ describe("App", () => {
   });
 
   it("opens the alert whose notification was clicked, at start and while open", async () => {
-    let waiting: string | null = alerts[0]!.alert.key;
+    let waiting: FocusRequest | null = { show: "alert", key: alerts[0]!.alert.key };
     const calls = answerIpc({
       status: () => status,
       settings: () => settings,
@@ -146,7 +147,7 @@ describe("App", () => {
     expect(document.querySelector(`[data-alert-key="${alerts[0]!.alert.key}"] .respond`)).toBeTruthy();
 
     await fireEvent.click(screen.getByTestId("nav-sessions"));
-    await emit("sync://focus-alert", alerts[1]!.alert.key);
+    await emit("sync://focus", { show: "alert", key: alerts[1]!.alert.key });
     await vi.waitFor(() =>
       expect(screen.getByTestId("nav-alerts").getAttribute("aria-current")).toBe("page"),
     );
@@ -154,6 +155,37 @@ describe("App", () => {
     // The event's request is taken too, so that a window built later does not repeat it.
     await vi.waitFor(() =>
       expect(calls.filter((c) => c.cmd === "take_focus_request").length).toBe(2),
+    );
+  });
+
+  it("asks here for the password the tray's 'sign out every other session' needs on Matrix", async () => {
+    const matrix: AccountSummary[] = accounts.map((a) => ({
+      ...a,
+      provider: "matrix",
+      capabilities: matrixCapabilities,
+    }));
+    const calls = answerIpc({
+      status: () => status,
+      settings: () => settings,
+      accounts: () => matrix,
+      list_sessions: () => sessionList,
+      list_alerts: () => ({ status, alerts: [] }),
+      geo_status: () => ({ dir: "/geo", files: [], folder: null, folder_files: [], attribution: "" }),
+      take_focus_request: () => null,
+      revoke_others: () => ({ revoked: 2 }),
+    });
+    render(App);
+    await screen.findByText("Chrome 124 on macOS Sonoma");
+    await fireEvent.click(screen.getByTestId("nav-alerts"));
+    await emit("sync://focus", { show: "sign_out_others" });
+    await vi.waitFor(() =>
+      expect(screen.getByTestId("nav-sessions").getAttribute("aria-current")).toBe("page"),
+    );
+    const password = await screen.findByTestId("confirm-password");
+    await fireEvent.input(password, { target: { value: "correct horse" } });
+    await fireEvent.click(screen.getByTestId("confirm-action"));
+    await vi.waitFor(() =>
+      expect(calls.find((c) => c.cmd === "revoke_others")?.args).toEqual({ password: "correct horse" }),
     );
   });
 });

@@ -13,6 +13,7 @@ mod support;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use keepwatch_core::api::FocusRequest;
 use keepwatch_core::provider::ProviderKind;
 use keepwatch_core::{
     AlertKind, Error, LoginParams, ResponseStep, Severity, SyncEngine, SyncMode, SyncOptions,
@@ -248,6 +249,45 @@ async fn an_offline_start_shows_the_matrix_sessions_history_has() {
     assert_eq!(chrome.session.location.city.as_deref(), Some("Berlin"));
     assert_eq!(page.sessions.len(), 2, "{:?}", page.sessions);
     assert_eq!(page.status.phase, keepwatch_core::api::SyncPhase::Offline);
+}
+
+#[tokio::test]
+async fn the_trays_sign_out_of_the_others_is_handed_to_the_window_where_the_password_is_needed() {
+    let synapse = require_synapse!();
+    let world = World::start().await;
+    let user = synapse.new_user("tray").await;
+    let dir = tempfile::tempdir().unwrap();
+    let api = keepwatch_core::Api::new(
+        keepwatch_at(dir.path().to_path_buf(), Default::default()),
+        tokio::runtime::Handle::current(),
+    );
+    // The Keepwatch API signs the others out by itself: the tray confirms and calls it.
+    api.sign_in(login_params_for(world.base.clone(), EMAIL, PASSWORD, true))
+        .await
+        .unwrap();
+    assert!(!api.sign_out_others_in_window().unwrap());
+    assert_eq!(api.take_focus_request(), None);
+
+    // A Matrix account wants the password: a window is asked to come up and ask for it.
+    api.sign_in(sign_in(synapse.base_url(), &user))
+        .await
+        .unwrap();
+    let mut changes = api.subscribe();
+    assert!(api.sign_out_others_in_window().unwrap());
+    let change = tokio::time::timeout(Duration::from_secs(5), changes.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        change,
+        keepwatch_core::api::Change::Focus {
+            account_id: api.active_account_id().unwrap(),
+            request: FocusRequest::SignOutOthers,
+        }
+    );
+    // Kept for a window built only now, once.
+    assert_eq!(api.take_focus_request(), Some(FocusRequest::SignOutOthers));
+    assert_eq!(api.take_focus_request(), None);
 }
 
 /// The engine's next update, within half a minute.

@@ -24,6 +24,7 @@ import type {
   DemoDefaults,
   ExportFormat,
   ExportResult,
+  FocusRequest,
   GeoProgress,
   GeoStatus,
   HistoryFilter,
@@ -171,8 +172,8 @@ export const about = () => call<About>("about");
 /** What `./run demo` pre-fills in the sign-in form; null outside the demo. */
 export const demoDefaults = () => call<DemoDefaults | null>("demo_defaults");
 
-/** The key of the alert whose notification was clicked, once; null when none is waiting. */
-export const takeFocusRequest = () => call<string | null>("take_focus_request");
+/** What a notification or the tray asked the window to show, once; null when nothing waits. */
+export const takeFocusRequest = () => call<FocusRequest | null>("take_focus_request");
 
 // --- Live events ----------------------------------------------------------------------------
 
@@ -185,8 +186,8 @@ export type Events = {
   "sync://settings": Settings;
   /** Accounts were added, removed or switched, here or in another process. */
   "sync://accounts": AccountSummary[];
-  /** A notification was clicked: show this alert (its key). */
-  "sync://focus-alert": string;
+  /** A notification or the tray asks the window to show something. */
+  "sync://focus": FocusRequest;
   /** How far the download `updateGeo` started has got. */
   "geo://progress": GeoProgress;
 };

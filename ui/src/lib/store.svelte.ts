@@ -6,6 +6,7 @@ import { setLanguage, systemLanguage } from "./i18n/locale.svelte";
 import type {
   AccountSummary,
   AlertRecord,
+  FocusRequest,
   IpcError,
   SessionsPage,
   Settings,
@@ -26,8 +27,9 @@ export class AppStore {
   error = $state<IpcError | null>(null);
   /** "Now" for relative times; ticks while the window is open. */
   now = $state(new Date());
-  /** The alert whose notification was clicked, until the page shows it (and clears this). */
-  focusRequest = $state<string | null>(null);
+  /** What a notification or the tray asked the window to show, until the page shows it (and
+   * clears this). */
+  focusRequest = $state<FocusRequest | null>(null);
 
   private unlisten: (() => void)[] = [];
 
@@ -55,12 +57,12 @@ export class AppStore {
       ipc.on("sync://settings", (settings) => this.applySettings(settings)),
       ipc.on("sync://accounts", (accounts) => (this.accounts = accounts)),
       // Taking the request clears it, so that a window built later does not repeat it.
-      ipc.on("sync://focus-alert", (key) => {
-        this.focusRequest = key;
+      ipc.on("sync://focus", (request) => {
+        this.focusRequest = request;
         void ipc.takeFocusRequest().catch(() => null);
       }),
     ]);
-    // A click on a notification may be why this window was opened.
+    // A click on a notification, or the tray, may be why this window was opened.
     this.focusRequest = (await ipc.takeFocusRequest().catch(() => null)) ?? this.focusRequest;
   }
 

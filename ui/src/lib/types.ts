@@ -14,6 +14,7 @@ export type { CoreErrorKind } from "../bindings/CoreErrorKind";
 export type { DemoDefaults } from "../bindings/DemoDefaults";
 export type { ExportFormat } from "../bindings/ExportFormat";
 export type { ExportResult } from "../bindings/ExportResult";
+export type { FocusRequest } from "../bindings/FocusRequest";
 export type { GeoFile } from "../bindings/GeoFile";
 export type { GeoProgress } from "../bindings/GeoProgress";
 export type { GeoStatus } from "../bindings/GeoStatus";

@@ -39,13 +39,30 @@ pub enum Change {
         /// The settings now.
         settings: Settings,
     },
-    /// A notification's "Open" asked to show this alert.
-    FocusAlert {
+    /// A notification or the tray asked a window to come up and show something of this
+    /// account (the window takes the request once: [`super::Api::take_focus_request`]).
+    Focus {
         /// The account.
         account_id: String,
+        /// What to show.
+        request: FocusRequest,
+    },
+}
+
+/// What a window is asked to show when it comes up for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "show", rename_all = "snake_case")]
+pub enum FocusRequest {
+    /// An alert, with its response open: its notification was clicked, or its "Sign out
+    /// session" pressed where only the window can ask for the password.
+    Alert {
         /// The alert's key.
         key: String,
     },
+    /// The sessions, asking to sign every other one out: the tray's item, on an account
+    /// whose server wants the password for it.
+    SignOutOthers,
 }
 
 /// How many changes a slow listener may fall behind before it is told it missed some (and

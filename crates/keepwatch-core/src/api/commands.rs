@@ -10,8 +10,8 @@ use keepwatch_api::{
 };
 
 use super::{
-    AlertRecord, AlertState, Api, Change, ExportFormat, ExportResult, NewTwoFactor, Settings,
-    SignInRequest, SignedIn, SyncStatus,
+    AlertRecord, AlertState, Api, Change, ExportFormat, ExportResult, FocusRequest, NewTwoFactor,
+    Settings, SignInRequest, SignedIn, SyncStatus,
 };
 use crate::account::shows_history_instead;
 use crate::error::{Error, Result};
@@ -410,5 +410,29 @@ impl Api {
             settings: self.settings(),
         });
         Ok(until)
+    }
+
+    /// Asks a window to come up and show `request` for account `account_id`: kept until a
+    /// window takes it ([`Api::take_focus_request`]), since one built just now is not
+    /// listening yet, and published for one already open.
+    pub fn request_focus(&self, account_id: String, request: FocusRequest) {
+        self.state.lock().focus_request = Some(request.clone());
+        self.publish(Change::Focus {
+            account_id,
+            request,
+        });
+    }
+
+    /// The tray's "Sign out every other session" for the active account, where only a window
+    /// can do it: on an account whose server wants the password, asks a window to (and
+    /// returns true); otherwise returns false, and the caller confirms and calls
+    /// [`Api::revoke_others`] itself.
+    pub fn sign_out_others_in_window(&self) -> Result<bool> {
+        if !self.capabilities(None)?.sign_out_needs_password {
+            return Ok(false);
+        }
+        let id = self.active_account_id().ok_or(Error::NoAccount)?;
+        self.request_focus(id, FocusRequest::SignOutOthers);
+        Ok(true)
     }
 }

@@ -42,7 +42,7 @@ pub use accounts::{
     About, AccountStatus, AccountSummary, DemoDefaults, ProviderFound, SignInRequest, SignedIn,
 };
 pub use alerts::{AlertFilter, AlertRecord, AlertState, AlertsPage, Resolution};
-pub use changes::{Change, ChangeBus};
+pub use changes::{Change, ChangeBus, FocusRequest};
 pub use error::{CoreErrorKind, ErrorKind, IpcError, IpcResult};
 pub use geo::GeoStatus;
 pub use history::{ExportResult, HistoryFilter, HistoryPage, HistoryRow, HistoryState};
@@ -81,8 +81,8 @@ struct State {
     generation: u64,
     /// Set by [`Api::watch_all`]: engines run for every signed-in account.
     watching: Option<WatchOptions>,
-    /// The alert whose notification was clicked, until a window has shown it.
-    focus_request: Option<String>,
+    /// What a notification or the tray asked a window to show, until one has.
+    focus_request: Option<FocusRequest>,
 }
 
 /// Keepwatch as its front ends see it. Cheap to share (`Arc`); every method is safe to call

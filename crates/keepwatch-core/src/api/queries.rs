@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use super::FocusRequest;
 use super::{
     About, AccountStatus, AccountSummary, AlertFilter, AlertRecord, AlertsPage, Api, DemoDefaults,
     HistoryFilter, HistoryPage, SessionItem, SessionsPage, Settings, SyncStatus, TrayAccount,
@@ -140,8 +141,8 @@ impl Api {
         Language::resolve(self.kw.preferences().language.as_deref())
     }
 
-    /// The alert a notification's "Open" asked a window to show, once.
-    pub fn take_focus_request(&self) -> Option<String> {
+    /// What a notification or the tray asked a window to show, once.
+    pub fn take_focus_request(&self) -> Option<FocusRequest> {
         self.state.lock().focus_request.take()
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Api, Change, Engine};
+use super::{Api, Change, Engine, FocusRequest};
 use crate::notifier::{NoticeAction, Notifier};
 use crate::sync::{SyncEngine, SyncOptions, SyncUpdate};
 
@@ -165,15 +165,7 @@ impl Api {
                 alert_key,
                 action: NoticeAction::Open,
                 ..
-            } => {
-                // Kept until a window takes it: a window built just now is not listening
-                // yet, one already open hears the change.
-                self.state.lock().focus_request = Some(alert_key.clone());
-                self.publish(Change::FocusAlert {
-                    account_id,
-                    key: alert_key,
-                });
-            }
+            } => self.request_focus(account_id, FocusRequest::Alert { key: alert_key }),
             SyncUpdate::ActionDone { alert_key, .. } => {
                 if let Ok(Some(record)) = account.db(move |h| h.alert(&alert_key)).await {
                     self.publish(Change::Alert {
