@@ -19,6 +19,8 @@ use crate::error::{Error, Result};
 use crate::history::sessions::SessionView;
 use crate::history::{ts, History, HistoryQuery};
 
+mod writer;
+
 /// Export file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -138,10 +140,9 @@ pub fn export(history: &History, format: ExportFormat, out: Box<dyn Write + Send
 pub fn export_with_progress(
     history: &History,
     format: ExportFormat,
-    out: impl Write,
+    out: impl Write + Send,
     progress: &mut dyn FnMut(ExportProgress),
 ) -> Result<u64> {
-    let write_failed = |e: std::io::Error| Error::io("writing the export", e);
     history.reading(|history| {
         let sessions = history.count_sessions(&all())?;
         let rows_total = match format {
@@ -156,66 +157,70 @@ pub fn export_with_progress(
             report: progress,
         };
         (progress.report)(progress.now);
-        match format {
-            ExportFormat::Csv => {
-                let mut w =
-                    csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, out));
-                let fail = |e: csv::Error| Error::Export(e.to_string());
-                w.write_record(CSV_COLUMNS).map_err(fail)?;
-                history.for_each_session_recorded(|s| {
-                    w.write_record(csv_row(s).map(neutralise_formula))
-                        .map_err(fail)?;
-                    progress.row();
-                    Ok(())
-                })?;
-                w.flush().map_err(write_failed)?;
-            }
-            ExportFormat::Json => {
-                let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-                let json_failed = |e: serde_json::Error| Error::Export(e.to_string());
-                write!(
-                    out,
-                    "{{\n  \"format\": \"keepwatch-history-v1\",\n  \"exported_at\": {}",
-                    serde_json::to_string(&chrono::Utc::now()).map_err(json_failed)?
-                )
-                .map_err(write_failed)?;
-                // Each array is written element by element as it is read; an element is
-                // serialised into `row` first, so that serde's many small writes are to a
-                // vector rather than each through the writer.
-                let mut row = Vec::with_capacity(4096);
-                let mut array =
-                    |name: &str, out: &mut std::io::BufWriter<_>, each: &mut erased::Rows<'_>| {
-                        write!(out, ",\n  \"{name}\": [").map_err(write_failed)?;
-                        let mut first = true;
-                        each(&mut |v| {
-                            row.clear();
-                            row.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                            first = false;
-                            v.write(&mut row).map_err(json_failed)?;
-                            out.write_all(&row).map_err(write_failed)?;
-                            progress.row();
-                            Ok(())
-                        })?;
-                        out.write_all(if first { b"]" } else { b"\n  ]" })
-                            .map_err(write_failed)
-                    };
-                array("sessions", &mut out, &mut |f| {
-                    history.for_each_session_recorded(|s| f(s))
-                })?;
-                array("events", &mut out, &mut |f| {
-                    history.for_each_event(|e| f(&e))
-                })?;
-                array("alerts", &mut out, &mut |f| {
-                    history.for_each_alert(|a| f(&a))
-                })?;
-                out.write_all(b"\n}\n")
-                    .and_then(|()| out.flush())
-                    .map_err(write_failed)?;
-            }
-        }
+        writer::with_writer_thread(out, |out| write_rows(history, format, out, &mut progress))?;
         progress.done();
         Ok(progress.now.rows_done)
     })
+}
+
+/// The rows of the export of `history`, in `format`, to `out`.
+fn write_rows(
+    history: &History,
+    format: ExportFormat,
+    out: &mut writer::ChunkWriter,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    let write_failed = |e: std::io::Error| Error::io("writing the export", e);
+    match format {
+        ExportFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            let fail = |e: csv::Error| Error::Export(e.to_string());
+            w.write_record(CSV_COLUMNS).map_err(fail)?;
+            history.for_each_session_recorded(|s| {
+                w.write_record(csv_row(s).map(neutralise_formula))
+                    .map_err(fail)?;
+                progress.row();
+                Ok(())
+            })?;
+            w.flush().map_err(write_failed)?;
+        }
+        ExportFormat::Json => {
+            let json_failed = |e: serde_json::Error| Error::Export(e.to_string());
+            write!(
+                out,
+                "{{\n  \"format\": \"keepwatch-history-v1\",\n  \"exported_at\": {}",
+                serde_json::to_string(&chrono::Utc::now()).map_err(json_failed)?
+            )
+            .map_err(write_failed)?;
+            // Each array is written element by element as it is read; an element is
+            // serialised into `row` first, so that serde's many small writes are to a
+            // vector rather than each through the writer.
+            let mut row = Vec::with_capacity(4096);
+            let mut array =
+                |name: &str, out: &mut writer::ChunkWriter, each: &mut erased::Rows<'_>| {
+                    write!(out, ",\n  \"{name}\": [").map_err(write_failed)?;
+                    let mut first = true;
+                    each(&mut |v| {
+                        row.clear();
+                        row.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                        first = false;
+                        v.write(&mut row).map_err(json_failed)?;
+                        out.write_all(&row).map_err(write_failed)?;
+                        progress.row();
+                        Ok(())
+                    })?;
+                    out.write_all(if first { b"]" } else { b"\n  ]" })
+                        .map_err(write_failed)
+                };
+            array("sessions", out, &mut |f| {
+                history.for_each_session_recorded(|s| f(s))
+            })?;
+            array("events", out, &mut |f| history.for_each_event(|e| f(&e)))?;
+            array("alerts", out, &mut |f| history.for_each_alert(|a| f(&a)))?;
+            out.write_all(b"\n}\n").map_err(write_failed)?;
+        }
+    }
+    Ok(())
 }
 
 /// Serialising a value of any of the exported types through one `dyn` callback.
@@ -410,27 +415,35 @@ mod tests {
 
     #[test]
     fn a_csv_export_streams_and_reports_its_progress() {
-        let n = 3_500;
+        let n = 60_500;
+        let k = 50_000;
         let (_dir, history) = many(n);
         let out = Shared::default();
         let seen = out.clone();
         let mut reports = Vec::new();
-        let mut written_by_2000 = 0;
+        let mut written_by_k = 0;
         let rows = export_with_progress(&history, ExportFormat::Csv, out, &mut |p| {
-            if p.rows_done == 2000 {
-                written_by_2000 = seen.0.lock().len();
+            if p.rows_done == k as u64 {
+                written_by_k = seen.0.lock().len();
             }
             reports.push(p);
         })
         .unwrap();
         assert_eq!(rows, n as u64);
-        // Streamed: a good part of the file was out before the last row was read.
+        // Streamed: by row k, all but the few chunks the writer thread may hold is out.
+        let total = seen.0.lock().len();
+        let serialised_by_k = total * k / n;
         assert!(
-            written_by_2000 > 100_000,
-            "{written_by_2000} bytes by row 2000"
+            total > 5 * writer::CHUNK,
+            "{total} bytes are too few to tell"
+        );
+        assert!(
+            written_by_k + writer::MAX_HELD >= serialised_by_k,
+            "{written_by_k} of about {serialised_by_k} bytes out by row {k}"
         );
         let done: Vec<u64> = reports.iter().map(|p| p.rows_done).collect();
-        assert_eq!(done, [0, 1000, 2000, 3000, 3500]);
+        let every: Vec<u64> = (0..=60).map(|i| i * 1000).chain([60_500]).collect();
+        assert_eq!(done, every);
         assert!(reports.iter().all(|p| p.rows_total == n as u64));
         let text = String::from_utf8(out_bytes(&seen)).unwrap();
         let mut reader = csv::Reader::from_reader(text.as_bytes());
