@@ -150,7 +150,12 @@ pub async fn export_history(
     let path = path
         .into_path()
         .map_err(|e| IpcError::new(CoreErrorKind::Storage, e.to_string()))?;
-    Ok(api.export_history_to(None, format, &path, |_| {}).await?)
+    let reporter = app.clone();
+    Ok(api
+        .export_history_to(None, format, &path, move |p| {
+            let _ = reporter.emit("export://progress", p);
+        })
+        .await?)
 }
 
 /// Changes the password.

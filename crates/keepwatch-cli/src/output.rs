@@ -409,7 +409,7 @@ pub fn export_progress(p: keepwatch_core::api::ExportProgress) {
         ("total", p.rows_total.into()),
         ("percent", percent.into()),
     ];
-    eprint!("\r{}{end}", say(msg::CLI_EXPORTING, &args));
+    eprint!("\r{}{end}", say(msg::EXPORTING, &args));
 }
 
 /// `keepwatch geo status`: the folder, its files, and the data's attribution.
@@ -674,7 +674,7 @@ mod tests {
                 ("total", total.into()),
                 ("percent", percent.into()),
             ];
-            say(msg::CLI_EXPORTING, &args)
+            say(msg::EXPORTING, &args)
         };
         assert_eq!(export(1000, 4000), "Exporting: 1000 of 4000 rows (25%)");
         assert_eq!(export(1, 1), "Exporting: 1 of 1 row (100%)");

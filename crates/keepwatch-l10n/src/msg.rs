@@ -31,6 +31,7 @@ messages! {
     REPEAT_PASSWORD = "repeat-password";
     PASSWORD = "password";
     NO_TRUSTED = "no-trusted";
+    EXPORTING = "exporting" ["done", "total", "percent"];
     // The command line's own sentences, prompts, labels and errors.
     CLI_PASSWORD_FOR = "cli-password-for" ["name"];
     CLI_SIGN_OUT_PASSWORD = "cli-sign-out-password";
@@ -45,7 +46,6 @@ messages! {
     CLI_TRAVEL_ON = "cli-travel-on" ["until"];
     CLI_TRAVEL_OFF = "cli-travel-off";
     CLI_EXPORTED_TO = "cli-exported-to" ["path"];
-    CLI_EXPORTING = "cli-exporting" ["done", "total", "percent"];
     CLI_TWO_FACTOR_RESET = "cli-two-factor-reset" ["codes", "path"];
     CLI_BLOCKED = "cli-blocked" ["range", "id"];
     CLI_BLOCK_REMOVED = "cli-block-removed" ["id"];

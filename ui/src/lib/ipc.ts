@@ -23,6 +23,7 @@ import type {
   AlertState,
   DemoDefaults,
   ExportFormat,
+  ExportProgress,
   ExportResult,
   FocusRequest,
   GeoProgress,
@@ -190,6 +191,8 @@ export type Events = {
   "sync://focus": FocusRequest;
   /** How far the download `updateGeo` started has got. */
   "geo://progress": GeoProgress;
+  /** How far the export `exportHistory` started has got. */
+  "export://progress": ExportProgress;
 };
 
 /** Subscribes to a live event; resolves to a function that unsubscribes. No-op when offline. */

@@ -13,6 +13,7 @@ export type { AlertState } from "../bindings/AlertState";
 export type { CoreErrorKind } from "../bindings/CoreErrorKind";
 export type { DemoDefaults } from "../bindings/DemoDefaults";
 export type { ExportFormat } from "../bindings/ExportFormat";
+export type { ExportProgress } from "../bindings/ExportProgress";
 export type { ExportResult } from "../bindings/ExportResult";
 export type { FocusRequest } from "../bindings/FocusRequest";
 export type { GeoFile } from "../bindings/GeoFile";

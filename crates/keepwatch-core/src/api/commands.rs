@@ -234,9 +234,7 @@ impl Api {
         let account = self.account(selector)?;
         let file = std::fs::File::create(path)
             .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
-        let rows = account
-            .export(format, Box::new(std::io::BufWriter::new(file)), progress)
-            .await?;
+        let rows = account.export(format, Box::new(file), progress).await?;
         Ok(ExportResult {
             path: Some(path.display().to_string()),
             rows: u32::try_from(rows).unwrap_or(u32::MAX),

@@ -95,6 +95,7 @@ fn all() -> HistoryQuery {
 
 /// How far an export has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ExportProgress {
     /// Rows written so far (sessions, then events and alerts for JSON).
     pub rows_done: u64,

@@ -255,6 +255,15 @@ exported =
        *[other] صُدّر { $count } صف إلى { $path }.
     }
 export-cancelled = أُلغي التصدير.
+exporting =
+    جارٍ التصدير: { $done } من { $total ->
+        [zero] { $total } صف
+        [one] صف واحد
+        [two] صفّين
+        [few] { $total } صفوف
+        [many] { $total } صفًا
+       *[other] { $total } صف
+    } ({ $percent }%)
 map-title = من أين جاءت عمليات الدخول
 map-label = خريطة العالم لمواقع تسجيل الدخول
 without-location = بلا موقع معروف: { $count }
@@ -506,15 +515,6 @@ cli-alert-acknowledged = وُضعت على التنبيه { $key } علامة «
 cli-travel-on = وضع السفر مفعَّل حتى { $until }.
 cli-travel-off = وضع السفر متوقف.
 cli-exported-to = صُدّر السجلّ إلى { $path }.
-cli-exporting =
-    جارٍ التصدير: { $done } من { $total ->
-        [zero] { $total } صف
-        [one] صف واحد
-        [two] صفّين
-        [few] { $total } صفوف
-        [many] { $total } صفًا
-       *[other] { $total } صف
-    } ({ $percent }%)
 cli-two-factor-reset =
     { $codes ->
         [zero] أُعيد ضبط المصادقة الثنائية. السرّ الجديد، بلا رموز احتياطية، في { $path } (لا يقرؤه أحد سواك)؛ أضف السرّ إلى تطبيق المصادقة، ثم احذف الملف.

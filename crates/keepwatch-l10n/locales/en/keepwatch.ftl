@@ -233,6 +233,11 @@ exported =
        *[other] Exported { $count } rows to { $path }.
     }
 export-cancelled = Export cancelled.
+exporting =
+    Exporting: { $done } of { $total ->
+        [one] { $total } row
+       *[other] { $total } rows
+    } ({ $percent }%)
 map-title = Where sign-ins came from
 map-label = World map of sign-in locations
 without-location = Without a known location: { $count }
@@ -441,11 +446,6 @@ cli-alert-acknowledged = Alert { $key } acknowledged.
 cli-travel-on = Travel mode on until { $until }.
 cli-travel-off = Travel mode off.
 cli-exported-to = Exported to { $path }.
-cli-exporting =
-    Exporting: { $done } of { $total ->
-        [one] { $total } row
-       *[other] { $total } rows
-    } ({ $percent }%)
 cli-two-factor-reset =
     2FA reset. The new secret and { $codes ->
         [one] { $codes } backup code

@@ -1,3 +1,4 @@
+import { emit } from "@tauri-apps/api/event";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
 import { historyPage, NOW } from "../../test/fixtures";
@@ -48,5 +49,25 @@ describe("HistoryView", () => {
     render(HistoryView, { now: NOW });
     expect(await screen.findByText("Matching: 5")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Show more" })).toBeNull();
+  });
+
+  it("shows an export's progress while it runs, then where it went", async () => {
+    let finish: (r: { path: string; rows: number }) => void = () => {};
+    answerIpc({
+      history: () => pageOf(0, 3, 3, true),
+      export_history: () => new Promise((resolve) => (finish = resolve)),
+    });
+    render(HistoryView, { now: NOW });
+    await screen.findByText("Matching: 3");
+    const json = screen.getByRole("button", { name: "Export JSON" }) as HTMLButtonElement;
+    await fireEvent.click(json);
+    expect(json.disabled).toBe(true);
+    await emit("export://progress", { rows_done: 250_000, rows_total: 1_000_000 });
+    const shown = await screen.findByTestId("export-progress");
+    expect(shown.textContent).toContain("Exporting: 250,000 of 1,000,000 rows (25%)");
+    finish({ path: "/home/amira/keepwatch-history.json", rows: 1_000_000 });
+    expect(await screen.findByText(/Exported 1,000,000 rows to/)).toBeTruthy();
+    expect(screen.queryByTestId("export-progress")).toBeNull();
+    expect(json.disabled).toBe(false);
   });
 });

@@ -178,6 +178,7 @@ export interface MessageArgs {
   "export-json": undefined;
   "exported": { count: number; path: string | number };
   "export-cancelled": undefined;
+  "exporting": { done: string | number; total: number; percent: string | number };
   "map-title": undefined;
   "map-label": undefined;
   "without-location": { count: string | number };
@@ -318,7 +319,6 @@ export interface MessageArgs {
   "cli-travel-on": { until: string | number };
   "cli-travel-off": undefined;
   "cli-exported-to": { path: string | number };
-  "cli-exporting": { done: string | number; total: number; percent: string | number };
   "cli-two-factor-reset": { codes: number; path: string | number };
   "cli-blocked": { range: string | number; id: string | number };
   "cli-block-removed": { id: string | number };
