@@ -54,7 +54,7 @@ fn geo_folders(dirs: &DataDirs, config: &Arc<ConfigStore>) -> crate::geo_data::F
     let own = dirs.geo_dir();
     let config = Arc::clone(config);
     Box::new(move || {
-        config.refresh();
+        // `get` reads the file again when another process changed it.
         let chosen = config.get().preferences.location_data_folder;
         chosen.into_iter().chain([own.clone()]).collect()
     })
