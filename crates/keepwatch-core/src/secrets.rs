@@ -69,6 +69,17 @@ impl KeyringStore {
     fn entry(account: &str) -> Result<keyring::Entry> {
         keyring::Entry::new(KEYRING_SERVICE, account).map_err(keyring_error)
     }
+
+    /// Runs `call` while no other keyring call of this process runs. Each call is a D-Bus
+    /// connection and Secret Service session of its own, and gnome-keyring-daemon can abort
+    /// on a burst of them (a known race: issues 190, 196 and 199 of gnome-keyring on GNOME's
+    /// GitLab), taking every secret of the session with it; several engines starting at once
+    /// would make such a burst.
+    fn one_at_a_time<T>(call: impl FnOnce() -> T) -> T {
+        static KEYRING: Mutex<()> = Mutex::new(());
+        let _turn = KEYRING.lock().unwrap_or_else(PoisonError::into_inner);
+        call()
+    }
 }
 
 fn keyring_error(e: keyring::Error) -> Error {
@@ -78,7 +89,8 @@ fn keyring_error(e: keyring::Error) -> Error {
 
 impl SecretStore for KeyringStore {
     fn get(&self, account: &str) -> Result<Option<String>> {
-        match Self::entry(account)?.get_password() {
+        let entry = Self::entry(account)?;
+        match Self::one_at_a_time(|| entry.get_password()) {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(keyring_error(e)),
@@ -86,13 +98,13 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, account: &str, secret: &str) -> Result<()> {
-        Self::entry(account)?
-            .set_password(secret)
-            .map_err(keyring_error)
+        let entry = Self::entry(account)?;
+        Self::one_at_a_time(|| entry.set_password(secret)).map_err(keyring_error)
     }
 
     fn delete(&self, account: &str) -> Result<()> {
-        match Self::entry(account)?.delete_credential() {
+        let entry = Self::entry(account)?;
+        match Self::one_at_a_time(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(keyring_error(e)),
         }
