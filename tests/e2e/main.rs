@@ -177,11 +177,10 @@ async fn matrix_account(
 
 /// Waits until `device` is signed out of `synapse`.
 async fn wait_signed_out(synapse: &Synapse, device: &BrowserDevice, what: &str) {
-    let deadline = Instant::now() + WAIT;
-    while synapse.is_signed_in(device).await {
-        assert!(Instant::now() < deadline, "{what} is still signed in");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_until(&format!("{what} is signed out"), async || {
+        !synapse.is_signed_in(device).await
+    })
+    .await;
 }
 
 /// Replaces an input's value.

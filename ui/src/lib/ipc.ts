@@ -203,3 +203,22 @@ export async function on<E extends keyof Events>(
   if (!connected()) return () => {};
   return listen<Events[E]>(event, (e) => handler(e.payload));
 }
+
+/** Subscribes to a live event for as long as a component is mounted (return it from
+ * `onMount`): the function it returns unsubscribes at once, even when the subscription is still
+ * being made. */
+export function subscribe<E extends keyof Events>(
+  event: E,
+  handler: (payload: Events[E]) => void,
+): () => void {
+  let unlisten: UnlistenFn | null = null;
+  let gone = false;
+  void on(event, handler).then((off) => {
+    if (gone) off();
+    else unlisten = off;
+  });
+  return () => {
+    gone = true;
+    unlisten?.();
+  };
+}
