@@ -208,7 +208,8 @@ impl Account {
         let mut report = SyncReport::default();
         let own = self.own_session_id().map(str::to_owned);
         let etag = self.inner.provider.sessions_etag();
-        let first_login_known = self.inner.provider.capabilities().first_login;
+        let caps = self.inner.provider.capabilities();
+        let first_login_known = caps.first_login;
         let list_for_db = list.clone();
         let new_sessions: Vec<Session> = self
             .db(move |h| {
@@ -260,7 +261,6 @@ impl Account {
 
         let active: Vec<String> = list.sessions.iter().map(|s| s.id.clone()).collect();
         let prefs = self.preferences();
-        let caps = self.inner.provider.capabilities();
         let (ended, alerts) = self
             .db(move |h| {
                 h.atomically(|h| {

@@ -224,8 +224,8 @@ fn check(path: &Path, kind: GeoKind) -> Result<()> {
 }
 
 /// Copies `files` (`.mmdb`, or CSV for ISPs, e.g. DB-IP Lite or MaxMind GeoLite2) into `dir`,
-/// each checked first; a file of the same name is replaced. Returns the folder's files.
-pub fn import(dir: &Path, files: &[PathBuf]) -> Result<Vec<GeoFile>> {
+/// each checked first; a file of the same name is replaced.
+pub fn import(dir: &Path, files: &[PathBuf]) -> Result<()> {
     crate::files::create_private_dir(dir)?;
     for file in files {
         let name = file
@@ -243,18 +243,18 @@ pub fn import(dir: &Path, files: &[PathBuf]) -> Result<Vec<GeoFile>> {
             std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
         crate::files::write_atomic(&dir.join(&name), &bytes)?;
     }
-    list(dir)
+    Ok(())
 }
 
 /// Downloads this month's DB-IP Lite city and ASN files from `base_url` (last month's when
 /// this month's are not out yet) into `dir`, as `dbip-city-lite.mmdb` and
 /// `dbip-asn-lite.mmdb`, telling `progress` as bytes arrive. Each replaces the file before it
-/// only once it has arrived whole and opens. Returns the folder's files.
+/// only once it has arrived whole and opens.
 pub async fn update(
     dir: &Path,
     base_url: &str,
     progress: &mut (dyn FnMut(GeoProgress) + Send),
-) -> Result<Vec<GeoFile>> {
+) -> Result<()> {
     crate::files::create_private_dir(dir)?;
     let http = reqwest::Client::builder()
         .user_agent(crate::client::USER_AGENT)
@@ -309,7 +309,7 @@ pub async fn update(
         std::fs::rename(&unpacked, &target)
             .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
     }
-    list(dir)
+    Ok(())
 }
 
 /// Streams `response` into a scratch file in `dir`, reporting progress; returns its path.
@@ -401,7 +401,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let fixtures = keepwatch_geo::fixture::write_standard(&dir.path().join("src")).unwrap();
         let geo = dir.path().join("geo");
-        let files = import(&geo, &fixtures.city).unwrap();
+        import(&geo, &fixtures.city).unwrap();
+        let files = list(&geo).unwrap();
         assert_eq!(files.len(), 2);
         assert!(files.iter().all(|f| f.kind == GeoKind::Place));
         // A text file named like a city database.
