@@ -19,7 +19,7 @@ use keepwatch_core::api::{
 };
 use keepwatch_core::Api;
 use tauri::{AppHandle, Emitter, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FilePath};
 
 type ApiState<'a> = State<'a, Arc<Api>>;
 
@@ -133,23 +133,19 @@ pub async fn export_history(
     format: ExportFormat,
 ) -> IpcResult<ExportResult> {
     let extension = format.extension();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .add_filter(extension.to_uppercase(), &[extension])
-        .set_file_name(format!("keepwatch-history.{extension}"))
-        .save_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
+    let picked = picked(|answer| {
+        app.dialog()
+            .file()
+            .add_filter(extension.to_uppercase(), &[extension])
+            .set_file_name(format!("keepwatch-history.{extension}"))
+            .save_file(answer)
+    });
+    let Some(path) = picked.await? else {
         return Ok(ExportResult {
             path: None,
             rows: 0,
         });
     };
-    let path = path
-        .into_path()
-        .map_err(|e| IpcError::new(CoreErrorKind::Storage, e.to_string()))?;
     let reporter = app.clone();
     Ok(api
         .export_history_to(None, format, &path, move |p| {
@@ -283,17 +279,26 @@ pub async fn set_location_data_folder(
 /// A folder the user picks in the platform's dialog; `None` when they cancel.
 #[tauri::command]
 pub async fn choose_folder(app: AppHandle) -> IpcResult<Option<String>> {
+    let picked = picked(|answer| app.dialog().file().pick_folder(answer)).await?;
+    Ok(picked.map(|path| path.display().to_string()))
+}
+
+/// The path the user picks in the file dialog `open` shows (passing it the callback that
+/// takes the answer); `None` when they cancel.
+async fn picked(
+    open: impl FnOnce(Box<dyn FnOnce(Option<FilePath>) + Send>),
+) -> IpcResult<Option<std::path::PathBuf>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().pick_folder(move |path| {
+    open(Box::new(move |path| {
         let _ = tx.send(path);
-    });
-    let Some(path) = rx.await.ok().flatten() else {
-        return Ok(None);
-    };
-    let path = path
-        .into_path()
-        .map_err(|e| IpcError::new(CoreErrorKind::Storage, e.to_string()))?;
-    Ok(Some(path.display().to_string()))
+    }));
+    match rx.await.ok().flatten() {
+        None => Ok(None),
+        Some(path) => path
+            .into_path()
+            .map(Some)
+            .map_err(|e| IpcError::new(CoreErrorKind::Storage, e.to_string())),
+    }
 }
 
 /// Where Keepwatch keeps its files, and the log folder a user can send.
